@@ -1,0 +1,155 @@
+/**
+ * Provider ports: the AI steps of the pipeline. Each has an embedded local adapter (offline,
+ * no keys) and a real one (OpenAI Whisper, an LLM via OpenRouter/OpenAI, Replicate).
+ * Core code depends only on these interfaces.
+ */
+import type { Scene, ScenePrompt, Transcript } from '../core/model.ts';
+
+export interface CallContext {
+  signal?: AbortSignal;
+  /** called for user-facing progress text (stderr), never with secrets */
+  log?: (message: string) => void;
+}
+
+export interface TranscribeInput {
+  audioPath: string;
+  durationS: number;
+  language?: string;
+}
+export interface TranscribeResult {
+  transcript: Transcript;
+  model: string;
+  costUsd: number;
+}
+export interface Transcriber {
+  readonly name: string; // 'local' | 'openai'
+  transcribe(input: TranscribeInput, ctx: CallContext): Promise<TranscribeResult>;
+}
+
+/** A scene as a director proposes it (before it is stored). */
+export interface SceneDraft {
+  start_time_s: number;
+  end_time_s: number;
+  title: string;
+  theme: string;
+  lyric_excerpt: string;
+  energy: number; // 0..1
+  artist_role?: 'primary' | 'background' | 'none';
+}
+
+export interface SceneSelectionInput {
+  projectName: string;
+  style: string | null;
+  durationS: number;
+  transcript: Transcript | null;
+  sceneMinS: number;
+  sceneMaxS: number;
+}
+export interface SceneSelectionResult {
+  scenes: SceneDraft[];
+  model: string;
+  costUsd: number;
+}
+
+/** The prompt fields of scene_prompts, as a director writes them. */
+export type PromptDraft = Pick<
+  ScenePrompt,
+  | 'image_prompt'
+  | 'style_notes'
+  | 'negative_prompt'
+  | 'setting'
+  | 'shot_type'
+  | 'mood'
+  | 'color_palette'
+  | 'motion_prompt'
+>;
+
+export interface PromptWritingInput {
+  projectName: string;
+  style: string | null;
+  scenes: readonly Scene[];
+  transcript: Transcript | null;
+}
+export interface PromptWritingResult {
+  /** one per input scene, same order */
+  prompts: PromptDraft[];
+  model: string;
+  costUsd: number;
+}
+
+export interface Director {
+  readonly name: string; // 'local' | 'openrouter' | 'openai'
+  selectScenes(input: SceneSelectionInput, ctx: CallContext): Promise<SceneSelectionResult>;
+  writePrompts(input: PromptWritingInput, ctx: CallContext): Promise<PromptWritingResult>;
+}
+
+/**
+ * Paid generators work through predictions. To never pay twice, the caller stores the
+ * prediction id (onPrediction) before the adapter waits on it, and passes a stored id back
+ * (resumePredictionId) so a resumed run re-attaches instead of creating a new one.
+ */
+export interface PredictionHooks {
+  resumePredictionId?: string | null;
+  onPrediction?: (predictionId: string) => Promise<void>;
+}
+
+export interface ImageInput extends PredictionHooks {
+  scene: Scene;
+  prompt: ScenePrompt;
+  width: number;
+  height: number;
+  seed: number;
+  take: number;
+  /** local file paths of an artist's reference images, when the scene features one */
+  referenceImages?: readonly string[];
+  /** where to write the result (PNG or JPEG); written atomically */
+  outPath: string;
+}
+export interface ImageResult {
+  path: string;
+  contentType: string;
+  model: string;
+  seed: number;
+  costUsd: number;
+  predictionId: string | null;
+}
+export interface ImageGenerator {
+  readonly name: string; // 'local' | 'replicate'
+  readonly model: string;
+  generate(input: ImageInput, ctx: CallContext): Promise<ImageResult>;
+}
+
+export interface ClipInput extends PredictionHooks {
+  scene: Scene;
+  imagePath: string;
+  motionPrompt: string | null;
+  /** exact frames this clip must have in the final cut */
+  frameCount: number;
+  fps: number;
+  width: number;
+  height: number;
+  seed: number;
+  take: number;
+  /** where to write the raw clip (the pipeline normalises it afterwards when needed) */
+  outPath: string;
+}
+export interface ClipResult {
+  path: string;
+  model: string;
+  costUsd: number;
+  predictionId: string | null;
+  /** true when the clip already has the exact frame count and the shared format */
+  normalized: boolean;
+}
+export interface ClipGenerator {
+  readonly name: string; // 'local' | 'replicate'
+  readonly model: string;
+  generate(input: ClipInput, ctx: CallContext): Promise<ClipResult>;
+}
+
+export interface Providers {
+  transcriber: Transcriber;
+  director: Director;
+  images: ImageGenerator;
+  clips: ClipGenerator;
+}

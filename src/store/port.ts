@@ -1,0 +1,129 @@
+/**
+ * The Store port: everything omvee keeps in a database goes through this interface.
+ * Adapters: src/store/local (embedded SQLite, the default) and src/store/supabase
+ * (supabase-js / PostgREST). One contract suite (test/contract/store.contract.ts) runs on each.
+ *
+ * Errors: adapters throw OmveeError — 'not_found' for a missing row on update, 'conflict' for a
+ * unique-key clash, 'invalid_input' for a row that breaks a constraint, 'store' for anything else
+ * (with a hint naming the fix). A failed call changes nothing.
+ */
+import type { Job, JobSchema, NewRow, RowPatch, TableName, Tables } from '../core/model.ts';
+import type { z } from 'zod';
+
+/** A condition on one column. A bare value means equality; null means IS NULL. */
+export type Condition<V> =
+  | V
+  | null
+  | { in: readonly V[] }
+  | { neq: V }
+  | { gt: V }
+  | { gte: V }
+  | { lt: V }
+  | { lte: V };
+
+export type Filter<T> = { [C in keyof T]?: Condition<NonNullable<T[C]>> };
+
+export interface Order<T> {
+  column: keyof T & string;
+  ascending?: boolean; // default true
+}
+
+export interface ListQuery<T> {
+  where?: Filter<T>;
+  order?: Order<T> | readonly Order<T>[];
+  limit?: number;
+  offset?: number;
+}
+
+export type JobType = z.infer<typeof JobSchema>['type'];
+
+/** Proof that a worker holds a job: only this worker, on this attempt, may move it on. */
+export interface JobLease {
+  id: string;
+  workerId: string;
+  attempt: number;
+}
+
+export interface ClaimOptions {
+  workerId: string;
+  /** lease length: a job whose heartbeat is older than this is considered abandoned */
+  leaseSeconds: number;
+  types?: readonly JobType[];
+  projectId?: string;
+  /** claim exactly this job (used by in-process runs); it must be claimable */
+  jobId?: string;
+}
+
+export interface FailOptions {
+  /** true: return to pending after backoff if attempts remain; false: fail for good */
+  retry: boolean;
+  /** delay before the next attempt (the caller computes backoff with jitter) */
+  backoffSeconds?: number;
+}
+
+export interface SchemaInfo {
+  version: number;
+  latest: number;
+}
+
+export interface Store {
+  readonly kind: 'local' | 'supabase';
+  /** human-readable location, e.g. a file path or a URL (never contains secrets) */
+  readonly location: string;
+
+  insert<K extends TableName>(table: K, row: NewRow<K>): Promise<Tables[K]>;
+  /** all or nothing */
+  insertMany<K extends TableName>(table: K, rows: readonly NewRow<K>[]): Promise<Tables[K][]>;
+  get<K extends TableName>(table: K, id: string): Promise<Tables[K] | null>;
+  list<K extends TableName>(table: K, query?: ListQuery<Tables[K]>): Promise<Tables[K][]>;
+  count<K extends TableName>(table: K, where?: Filter<Tables[K]>): Promise<number>;
+  /** throws not_found when the row does not exist */
+  update<K extends TableName>(table: K, id: string, patch: RowPatch<K>): Promise<Tables[K]>;
+  /**
+   * Update only when the row currently matches `expect` (compare-and-set).
+   * Returns the updated row, or null when the row is missing or did not match.
+   */
+  updateIf<K extends TableName>(
+    table: K,
+    id: string,
+    expect: Filter<Tables[K]>,
+    patch: RowPatch<K>,
+  ): Promise<Tables[K] | null>;
+  /** returns whether a row was deleted; deleting a project cascades to its child rows */
+  delete<K extends TableName>(table: K, id: string): Promise<boolean>;
+  deleteWhere<K extends TableName>(table: K, where: Filter<Tables[K]>): Promise<number>;
+
+  /**
+   * Atomically replace a project's scenes (and, by cascade, their prompts, takes and
+   * approvals) with new ones. Either every new scene is stored or nothing changes.
+   */
+  replaceScenes(projectId: string, scenes: readonly NewRow<'selected_scenes'>[]): Promise<Tables['selected_scenes'][]>;
+
+  // ---- the job queue -------------------------------------------------------------------
+  /**
+   * Atomically take one runnable job (pending with run_after <= now, oldest first), mark it
+   * running, count the attempt, set locked_by/locked_at/heartbeat_at. null when none.
+   */
+  claimJob(options: ClaimOptions): Promise<Job | null>;
+  /** renew the lease (and optionally report progress); false when the lease is lost */
+  heartbeatJob(lease: JobLease, progress?: number): Promise<boolean>;
+  /** record progress/result details for a held job without finishing it */
+  updateJobProgress(lease: JobLease, progress: number, result?: Record<string, unknown>): Promise<boolean>;
+  completeJob(lease: JobLease, result: Record<string, unknown>, costUsd?: number): Promise<Job | null>;
+  /** failed (or back to pending with run_after when retry and attempts remain); null when lease lost */
+  failJob(lease: JobLease, error: string, options: FailOptions): Promise<Job | null>;
+  /** give a held job back to the queue without counting the attempt as spent */
+  releaseJob(lease: JobLease): Promise<boolean>;
+  /**
+   * Return running jobs whose heartbeat is older than their lease to the queue, or fail
+   * them when their attempts are spent. Returns how many were recovered.
+   */
+  recoverExpiredJobs(leaseSeconds: number): Promise<number>;
+  /** cancel a pending or running job; the holder notices on its next heartbeat */
+  cancelJob(id: string, reason?: string): Promise<Job>;
+  /** put a failed or canceled job back to pending */
+  retryJob(id: string, options?: { resetAttempts?: boolean }): Promise<Job>;
+
+  schemaInfo(): Promise<SchemaInfo>;
+  close(): Promise<void>;
+}
