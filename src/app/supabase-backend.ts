@@ -1,0 +1,33 @@
+/** Opens the Supabase adapters from configuration (service key, or anon key + a login session). */
+import type { Blobs } from '../blobs/port.ts';
+import { OmveeError } from '../cli/errors.ts';
+import type { ResolvedConfig } from '../config/resolve.ts';
+import type { Store } from '../store/port.ts';
+
+export async function openSupabaseBackend(config: ResolvedConfig): Promise<{ store: Store; blobs: Blobs }> {
+  const v = config.values;
+  const url = v.SUPABASE_URL;
+  if (!url) throw new OmveeError('config', 'SUPABASE_URL is not set', { hint: 'set SUPABASE_URL in the environment or .env' });
+  const [{ openSupabaseStore }, { openSupabaseBlobs }] = await Promise.all([
+    import('../store/supabase/supabase-store.ts'),
+    import('../blobs/supabase/supabase-blobs.ts'),
+  ]);
+  let key: string;
+  let accessToken: string | undefined;
+  if (v.SUPABASE_SERVICE_KEY) {
+    key = v.SUPABASE_SERVICE_KEY;
+  } else if (v.SUPABASE_ANON_KEY) {
+    key = v.SUPABASE_ANON_KEY;
+    const { loadSession } = await import('../store/supabase/session.ts');
+    const session = await loadSession({ url, anonKey: key, configDir: config.paths.configDir });
+    if (!session) {
+      throw new OmveeError('config', 'not signed in to Supabase', { hint: 'run `omvee login` (or set SUPABASE_SERVICE_KEY for operators and CI)' });
+    }
+    accessToken = session.accessToken;
+  } else {
+    throw new OmveeError('config', 'no Supabase key configured', { hint: 'set SUPABASE_SERVICE_KEY, or SUPABASE_ANON_KEY and run `omvee login`' });
+  }
+  const store = await openSupabaseStore({ url, key, ...(accessToken ? { accessToken } : {}) });
+  const blobs = openSupabaseBlobs({ url, key, ...(accessToken ? { accessToken } : {}) });
+  return { store, blobs };
+}

@@ -1,0 +1,130 @@
+/**
+ * The program: builds the command tree, runs it, and maps whatever happened to an exit code
+ * (0 ok, 1 failure, 2 usage, 130 interrupted). The only place that prints errors.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { actionFactory, type Runtime } from './action.ts';
+import type { IO } from './context.ts';
+import { ExitCode, OmveeError } from './errors.ts';
+import { registerCommands } from '../commands/index.ts';
+import { VERSION } from '../version.ts';
+
+export function buildProgram(runtime: Runtime): Command {
+  const program = new Command('omvee');
+  program
+    .description('Turn a song into a music video: lyrics → scenes → prompts → images → clips → final cut.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .option('-y, --yes', 'answer yes to confirmations (required for destructive commands without a TTY)')
+    .option('-q, --quiet', 'print only data and errors')
+    .option('--debug', 'print debug logs and stack traces')
+    .option('--no-color', 'disable colours and spinners (also: NO_COLOR=1)')
+    .addOption(new Option('--backend <kind>', 'where state lives').choices(['auto', 'local', 'supabase']))
+    .option('--home <dir>', 'local store folder (default: $OMVEE_HOME or ~/.local/share/omvee)')
+    .showSuggestionAfterError(true)
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ omvee run song.mp3 --lyrics song.lrc --out video.mp4     everything at once
+  $ omvee project create "Easy Kill" --audio song.mp3         step by step
+  $ omvee project list --json | jq -r '.[].id'                 scripting
+  $ omvee jobs watch --project <id> --exit-status              in CI
+
+Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted (see: omvee help exit-codes).
+Settings: flags > environment > ./.env > ~/.config/omvee/config.json (see: omvee config show).`,
+    );
+  registerCommands(program, actionFactory(runtime));
+  applyToTree(program, (cmd) => {
+    cmd.exitOverride();
+    cmd.configureOutput({
+      writeOut: (s) => runtime.io.stdout.write(s),
+      writeErr: (s) => runtime.io.stderr.write(s),
+      outputError: (s, write) => write(s.replace(/^error: /, 'error: ')),
+    });
+  });
+  return program;
+}
+
+function applyToTree(cmd: Command, fn: (c: Command) => void): void {
+  fn(cmd);
+  for (const sub of cmd.commands) applyToTree(sub, fn);
+}
+
+const EXIT_CODES_HELP = `Exit codes:
+  0    success
+  1    failure (a step failed, a file was bad, a provider refused, verification failed)
+  2    usage error (unknown flag, bad value, missing argument, --yes needed without a TTY)
+  130  interrupted (Ctrl-C); work done so far is kept and \`omvee run --project <id>\` resumes
+`;
+
+export interface MainOptions {
+  io: IO;
+  abort?: AbortController;
+}
+
+export async function main(argv: string[], options: MainOptions): Promise<number> {
+  const runtime: Runtime = { io: options.io, abort: options.abort ?? new AbortController() };
+  // `omvee help exit-codes` is a topic, not a command
+  if (argv[0] === 'help' && argv[1] === 'exit-codes') {
+    options.io.stdout.write(EXIT_CODES_HELP);
+    return ExitCode.ok;
+  }
+  const program = buildProgram(runtime);
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ExitCode.ok;
+  } catch (error) {
+    return await report(error, runtime, debug, argv.includes('--json'));
+  } finally {
+    await runtime.current?.close();
+  }
+}
+
+async function report(error: unknown, runtime: Runtime, debug: boolean, json: boolean): Promise<number> {
+  const { stderr } = runtime.io;
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+    if (error.exitCode === 0) return ExitCode.ok;
+    // commander already printed "error: …"
+    if (error.code === 'commander.executeSubCommandAsync' || error.code === 'commander.missingMandatoryOptionValue') return ExitCode.usage;
+    stderr.write(`(see: omvee ${commandPathHint(error)}--help)\n`);
+    return ExitCode.usage;
+  }
+  let omvee: OmveeError;
+  if (error instanceof OmveeError) omvee = error;
+  else if (runtime.abort.signal.aborted || (error instanceof Error && error.name === 'AbortError')) omvee = new OmveeError('interrupted', 'interrupted', { hint: 'work done so far is kept; run the command again to resume' });
+  else omvee = new OmveeError('internal', error instanceof Error ? error.message : String(error), { hint: 'this is a bug in omvee; rerun with --debug and report it', cause: error });
+
+  const redact = await redactor(runtime);
+  if (json) stderr.write(`${redact(JSON.stringify({ error: omvee.toJSON() }))}\n`);
+  else {
+    stderr.write(`error: ${redact(omvee.message)}\n`);
+    if (omvee.hint) stderr.write(`hint: ${redact(omvee.hint)}\n`);
+  }
+  if (debug) {
+    const stack = (omvee.cause instanceof Error ? omvee.cause.stack : undefined) ?? omvee.stack;
+    if (stack) stderr.write(`${redact(stack)}\n`);
+  }
+  return omvee.exitCode;
+}
+
+function commandPathHint(error: CommanderError): string {
+  void error;
+  return '';
+}
+
+async function redactor(runtime: Runtime): Promise<(text: string) => string> {
+  try {
+    const ctx = runtime.current;
+    if (!ctx) return (t) => t;
+    const [{ redactSecrets }, config] = await Promise.all([import('../config/resolve.ts'), ctx.config()]);
+    return (t) => redactSecrets(t, config.values);
+  } catch {
+    // no config (it may be the broken thing): redact what the environment holds
+    const { redactSecrets } = await import('../config/resolve.ts');
+    return (t) => redactSecrets(t, runtime.io.env as never);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Progress for long work, on stderr. A terminal gets an ora spinner with the percentage;
+ * anything else (CI, pipes, --quiet off) gets plain lines, throttled to every 10% so logs
+ * stay readable. The only importer of ora.
+ */
+import type { CliContext } from './context.ts';
+
+export interface Progress {
+  /** set the step text and (optionally) its percentage 0–100 */
+  update(text: string, percent?: number): void;
+  succeed(text: string): void;
+  fail(text: string): void;
+  /** warn without breaking the spinner line */
+  warn(text: string): void;
+  stop(): void;
+}
+
+interface Spinner {
+  text: string;
+  start(): Spinner;
+  stop(): Spinner;
+  succeed(text?: string): Spinner;
+  fail(text?: string): Spinner;
+  isSpinning: boolean;
+}
+
+export async function startProgress(ctx: CliContext, text: string): Promise<Progress> {
+  if (ctx.animate) {
+    const { default: ora } = await import('ora');
+    const spinner = ora({ text, stream: ctx.io.stderr as NodeJS.WritableStream, color: 'cyan' }).start() as unknown as Spinner;
+    return {
+      update(next, percent) {
+        spinner.text = percent === undefined ? next : `${next} ${Math.round(percent)}%`;
+      },
+      succeed(done) {
+        spinner.succeed(done);
+      },
+      fail(done) {
+        spinner.fail(done);
+      },
+      warn(message) {
+        const wasSpinning = spinner.isSpinning;
+        spinner.stop();
+        ctx.warn(message);
+        if (wasSpinning) spinner.start();
+      },
+      stop() {
+        if (spinner.isSpinning) spinner.stop();
+      },
+    };
+  }
+  return plainProgress(ctx, text);
+}
+
+function plainProgress(ctx: CliContext, text: string): Progress {
+  let lastText = '';
+  let lastBucket = -1;
+  const line = (message: string) => ctx.info(message);
+  line(`${text}…`);
+  lastText = text;
+  return {
+    update(next, percent) {
+      const bucket = percent === undefined ? -1 : Math.floor(percent / 10);
+      if (next !== lastText) {
+        lastText = next;
+        lastBucket = bucket;
+        line(percent === undefined ? `${next}…` : `${next} ${Math.round(percent)}%`);
+      } else if (bucket > lastBucket) {
+        lastBucket = bucket;
+        line(`${next} ${Math.round(percent!)}%`);
+      }
+    },
+    succeed(done) {
+      ctx.success(done);
+    },
+    fail(done) {
+      ctx.io.stderr.write(`✖ ${done}\n`);
+    },
+    warn(message) {
+      ctx.warn(message);
+    },
+    stop() {},
+  };
+}
+
+/** Run work under a progress display, closing it on success or failure. */
+export async function withProgress<T>(
+  ctx: CliContext,
+  text: string,
+  work: (progress: Progress) => Promise<T>,
+  doneText?: (result: T) => string,
+): Promise<T> {
+  const progress = await startProgress(ctx, text);
+  try {
+    const result = await work(progress);
+    progress.succeed(doneText ? doneText(result) : text);
+    return result;
+  } catch (error) {
+    progress.fail(`${text} failed`);
+    throw error;
+  } finally {
+    progress.stop();
+  }
+}

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import type { ActionFactory } from '../../cli/action.ts';
+import { addProviderOptions, collect } from '../shared-options.ts';
+
+export function registerClips(program: Command, act: ActionFactory): void {
+  const clips = program.command('clips').description('a moving clip per scene, frame-exact; review with approve/reject');
+  addProviderOptions(
+    clips
+      .command('generate')
+      .description('make clips for scenes that have none (or a new take with --new-take)')
+      .argument('<project>', 'project id, id prefix or name')
+      .option('--scene <n>', 'only these scenes (repeatable; 3, 2-5, 1,4)', collect)
+      .option('--new-take', 'make a new take even where one exists')
+      .option('--concurrency <n>', 'parallel generations')
+      .option('--detach', 'only enqueue the job (run it with omvee worker) and print its id'),
+    ['clips'],
+  )
+    .addHelpText('after', `
+Examples:
+  $ omvee clips generate "Easy Kill"
+  $ omvee clips generate 3f2a --scene 2-4 --new-take`)
+    .action(act(() => import('./generate.ts')));
+  clips
+    .command('list')
+    .description('list clip takes with their review status')
+    .argument('<project>', 'project id, id prefix or name')
+    .addHelpText('after', `
+Examples:
+  $ omvee clips list "Easy Kill"
+  $ omvee clips list 3f2a --json | jq '.[] | select(.review == "rejected") | .scene'`)
+    .action(act(() => import('./list.ts')));
+  for (const decision of ['approve', 'reject'] as const) {
+    clips
+      .command(decision)
+      .description(`${decision} the latest clip of scenes (all scenes when none given)`)
+      .argument('<project>', 'project id, id prefix or name')
+      .argument('[scenes...]', 'scene numbers (3, 2-5, 1,4)')
+      .option('--note <text>', 'why (kept with the decision)')
+      .option('--take <n>', 'a specific take instead of the latest')
+      .addHelpText('after', `
+Examples:
+  $ omvee clips ${decision} "Easy Kill" 3 4 --note "${decision === 'approve' ? 'great motion' : 'too dark'}"
+  $ omvee clips ${decision} 3f2a${decision === 'approve' ? '                 every scene' : ' 2-5'}`)
+      .action(act(() => import(decision === 'approve' ? './approve.ts' : './reject.ts')));
+  }
+}

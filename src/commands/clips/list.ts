@@ -1,0 +1,28 @@
+import type { CommandInput } from '../../cli/action.ts';
+import type { CliContext } from '../../cli/context.ts';
+import { formatUsd, printList } from '../../cli/output.ts';
+import { listScenes } from '../../core/pipeline/scenes-step.ts';
+import { resolveProject } from '../../core/projects.ts';
+
+export async function run(ctx: CliContext, { args }: CommandInput): Promise<void> {
+  const { store } = await ctx.services();
+  const project = await resolveProject(store, args[0]!);
+  const order = new Map((await listScenes({ store }, project.id)).map((s) => [s.id, s.order_idx]));
+  const approvals = await store.list('user_approvals', { where: { project_id: project.id }, order: { column: 'created_at', ascending: false } });
+  const clips = (await store.list('video_clips', { where: { project_id: project.id } })).sort((a, b) => (order.get(a.scene_id) ?? 0) - (order.get(b.scene_id) ?? 0) || a.take - b.take);
+  const rows = clips.map((c) => {
+    const newest = approvals.find((a) => a.clip_id === c.id);
+    return { ...c, scene: (order.get(c.scene_id) ?? 0) + 1, review: newest ? (newest.decision === 'approved' ? 'approved' : 'rejected') : 'unreviewed', review_note: newest?.note ?? null };
+  });
+  printList(ctx, rows, [
+    { header: 'scene', value: (r) => r.scene, align: 'right' },
+    { header: 'take', value: (r) => r.take, align: 'right' },
+    { header: 'status', value: (r) => r.status },
+    { header: 'review', value: (r) => r.review },
+    { header: 'frames', value: (r) => r.frame_count, align: 'right' },
+    { header: 'model', value: (r) => r.model },
+    { header: 'cost', value: (r) => formatUsd(r.cost_usd), align: 'right' },
+    { header: 'id', value: (r) => r.id },
+    { header: 'note', value: (r) => r.review_note ?? r.error },
+  ]);
+}

@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import type { ActionFactory } from '../../cli/action.ts';
+
+export function registerConfig(program: Command, act: ActionFactory): void {
+  const config = program.command('config').description('show the effective configuration');
+  config
+    .command('show')
+    .description('every setting with its value and where it comes from (flag, env, .env, config file, default); secrets redacted')
+    .option('--all', 'also list settings that are not set')
+    .addHelpText('after', `
+Precedence: flags > environment > ./.env > $XDG_CONFIG_HOME/omvee/config.json > defaults.
+Secrets (API keys, tokens) are read from the environment, .env or the config file, never from flags.
+
+Examples:
+  $ omvee config show
+  $ omvee config show --json | jq -r .OMVEE_HOME.value`)
+    .action(act(() => import('./show.ts')));
+  config
+    .command('path')
+    .description('print where omvee reads its config file and keeps its data')
+    .action(act(() => import('./path.ts')));
+}

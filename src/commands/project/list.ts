@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import type { CommandInput } from '../../cli/action.ts';
+import type { CliContext } from '../../cli/context.ts';
+import { printList } from '../../cli/output.ts';
+import { parseOptions } from '../../cli/parse.ts';
+import { PROJECT_STATUSES } from '../../core/model.ts';
+import { PROJECT_COLUMNS, projectJson } from './view.ts';
+
+const Options = z.object({
+  status: z.enum(PROJECT_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(10000).default(50),
+});
+
+export async function run(ctx: CliContext, { options }: CommandInput): Promise<void> {
+  const opts = parseOptions(Options, options);
+  const { store } = await ctx.services();
+  const rows = await store.list('projects', {
+    ...(opts.status ? { where: { status: opts.status } } : {}),
+    order: [{ column: 'created_at', ascending: false }, { column: 'id' }],
+    limit: opts.limit,
+  });
+  printList(ctx, rows, PROJECT_COLUMNS, rows.map(projectJson));
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import type { CommandInput } from '../../cli/action.ts';
+import type { CliContext } from '../../cli/context.ts';
+import { OmveeError } from '../../cli/errors.ts';
+import { printRecord } from '../../cli/output.ts';
+import { parseOptions } from '../../cli/parse.ts';
+import { resolveProject, validateProjectName, validateStyle } from '../../core/projects.ts';
+import { projectFields, projectJson } from './view.ts';
+
+const Options = z.object({ name: z.string().optional(), style: z.string().optional() });
+
+export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
+  const opts = parseOptions(Options, options);
+  if (opts.name === undefined && opts.style === undefined) {
+    throw new OmveeError('usage', 'nothing to update', { hint: 'pass --name and/or --style' });
+  }
+  const patch = {
+    ...(opts.name !== undefined ? { name: validateProjectName(opts.name) } : {}),
+    ...(opts.style !== undefined ? { style: validateStyle(opts.style) } : {}),
+  };
+  const { store } = await ctx.services();
+  const project = await resolveProject(store, args[0] ?? '');
+  const updated = await store.update('projects', project.id, patch);
+  ctx.success(`updated project ${updated.name}`);
+  printRecord(ctx, projectFields(updated), projectJson(updated));
+}

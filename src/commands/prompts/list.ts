@@ -1,0 +1,19 @@
+import type { CommandInput } from '../../cli/action.ts';
+import type { CliContext } from '../../cli/context.ts';
+import { printList } from '../../cli/output.ts';
+import { listScenes } from '../../core/pipeline/scenes-step.ts';
+import { resolveProject } from '../../core/projects.ts';
+
+export async function run(ctx: CliContext, { args }: CommandInput): Promise<void> {
+  const { store } = await ctx.services();
+  const project = await resolveProject(store, args[0]!);
+  const order = new Map((await listScenes({ store }, project.id)).map((s) => [s.id, s.order_idx]));
+  const prompts = (await store.list('scene_prompts', { where: { project_id: project.id } })).sort((a, b) => (order.get(a.scene_id) ?? 0) - (order.get(b.scene_id) ?? 0));
+  printList(ctx, prompts, [
+    { header: '#', value: (p) => (order.get(p.scene_id) ?? 0) + 1, align: 'right' },
+    { header: 'shot', value: (p) => p.shot_type },
+    { header: 'mood', value: (p) => p.mood },
+    { header: 'motion', value: (p) => p.motion_prompt },
+    { header: 'image prompt', value: (p) => p.image_prompt },
+  ]);
+}

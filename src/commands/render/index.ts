@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import type { ActionFactory } from '../../cli/action.ts';
+
+export function registerRender(program: Command, act: ActionFactory): void {
+  program
+    .command('render')
+    .description('cut the final video: approved clips in scene order, frame-exact, with the song')
+    .argument('<project>', 'project id, id prefix or name')
+    .option('--out <file>', 'also copy the video here (e.g. video.mp4)')
+    .option('--lyrics-overlay', 'burn the lyrics in as styled subtitles')
+    .option('--auto-approve', 'use the latest take of scenes nobody reviewed (same as --yes)')
+    .option('--detach', 'only enqueue the job (run it with omvee worker) and print its id')
+    .addHelpText('after', `
+The result is verified with ffprobe (frame count = the song to the frame, audio and video end
+together) before it is stored in the project's final/ folder.
+
+Examples:
+  $ omvee render "Easy Kill" --out easy-kill.mp4
+  $ omvee render 3f2a --yes --lyrics-overlay --json | jq -r .output`)
+    .action(act(() => import('./render.ts')));
+}

@@ -1,0 +1,31 @@
+import type { CommandInput } from '../../cli/action.ts';
+import type { CliContext } from '../../cli/context.ts';
+import { OmveeError } from '../../cli/errors.ts';
+import { deliver } from '../../cli/deliver.ts';
+import { formatDuration, printRecord } from '../../cli/output.ts';
+import { openPipeline } from '../../cli/pipeline.ts';
+import { enqueueStep } from '../../core/pipeline/run-step.ts';
+import { resolveProject } from '../../core/projects.ts';
+
+export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
+  const out = typeof options.out === 'string' ? options.out : undefined;
+  if (out !== undefined && !/\.(mp4|mov|m4v)$/i.test(out)) throw new OmveeError('usage', `--out must name an .mp4 file (got ${out})`);
+  const payload = { auto_approve: options.autoApprove === true || ctx.yes, lyrics_overlay: options.lyricsOverlay === true };
+  if (options.detach === true) {
+    const { store } = await ctx.services();
+    const project = await resolveProject(store, args[0]!);
+    const job = await enqueueStep(store, 'assemble_video', project.id, payload);
+    ctx.info(`queued job ${job.id}; run it with: omvee worker --once`);
+    printRecord(ctx, [['job_id', job.id]], { job_id: job.id, project_id: project.id, type: job.type, status: job.status });
+    return;
+  }
+  const pipeline = await openPipeline(ctx, { transcriber: 'local', director: 'local', images: 'local', clips: 'local' });
+  const project = await resolveProject(pipeline.services.store, args[0]!);
+  const job = await pipeline.step('assemble_video', project, payload, 'rendering the final cut');
+  const final = await pipeline.services.store.get('final_videos', String(job.result?.final_video_id));
+  if (!final?.video_path) throw new OmveeError('internal', 'render finished without a stored video');
+  const output = out ? await deliver(pipeline.services, final.video_path, out, ctx.io.cwd) : pipeline.services.blobs.localPath(final.video_path);
+  ctx.success(`rendered ${formatDuration(final.duration_s)} (${final.frame_count} frames)${output ? ` → ${output}` : ''}`);
+  const result = { project_id: project.id, final_video_id: final.id, job_id: job.id, video_path: final.video_path, output, duration_s: final.duration_s, frame_count: final.frame_count, size_bytes: final.size_bytes, lyrics_overlay: final.lyrics_overlay };
+  printRecord(ctx, Object.entries(result), result);
+}

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import type { ActionFactory } from '../../cli/action.ts';
+import { addProviderOptions, addSceneBoundOptions } from '../shared-options.ts';
+
+export function registerRun(program: Command, act: ActionFactory): void {
+  const cmd = program
+    .command('run')
+    .description('everything at once: song (+ lyrics) → project → transcript → scenes → prompts → images → clips → final video')
+    .argument('[audio]', 'the song (not needed with --project or --batch)')
+    .option('--lyrics <file>', 'lyrics file (LRC, SRT, VTT, Whisper JSON, text); without it the transcriber runs')
+    .option('--name <name>', 'project name (default: the song file name)')
+    .option('--style <text>', 'visual style')
+    .option('--out <file>', 'copy the final video here')
+    .option('--lyrics-overlay', 'burn the lyrics in as subtitles')
+    .option('--project <project>', 'resume an existing project where it stopped')
+    .option('--batch <file>', 'render every song listed in a JSON or CSV file (audio,lyrics,name,style)')
+    .option('--concurrency <n>', 'parallel image/clip generations');
+  addSceneBoundOptions(addProviderOptions(cmd, ['transcriber', 'director', 'images', 'clips']))
+    .addHelpText('after', `
+Asks nothing when not on a TTY. Interrupt it at any time: finished work is kept and
+\`omvee run --project <id>\` picks up where it stopped, without redoing or duplicating takes.
+
+Examples:
+  $ omvee run demo/easy-kill.mp3 --lyrics demo/easy-kill.lrc --out easy-kill.mp4
+  $ omvee run --project 3f2a --out easy-kill.mp4           resume
+  $ omvee run song.wav --json | jq -r .output                scripting
+  $ omvee run --batch songs.csv --json > results.json        batch (exit 1 if any song failed)`)
+    .action(act(() => import('./run.ts')));
+}

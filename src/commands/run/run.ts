@@ -1,0 +1,78 @@
+import { basename, extname } from 'node:path';
+import { z } from 'zod';
+import type { CommandInput } from '../../cli/action.ts';
+import type { CliContext } from '../../cli/context.ts';
+import { OmveeError } from '../../cli/errors.ts';
+import { formatDuration, formatUsd, printRecord } from '../../cli/output.ts';
+import { parseOptions } from '../../cli/parse.ts';
+import { openPipeline, providerChoice } from '../../cli/pipeline.ts';
+import { sceneBoundsFrom } from '../../cli/scene-bounds.ts';
+import { checkInputFile } from '../../core/files.ts';
+import { validateProjectName, validateStyle } from '../../core/projects.ts';
+import { parseConcurrency } from '../shared-parse.ts';
+import { runWhole, type WholeRunInput } from './whole-run.ts';
+
+const Options = z
+  .object({
+    lyrics: z.string().optional(),
+    name: z.string().optional(),
+    style: z.string().optional(),
+    out: z.string().regex(/\.(mp4|mov|m4v)$/i, 'must name an .mp4 file').optional(),
+    project: z.string().optional(),
+    batch: z.string().optional(),
+    lyricsOverlay: z.boolean().optional(),
+  })
+  .passthrough();
+
+export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
+  const opts = parseOptions(Options, options);
+  const audio = args[0];
+  const modes = [audio !== undefined, opts.project !== undefined, opts.batch !== undefined].filter(Boolean).length;
+  if (modes !== 1) {
+    throw new OmveeError('usage', modes === 0 ? 'nothing to run' : 'pass only one of: an audio file, --project, --batch', {
+      hint: 'omvee run song.mp3 | omvee run --project <id> | omvee run --batch songs.csv',
+    });
+  }
+  const config = await ctx.config();
+  const bounds = sceneBoundsFrom(options, config);
+  const concurrency = parseConcurrency(options.concurrency);
+  const style = validateStyle(opts.style);
+
+  if (opts.batch !== undefined) {
+    const { runBatch } = await import('./batch.ts');
+    const pipeline = await openPipeline(ctx, providerChoice(options), concurrency ? { images: concurrency, clips: concurrency } : {});
+    const { failed } = await runBatch(ctx, opts.batch, async (item) => {
+      const outcome = await runWhole(ctx, pipeline, {
+        audio: item.audio,
+        lyrics: item.lyrics ?? undefined,
+        name: validateProjectName(item.name ?? basename(item.audio, extname(item.audio))),
+        style: validateStyle(item.style ?? undefined) ?? style,
+        out: undefined,
+        bounds,
+        lyricsOverlay: opts.lyricsOverlay === true,
+      });
+      return { projectId: outcome.project_id, outputPath: outcome.output ?? outcome.video_path };
+    });
+    if (failed > 0) throw new OmveeError('job_failed', `${failed} song${failed > 1 ? 's' : ''} of the batch failed`, { hint: 'see the summary above; fix them and run the batch again' });
+    return;
+  }
+
+  const input: WholeRunInput = {
+    bounds,
+    out: opts.out,
+    lyricsOverlay: opts.lyricsOverlay === true,
+    style,
+    lyrics: opts.lyrics,
+    ...(opts.project !== undefined ? { projectRef: opts.project } : {}),
+  };
+  if (audio !== undefined) {
+    await checkInputFile(audio, 'audio file');
+    input.audio = audio;
+    input.name = validateProjectName(opts.name ?? basename(audio, extname(audio)));
+  }
+  if (opts.lyrics !== undefined) await checkInputFile(opts.lyrics, 'lyrics file');
+  const pipeline = await openPipeline(ctx, providerChoice(options), concurrency ? { images: concurrency, clips: concurrency } : {});
+  const summary = await runWhole(ctx, pipeline, input);
+  ctx.success(`${summary.name}: ${formatDuration(summary.duration_s)} video, ${summary.scenes} scenes${summary.output ? ` → ${summary.output}` : ''} in ${summary.elapsed_s.toFixed(1)} s${summary.cost_usd ? ` (cost ${formatUsd(summary.cost_usd)})` : ''}`);
+  printRecord(ctx, Object.entries(summary).filter(([k]) => k !== 'steps'), summary);
+}

@@ -1,0 +1,154 @@
+/**
+ * The whole pipeline for one song, resumable: every step is skipped when its work is already
+ * done, so `omvee run --project <id>` after an interruption finishes without redoing anything.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { projectKey } from '../../blobs/keys.ts';
+import { contentTypeFor } from '../../blobs/content-type.ts';
+import type { CliContext } from '../../cli/context.ts';
+import { deliver } from '../../cli/deliver.ts';
+import { OmveeError } from '../../cli/errors.ts';
+import type { Pipeline } from '../../cli/pipeline.ts';
+import { attachAudio } from '../../core/audio.ts';
+import { parseLyrics } from '../../core/lyrics/index.ts';
+import type { Project } from '../../core/model.ts';
+import { countScenesWithout } from '../../core/pipeline/images-step.ts';
+import { resolveProject } from '../../core/projects.ts';
+import type { SceneBounds } from '../../core/timeline/index.ts';
+
+export interface WholeRunInput {
+  audio?: string;
+  lyrics?: string | undefined;
+  name?: string;
+  style?: string | null;
+  projectRef?: string;
+  out: string | undefined;
+  bounds: SceneBounds;
+  lyricsOverlay: boolean;
+}
+
+export interface WholeRunSummary {
+  project_id: string;
+  name: string;
+  output: string | null;
+  video_path: string;
+  final_video_id: string;
+  duration_s: number;
+  frame_count: number;
+  fps: number;
+  scenes: number;
+  images: number;
+  clips: number;
+  cost_usd: number;
+  elapsed_s: number;
+  resumed: boolean;
+  steps: Record<string, number>;
+}
+
+export async function runWhole(ctx: CliContext, pipeline: Pipeline, input: WholeRunInput): Promise<WholeRunSummary> {
+  const started = performance.now();
+  const { store, blobs } = pipeline.services;
+  const media = pipeline.deps.media;
+  const steps: Record<string, number> = {};
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      steps[name] = Math.round(performance.now() - t0) / 1000;
+    }
+  };
+
+  let project: Project;
+  const resumed = input.projectRef !== undefined;
+  let lyricsBytes: Buffer | null = null;
+  if (input.projectRef !== undefined) {
+    project = await resolveProject(store, input.projectRef);
+    if (!project.audio_path) throw new OmveeError('invalid_input', `project ${project.name} has no song`, { hint: `upload one: omvee upload audio ${project.id} song.mp3` });
+    ctx.info(`resuming ${project.name} (${project.id}), status ${project.status}`);
+  } else {
+    // everything about the inputs is checked before the project exists
+    const probe = await media.probeAudio(input.audio!);
+    if (input.lyrics !== undefined) {
+      lyricsBytes = await readFile(input.lyrics);
+      const { warnings } = parseLyrics(lyricsBytes, { durationS: probe.durationS, fileName: basename(input.lyrics) });
+      for (const w of warnings) ctx.warn(w);
+    }
+    project = await store.insert('projects', { name: input.name!, style: input.style ?? null });
+    ctx.info(`project ${project.name} (${project.id})`);
+    try {
+      project = await timed('upload', () => attachAudio({ store, blobs, media }, project, input.audio!));
+    } catch (error) {
+      await store.delete('projects', project.id).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  if (!project.transcript) {
+    if (input.lyrics !== undefined) {
+      lyricsBytes ??= await readFile(input.lyrics);
+      const ext = extname(input.lyrics).toLowerCase().replace(/[^a-z0-9.]/g, '') || '.txt';
+      const key = projectKey(project.id, 'transcripts', `source${ext}`);
+      await blobs.put(key, lyricsBytes, { contentType: contentTypeFor(input.lyrics) });
+      await timed('transcript', () => pipeline.step('transcribe', project, { mode: 'import', source_key: key, file_name: basename(input.lyrics!) }, 'importing lyrics', (j) => `${String(j.result?.segments)} lyric lines`));
+    } else {
+      await timed('transcript', () => pipeline.step('transcribe', project, { mode: 'provider' }, `transcribing (${pipeline.plan.transcriber})`, (j) => `${String(j.result?.segments)} lyric lines`));
+    }
+    project = (await store.get('projects', project.id))!;
+  }
+
+  if ((await store.count('selected_scenes', { project_id: project.id })) === 0) {
+    await timed('scenes', () => pipeline.step('analyze_scenes', project, { scene_min: input.bounds.sceneMinS, scene_max: input.bounds.sceneMaxS }, `choosing scenes (${pipeline.plan.director})`, (j) => `${String(j.result?.scenes)} scenes`));
+  }
+  const sceneCount = await store.count('selected_scenes', { project_id: project.id });
+  if ((await store.count('scene_prompts', { project_id: project.id })) < sceneCount) {
+    await timed('prompts', () => pipeline.step('generate_prompts', project, {}, `writing prompts (${pipeline.plan.director})`, (j) => `${String(j.result?.created)} prompts`));
+  }
+  if ((await countScenesWithout(pipeline.deps, project.id, 'generated_images')) > 0) {
+    await timed('images', () => pipeline.step('generate_images', project, {}, `generating images (${pipeline.plan.images})`, (j) => `${String(j.result?.generated)} images`));
+  }
+  await timed('clips', () => pipeline.step('generate_clips', project, {}, `generating clips (${pipeline.plan.clips})`, (j) => `${String(j.result?.generated)} clips${Number(j.result?.skipped) ? `, ${String(j.result?.skipped)} already done` : ''}`));
+
+  project = (await store.get('projects', project.id))!;
+  let final = await latestUsableFinal(pipeline, project, input.lyricsOverlay);
+  if (!final) {
+    const job = await timed('render', () => pipeline.step('assemble_video', project, { auto_approve: true, lyrics_overlay: input.lyricsOverlay }, 'rendering the final cut', (j) => `${String(j.result?.frame_count)} frames`));
+    final = await store.get('final_videos', String(job.result?.final_video_id));
+  }
+  if (!final?.video_path) throw new OmveeError('internal', 'the run finished without a stored video');
+  const output = input.out ? await deliver(pipeline.services, final.video_path, input.out, ctx.io.cwd) : blobs.localPath(final.video_path);
+  const [images, clips, jobs] = await Promise.all([
+    store.count('generated_images', { project_id: project.id, status: 'completed' }),
+    store.count('video_clips', { project_id: project.id, status: 'completed' }),
+    store.list('jobs', { where: { project_id: project.id, status: 'completed' } }),
+  ]);
+  return {
+    project_id: project.id,
+    name: project.name,
+    output,
+    video_path: final.video_path,
+    final_video_id: final.id,
+    duration_s: final.duration_s ?? 0,
+    frame_count: final.frame_count ?? 0,
+    fps: project.fps,
+    scenes: sceneCount,
+    images,
+    clips,
+    cost_usd: Math.round(jobs.reduce((sum, j) => sum + (j.cost_usd ?? 0), 0) * 1e6) / 1e6,
+    elapsed_s: Math.round(performance.now() - started) / 1000,
+    resumed,
+    steps,
+  };
+}
+
+/** A completed final video made after the newest clip, with the same overlay choice: nothing to redo. */
+async function latestUsableFinal(pipeline: Pipeline, project: Project, lyricsOverlay: boolean) {
+  const { store } = pipeline.services;
+  const finals = await store.list('final_videos', { where: { project_id: project.id, status: 'completed', lyrics_overlay: lyricsOverlay }, order: { column: 'created_at', ascending: false }, limit: 1 });
+  const final = finals[0];
+  if (!final) return null;
+  const newestClip = await store.list('video_clips', { where: { project_id: project.id, status: 'completed' }, order: { column: 'updated_at', ascending: false }, limit: 1 });
+  if (newestClip[0] && newestClip[0].updated_at > final.created_at) return null;
+  return final;
+}

@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import type { ActionFactory } from '../../cli/action.ts';
+import { addProviderOptions, addSceneBoundOptions } from '../shared-options.ts';
+
+export function registerScenes(program: Command, act: ActionFactory): void {
+  const scenes = program.command('scenes').description('scenes that cover the whole song: select, list, show, edit, storyboard');
+
+  addSceneBoundOptions(addProviderOptions(scenes.command('select').description('choose scenes covering the song from 0 to its end, cut on lyric lines').argument('<project>', 'project id, id prefix or name'), ['director']))
+    .addHelpText('after', `
+Replacing scenes that already have images or clips asks first (--yes in scripts): their takes go with them.
+
+Examples:
+  $ omvee scenes select "Easy Kill"
+  $ omvee scenes select 3f2a --scene-min 4 --scene-max 8 --yes --json`)
+    .action(act(() => import('./select.ts')));
+
+  scenes
+    .command('list')
+    .description('list the scenes in order')
+    .argument('<project>', 'project id, id prefix or name')
+    .addHelpText('after', `
+Examples:
+  $ omvee scenes list "Easy Kill"
+  $ omvee scenes list 3f2a --json | jq '.[] | [.order_idx, .start_time_s, .end_time_s]'`)
+    .action(act(() => import('./list.ts')));
+
+  scenes
+    .command('show')
+    .description('one scene with its prompt, images and clips')
+    .argument('<project>', 'project id, id prefix or name')
+    .argument('<scene>', 'scene number (1 = first)')
+    .action(act(() => import('./show.ts')));
+
+  scenes
+    .command('edit')
+    .description("change a scene's times, title, theme or lyric excerpt (neighbours move so the song stays covered)")
+    .argument('<project>', 'project id, id prefix or name')
+    .argument('<scene>', 'scene number (1 = first)')
+    .option('--start <seconds>', 'new start (moves the previous scene’s end)')
+    .option('--end <seconds>', 'new end (moves the next scene’s start)')
+    .option('--title <text>', 'new title')
+    .option('--theme <text>', 'new theme')
+    .option('--excerpt <text>', 'new lyric excerpt')
+    .addHelpText('after', `
+Examples:
+  $ omvee scenes edit "Easy Kill" 3 --end 27.5
+  $ omvee scenes edit 3f2a 1 --theme "city at night"`)
+    .action(act(() => import('./edit.ts')));
+
+  scenes
+    .command('storyboard')
+    .description('a contact sheet (PNG) of the scene images with their times and lyric lines')
+    .argument('<project>', 'project id, id prefix or name')
+    .option('--out <file>', 'where to write the PNG (default: ./<project>-storyboard.png)')
+    .option('--columns <n>', 'thumbnails per row', '4')
+    .addHelpText('after', `
+Examples:
+  $ omvee scenes storyboard "Easy Kill" --out board.png`)
+    .action(act(() => import('./storyboard.ts')));
+}

@@ -1,0 +1,14 @@
+import type { CommandInput } from '../../cli/action.ts';
+import type { CliContext } from '../../cli/context.ts';
+import { printList } from '../../cli/output.ts';
+import { listScenes } from '../../core/pipeline/scenes-step.ts';
+import { resolveProject } from '../../core/projects.ts';
+import { SCENE_COLUMNS } from './view.ts';
+
+export async function run(ctx: CliContext, { args }: CommandInput): Promise<void> {
+  const { store } = await ctx.services();
+  const project = await resolveProject(store, args[0]!);
+  const scenes = await listScenes({ store }, project.id);
+  if (scenes.length === 0 && !ctx.json) ctx.info(`no scenes yet: run omvee scenes select ${project.id}`);
+  printList(ctx, scenes, SCENE_COLUMNS);
+}

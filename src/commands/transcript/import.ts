@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { z } from 'zod';
+import type { CommandInput } from '../../cli/action.ts';
+import type { CliContext } from '../../cli/context.ts';
+import { printRecord } from '../../cli/output.ts';
+import { parseOptions } from '../../cli/parse.ts';
+import { openPipeline } from '../../cli/pipeline.ts';
+import { projectKey } from '../../blobs/keys.ts';
+import { contentTypeFor } from '../../blobs/content-type.ts';
+import { checkInputFile } from '../../core/files.ts';
+import { LYRICS_FORMATS, parseLyrics } from '../../core/lyrics/index.ts';
+import { resolveProject } from '../../core/projects.ts';
+
+const Options = z.object({ format: z.enum(LYRICS_FORMATS).optional() });
+
+export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
+  const opts = parseOptions(Options, options);
+  const [ref, file] = args as [string, string];
+  await checkInputFile(file, 'lyrics file');
+  const pipeline = await openPipeline(ctx, { transcriber: 'local', director: 'local', images: 'local', clips: 'local' });
+  const project = await resolveProject(pipeline.services.store, ref);
+  // parse here first: a bad file fails before anything is stored
+  const bytes = await readFile(file);
+  const { transcript, warnings } = parseLyrics(bytes, { durationS: project.audio_duration_s, fileName: basename(file), ...(opts.format ? { format: opts.format } : {}) });
+  for (const w of warnings) ctx.warn(w);
+  const ext = extname(file).toLowerCase().replace(/[^a-z0-9.]/g, '') || '.txt';
+  const key = projectKey(project.id, 'transcripts', `source${ext}`);
+  await pipeline.services.blobs.put(key, bytes, { contentType: contentTypeFor(file) });
+  const job = await pipeline.step(
+    'transcribe',
+    project,
+    { mode: 'import', source_key: key, file_name: basename(file), ...(opts.format ? { format: opts.format } : {}) },
+    'importing lyrics',
+    () => `imported ${transcript.segments.length} lyric lines (${transcript.source})`,
+  );
+  const result = { project_id: project.id, job_id: job.id, source: transcript.source, segments: transcript.segments.length, warnings };
+  printRecord(ctx, Object.entries(result), result);
+}

@@ -1,0 +1,31 @@
+import type { CommandInput } from '../../cli/action.ts';
+import type { CliContext } from '../../cli/context.ts';
+import { OmveeError } from '../../cli/errors.ts';
+import { formatDuration, printList } from '../../cli/output.ts';
+import { formatLrc, formatSrt, formatVtt } from '../../core/lyrics/index.ts';
+import { resolveProject } from '../../core/projects.ts';
+
+export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
+  const { store } = await ctx.services();
+  const project = await resolveProject(store, args[0]!);
+  const transcript = project.transcript;
+  if (!transcript) throw new OmveeError('not_found', `project ${project.name} has no transcript yet`, { hint: `import lyrics: omvee transcript import ${project.id} lyrics.lrc` });
+  const format = options.format as string | undefined;
+  if (format && !ctx.json) {
+    ctx.write(format === 'lrc' ? formatLrc(transcript) : format === 'srt' ? formatSrt(transcript) : formatVtt(transcript));
+    return;
+  }
+  if (transcript.segments.length === 0) ctx.info('no lyrics (instrumental)');
+  printList(
+    ctx,
+    transcript.segments.map((s, i) => ({ ...s, n: i + 1 })),
+    [
+      { header: '#', value: (s) => s.n, align: 'right' },
+      { header: 'start', value: (s) => formatDuration(s.start), align: 'right' },
+      { header: 'end', value: (s) => formatDuration(s.end), align: 'right' },
+      { header: 'text', value: (s) => s.text },
+      { header: 'flag', value: (s) => s.suspect ?? '' },
+    ],
+    transcript,
+  );
+}

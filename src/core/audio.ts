@@ -1,0 +1,53 @@
+/**
+ * Attach a song to a project: check the file, probe it (rejecting what has no audio),
+ * copy it into the blob store under a content-addressed key, then record it on the project.
+ * The row changes only after the file is safely stored; a failure leaves the project as it was.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename, extname } from 'node:path';
+import type { Blobs } from '../blobs/port.ts';
+import { projectKey } from '../blobs/keys.ts';
+import { contentTypeFor } from '../blobs/content-type.ts';
+import type { MediaTools } from '../media/port.ts';
+import type { Store } from '../store/port.ts';
+import { checkInputFile } from './files.ts';
+import type { Project } from './model.ts';
+
+export interface AudioDeps {
+  store: Store;
+  blobs: Blobs;
+  media: MediaTools;
+}
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+const AUDIO_EXTENSIONS = new Set(['.mp3', '.wav', '.flac', '.m4a', '.aac', '.ogg', '.oga', '.opus', '.webm', '.mp4']);
+
+export async function attachAudio(deps: AudioDeps, project: Project, filePath: string): Promise<Project> {
+  const file = await checkInputFile(filePath, 'audio file');
+  const probe = await deps.media.probeAudio(file.path);
+  const digest = await sha256File(file.path);
+  const rawExt = extname(file.path).toLowerCase();
+  const ext = AUDIO_EXTENSIONS.has(rawExt) ? rawExt : `.${probe.formatName.split(',')[0]}`;
+  const key = projectKey(project.id, 'audio', `song-${digest.slice(0, 16)}${ext}`);
+  await deps.blobs.putFile(key, file.path, { contentType: contentTypeFor(`x${ext}`) });
+  const previous = project.audio_path;
+  const updated = await deps.store.update('projects', project.id, {
+    audio_path: key,
+    audio_filename: basename(file.path),
+    audio_format: probe.formatName,
+    audio_codec: probe.codec,
+    audio_duration_s: probe.durationS,
+    audio_sample_rate: probe.sampleRate,
+    audio_channels: probe.channels,
+    audio_size_bytes: probe.sizeBytes,
+    status: project.status === 'created' ? 'uploaded' : project.status,
+  });
+  if (previous && previous !== key) await deps.blobs.remove([previous]).catch(() => undefined);
+  return updated;
+}

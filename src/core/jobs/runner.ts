@@ -1,0 +1,126 @@
+/**
+ * Running one job while holding its lease: heartbeats renew the lease (and notice a cancel or
+ * a lost lease, which aborts the work), progress is written to the row (throttled), and the
+ * job is completed or failed only through the lease — so a stale worker cannot overwrite a
+ * job that someone else has re-claimed.
+ */
+import { OmveeError } from '../../cli/errors.ts';
+import type { JobLease, Store } from '../../store/port.ts';
+import type { Job } from '../model.ts';
+
+export interface JobControl {
+  readonly job: Job;
+  readonly lease: JobLease;
+  /** aborted when the caller stops, the job is canceled, or the lease is lost */
+  readonly signal: AbortSignal;
+  /** report progress 0–100 with a short description of what is happening */
+  progress(percent: number, detail?: string): void;
+}
+
+export type JobHandler = (job: Job, control: JobControl) => Promise<{ result: Record<string, unknown>; costUsd?: number }>;
+
+export interface RunJobOptions {
+  store: Store;
+  workerId: string;
+  leaseSeconds: number;
+  signal?: AbortSignal;
+  onProgress?: (job: Job, percent: number, detail: string | undefined) => void;
+  /** backoff before a retry, in seconds, for attempt n (1-based) */
+  backoffSeconds?: (attempt: number) => number;
+  /** how often progress may be written to the store */
+  progressIntervalMs?: number;
+}
+
+export type JobOutcome =
+  | { status: 'completed'; job: Job }
+  | { status: 'failed'; job: Job | null; error: unknown; willRetry: boolean }
+  | { status: 'canceled'; job: Job | null }
+  | { status: 'released'; job: Job | null }
+  | { status: 'lost'; error: unknown };
+
+/** Exponential backoff with full jitter, capped: base * 2^(attempt-1), at most cap seconds. */
+export function backoffWithJitter(attempt: number, options: { baseSeconds?: number; capSeconds?: number; random?: () => number } = {}): number {
+  const base = options.baseSeconds ?? 5;
+  const cap = options.capSeconds ?? 300;
+  const ceiling = Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
+  const random = options.random ?? Math.random;
+  return Math.max(1, Math.round(ceiling * (0.5 + random() * 0.5)));
+}
+
+/** Errors worth another attempt: network trouble and provider hiccups, not bad input. */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof OmveeError) return error.code === 'network' || error.code === 'provider' || error.code === 'store';
+  return false;
+}
+
+export async function runClaimedJob(job: Job, handler: JobHandler, options: RunJobOptions): Promise<JobOutcome> {
+  const { store } = options;
+  const lease: JobLease = { id: job.id, workerId: options.workerId, attempt: job.attempts };
+  const abort = new AbortController();
+  let lostReason: 'canceled' | 'lost' | null = null;
+  const onOuterAbort = () => abort.abort(options.signal?.reason ?? new Error('stopped'));
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  if (options.signal?.aborted) onOuterAbort();
+
+  let lastPercent = 0;
+  let lastWrite = 0;
+  let pendingWrite: Promise<unknown> = Promise.resolve();
+  const interval = options.progressIntervalMs ?? 1000;
+
+  const heartbeatMs = Math.max(200, Math.floor((options.leaseSeconds * 1000) / 3));
+  const heartbeat = setInterval(() => {
+    void store
+      .heartbeatJob(lease, lastPercent)
+      .then(async (held) => {
+        if (held) return;
+        const current = await store.get('jobs', job.id).catch(() => null);
+        lostReason = current?.status === 'canceled' ? 'canceled' : 'lost';
+        abort.abort(new OmveeError('aborted', lostReason === 'canceled' ? 'job was canceled' : 'job lease was lost'));
+      })
+      .catch(() => undefined);
+  }, heartbeatMs);
+  heartbeat.unref?.();
+
+  const control: JobControl = {
+    job,
+    lease,
+    signal: abort.signal,
+    progress(percent, detail) {
+      const p = Math.max(0, Math.min(100, Math.round(percent)));
+      options.onProgress?.(job, p, detail);
+      if (p === lastPercent) return;
+      lastPercent = p;
+      const now = Date.now();
+      if (now - lastWrite >= interval || p === 100) {
+        lastWrite = now;
+        pendingWrite = pendingWrite.then(() => store.updateJobProgress(lease, p).catch(() => undefined));
+      }
+    },
+  };
+
+  try {
+    const { result, costUsd } = await handler(job, control);
+    await pendingWrite;
+    clearInterval(heartbeat);
+    const done = await store.completeJob(lease, result, costUsd);
+    if (!done) return { status: 'lost', error: new OmveeError('job_failed', `job ${job.id} could not be completed: its lease was lost`) };
+    return { status: 'completed', job: done };
+  } catch (error) {
+    clearInterval(heartbeat);
+    await pendingWrite;
+    if (lostReason === 'canceled') return { status: 'canceled', job: await store.get('jobs', job.id) };
+    if (lostReason === 'lost') return { status: 'lost', error };
+    if (options.signal?.aborted) {
+      // stopped from outside (Ctrl-C, worker shutdown): give the job back, keep what is done
+      await store.releaseJob(lease).catch(() => false);
+      return { status: 'released', job: await store.get('jobs', job.id).catch(() => null) };
+    }
+    const retry = isRetryable(error);
+    const message = error instanceof Error ? error.message : String(error);
+    const failed = await store.failJob(lease, message, { retry, backoffSeconds: (options.backoffSeconds ?? ((n) => backoffWithJitter(n)))(job.attempts) });
+    return { status: 'failed', job: failed, error, willRetry: failed?.status === 'pending' };
+  } finally {
+    clearInterval(heartbeat);
+    options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Run one piece of work per scene with bounded concurrency. A failing scene does not stop the
+ * others; the batch reports every failure at the end. An abort stops new work at once.
+ */
+import pLimit from 'p-limit';
+import { OmveeError } from '../../cli/errors.ts';
+import type { Scene } from '../model.ts';
+import { sceneNumber } from './takes.ts';
+
+export interface BatchResult<T> {
+  done: { scene: Scene; value: T }[];
+  failed: { scene: Scene; error: unknown }[];
+}
+
+export async function forEachScene<T>(
+  scenes: readonly Scene[],
+  concurrency: number,
+  signal: AbortSignal,
+  work: (scene: Scene) => Promise<T>,
+  onSettled?: (finished: number, total: number) => void,
+): Promise<BatchResult<T>> {
+  const limit = pLimit(Math.max(1, concurrency));
+  const result: BatchResult<T> = { done: [], failed: [] };
+  let finished = 0;
+  await Promise.all(
+    scenes.map((scene) =>
+      limit(async () => {
+        if (signal.aborted) return;
+        try {
+          result.done.push({ scene, value: await work(scene) });
+        } catch (error) {
+          result.failed.push({ scene, error });
+        } finally {
+          finished += 1;
+          onSettled?.(finished, scenes.length);
+        }
+      }),
+    ),
+  );
+  if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new OmveeError('interrupted', 'interrupted');
+  result.done.sort((a, b) => a.scene.order_idx - b.scene.order_idx);
+  result.failed.sort((a, b) => a.scene.order_idx - b.scene.order_idx);
+  return result;
+}
+
+/** Throw one error naming every scene that failed (the first error's code and hint). */
+export function throwIfFailed(what: string, failed: BatchResult<unknown>['failed']): void {
+  if (failed.length === 0) return;
+  const first = failed[0]!.error;
+  const lines = failed.map(({ scene, error }) => `scene ${sceneNumber(scene)}: ${error instanceof Error ? error.message : String(error)}`);
+  const code = first instanceof OmveeError ? first.code : 'job_failed';
+  throw new OmveeError(code, `${what} failed for ${failed.length} scene${failed.length > 1 ? 's' : ''}: ${lines.join('; ')}`, {
+    hint: first instanceof OmveeError && first.hint ? first.hint : 'fix the cause and run the same command again; finished scenes are kept',
+    cause: first,
+  });
+}

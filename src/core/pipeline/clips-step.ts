@@ -1,0 +1,135 @@
+/**
+ * Step 5 — a moving clip per scene, exactly as many frames as the scene's share of the
+ * timeline, in the one house format, so the final cut joins them without re-encoding and
+ * the sum of the clips is the song to the frame.
+ */
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { projectKey } from '../../blobs/keys.ts';
+import { OmveeError } from '../../cli/errors.ts';
+import type { GeneratedImage, Project, Scene, ScenePrompt, VideoClip } from '../model.ts';
+import { sceneFrameCounts } from '../timeline/index.ts';
+import { forEachScene, throwIfFailed } from './batch.ts';
+import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
+import { countScenesWithout } from './images-step.ts';
+import { listScenes } from './scenes-step.ts';
+import type { StepContext } from './step.ts';
+import { latestCompleted, pickScenes, sceneNumber, takesOf, takeToWorkOn } from './takes.ts';
+
+export interface ClipOptions {
+  scenes?: readonly number[];
+  newTake?: boolean;
+}
+
+/** Frames each scene gets in the final cut, by scene id. */
+export function frameBudget(project: Project, scenes: readonly Scene[]): Map<string, number> {
+  const counts = sceneFrameCounts(scenes, project.fps);
+  return new Map(scenes.map((s, i) => [s.id, counts[i]!]));
+}
+
+export async function generateClips(deps: PipelineDeps, project: Project, options: ClipOptions, step: StepContext): Promise<{ generated: VideoClip[]; skipped: number; costUsd: number }> {
+  const all = await listScenes(deps, project.id);
+  const scenes = pickScenes(all, options.scenes);
+  if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
+  const frames = frameBudget(project, all);
+  const images = await deps.store.list('generated_images', { where: { project_id: project.id, status: 'completed' } });
+  const approvals = await deps.store.list('user_approvals', { where: { project_id: project.id } });
+  const prompts = new Map((await deps.store.list('scene_prompts', { where: { project_id: project.id } })).map((p) => [p.scene_id, p]));
+  const imageFor = (scene: Scene): GeneratedImage | null => {
+    const approved = approvals
+      .filter((a) => a.scene_id === scene.id && a.image_id !== null && a.decision === 'approved')
+      .sort((a, b) => (a.created_at < b.created_at ? 1 : -1))[0];
+    const chosen = approved ? images.find((i) => i.id === approved.image_id) : undefined;
+    return chosen ?? latestCompleted(images.filter((i) => i.scene_id === scene.id));
+  };
+  const missing = scenes.filter((s) => imageFor(s) === null);
+  if (missing.length > 0) throw new OmveeError('invalid_input', `scene${missing.length > 1 ? 's' : ''} ${missing.map(sceneNumber).join(', ')} ha${missing.length > 1 ? 've' : 's'} no image yet`, { hint: `run: omvee images generate ${project.id}` });
+
+  const work = await scratch(deps, 'clips');
+  let skipped = 0;
+  try {
+    const batch = await forEachScene(
+      scenes,
+      deps.concurrency?.clips ?? 2,
+      step.signal,
+      async (scene) => {
+        // a clip made before the scene's times changed no longer fits: make a new take
+        const current = latestCompleted(await takesOf(deps.store, 'video_clips', scene.id));
+        const stale = current !== null && current.frame_count !== frames.get(scene.id);
+        const take = await takeToWorkOn(deps.store, 'video_clips', scene, options.newTake === true || stale);
+        if (!take) {
+          skipped += 1;
+          return null;
+        }
+        return clipOne(deps, project, scene, imageFor(scene)!, prompts.get(scene.id) ?? null, frames.get(scene.id)!, take, work.dir, step.signal);
+      },
+      (finished, total) => step.progress((100 * finished) / total, `clips ${finished}/${total}`),
+    );
+    throwIfFailed('clip generation', batch.failed);
+    const generated = batch.done.map((d) => d.value).filter((v): v is VideoClip => v !== null);
+    if (generated.length > 0 && ['images_generated', 'prompts_generated', 'scenes_selected'].includes(project.status)) {
+      if ((await countScenesWithout(deps, project.id, 'video_clips')) === 0) await deps.store.update('projects', project.id, { status: 'clips_generated' });
+    }
+    return { generated, skipped, costUsd: generated.reduce((sum, c) => sum + (c.cost_usd ?? 0), 0) };
+  } finally {
+    await work.cleanup();
+  }
+}
+
+async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image: GeneratedImage, prompt: ScenePrompt | null, frameCount: number, take: VideoClip, dir: string, signal: AbortSignal): Promise<VideoClip> {
+  const generator = deps.providers.clips;
+  const seed = take.seed ?? seedFor(project.id, scene.order_idx, 'clip', take.take);
+  const format = { width: project.width, height: project.height, fps: project.fps };
+  const rawPath = join(dir, `scene-${sceneNumber(scene)}-take-${take.take}.raw.mp4`);
+  const finalPath = join(dir, `scene-${sceneNumber(scene)}-take-${take.take}.mp4`);
+  await deps.store.update('video_clips', take.id, { status: 'processing', image_id: image.id, model: generator.model, seed, motion_prompt: prompt?.motion_prompt ?? null, error: null });
+  try {
+    const imagePath = await materialize(deps, image.image_path!);
+    const result = await generator.generate(
+      {
+        scene,
+        imagePath,
+        motionPrompt: prompt?.motion_prompt ?? null,
+        frameCount,
+        ...format,
+        seed,
+        take: take.take,
+        outPath: rawPath,
+        resumePredictionId: take.prediction_id,
+        onPrediction: async (predictionId) => {
+          await deps.store.update('video_clips', take.id, { prediction_id: predictionId });
+        },
+      },
+      { signal, log: deps.log },
+    );
+    let clipPath = result.path;
+    if (!result.normalized) {
+      await deps.media.normalizeClip(result.path, format, frameCount, finalPath);
+      await unlink(result.path).catch(() => undefined);
+      clipPath = finalPath;
+    }
+    const probe = await deps.media.probeVideo(clipPath);
+    if (!probe.video || probe.video.frameCount !== frameCount) {
+      throw new OmveeError('verification', `clip for scene ${sceneNumber(scene)} has ${probe.video?.frameCount ?? 0} frames, expected ${frameCount}`);
+    }
+    const key = projectKey(project.id, 'clips', `scene-${String(sceneNumber(scene)).padStart(3, '0')}-take-${take.take}.mp4`);
+    await deps.blobs.putFile(key, clipPath, { contentType: 'video/mp4' });
+    await unlink(clipPath).catch(() => undefined);
+    return await deps.store.update('video_clips', take.id, {
+      status: 'completed',
+      clip_path: key,
+      frame_count: frameCount,
+      fps: project.fps,
+      duration_s: frameCount / project.fps,
+      width: project.width,
+      height: project.height,
+      model: result.model,
+      cost_usd: result.costUsd,
+      prediction_id: result.predictionId,
+      error: null,
+    });
+  } catch (error) {
+    if (!signal.aborted) await deps.store.update('video_clips', take.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) }).catch(() => undefined);
+    throw error;
+  }
+}

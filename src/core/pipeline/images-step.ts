@@ -1,0 +1,117 @@
+/**
+ * Step 4 — a still per scene. Every take is a generated_images row created before the
+ * provider is called; the prediction id is stored before waiting; the file is copied into
+ * storage before the row is marked completed.
+ */
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { projectKey } from '../../blobs/keys.ts';
+import { OmveeError } from '../../cli/errors.ts';
+import type { GeneratedImage, Project, Scene, ScenePrompt } from '../model.ts';
+import { forEachScene, throwIfFailed } from './batch.ts';
+import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
+import { listScenes } from './scenes-step.ts';
+import type { StepContext } from './step.ts';
+import { pickScenes, sceneNumber, takeToWorkOn } from './takes.ts';
+
+export interface ImageOptions {
+  /** 1-based scene numbers; all scenes when empty */
+  scenes?: readonly number[];
+  /** make a new take even where a completed one exists */
+  newTake?: boolean;
+}
+
+export async function generateImages(deps: PipelineDeps, project: Project, options: ImageOptions, step: StepContext): Promise<{ generated: GeneratedImage[]; skipped: number; costUsd: number }> {
+  const scenes = pickScenes(await listScenes(deps, project.id), options.scenes);
+  if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
+  const prompts = new Map((await deps.store.list('scene_prompts', { where: { project_id: project.id } })).map((p) => [p.scene_id, p]));
+  const missing = scenes.filter((s) => !prompts.has(s.id));
+  if (missing.length > 0) throw new OmveeError('invalid_input', `scene${missing.length > 1 ? 's' : ''} ${missing.map(sceneNumber).join(', ')} ha${missing.length > 1 ? 've' : 's'} no prompt yet`, { hint: `run: omvee prompts generate ${project.id}` });
+
+  const work = await scratch(deps, 'images');
+  let skipped = 0;
+  try {
+    const batch = await forEachScene(
+      scenes,
+      deps.concurrency?.images ?? 2,
+      step.signal,
+      async (scene) => {
+        const take = await takeToWorkOn(deps.store, 'generated_images', scene, options.newTake === true);
+        if (!take) {
+          skipped += 1;
+          return null;
+        }
+        return generateOne(deps, project, scene, prompts.get(scene.id)!, take, work.dir, step.signal);
+      },
+      (finished, total) => step.progress((100 * finished) / total, `images ${finished}/${total}`),
+    );
+    throwIfFailed('image generation', batch.failed);
+    const generated = batch.done.map((d) => d.value).filter((v): v is GeneratedImage => v !== null);
+    if (generated.length > 0 && ['prompts_generated', 'scenes_selected'].includes(project.status)) {
+      const remaining = await countScenesWithout(deps, project.id, 'generated_images');
+      if (remaining === 0) await deps.store.update('projects', project.id, { status: 'images_generated' });
+    }
+    return { generated, skipped, costUsd: generated.reduce((sum, g) => sum + (g.cost_usd ?? 0), 0) };
+  } finally {
+    await work.cleanup();
+  }
+}
+
+async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, prompt: ScenePrompt, take: GeneratedImage, dir: string, signal: AbortSignal): Promise<GeneratedImage> {
+  const generator = deps.providers.images;
+  const seed = take.seed ?? seedFor(project.id, scene.order_idx, 'image', take.take);
+  const outPath = join(dir, `scene-${sceneNumber(scene)}-take-${take.take}.png`);
+  await deps.store.update('generated_images', take.id, { status: 'processing', model: generator.model, seed, prompt: prompt.image_prompt, prompt_id: prompt.id, error: null });
+  const referenceImages = await artistReferences(deps, scene);
+  try {
+    const result = await generator.generate(
+      {
+        scene,
+        prompt,
+        width: project.width,
+        height: project.height,
+        seed,
+        take: take.take,
+        outPath,
+        ...(referenceImages.length ? { referenceImages } : {}),
+        resumePredictionId: take.prediction_id,
+        onPrediction: async (predictionId) => {
+          await deps.store.update('generated_images', take.id, { prediction_id: predictionId });
+        },
+      },
+      { signal, log: deps.log },
+    );
+    const ext = result.contentType === 'image/jpeg' ? 'jpg' : result.contentType === 'image/webp' ? 'webp' : 'png';
+    const key = projectKey(project.id, 'images', `scene-${String(sceneNumber(scene)).padStart(3, '0')}-take-${take.take}.${ext}`);
+    await deps.blobs.putFile(key, result.path, { contentType: result.contentType });
+    await unlink(result.path).catch(() => undefined);
+    return await deps.store.update('generated_images', take.id, {
+      status: 'completed',
+      image_path: key,
+      width: project.width,
+      height: project.height,
+      model: result.model,
+      seed: result.seed,
+      cost_usd: result.costUsd,
+      prediction_id: result.predictionId,
+      error: null,
+    });
+  } catch (error) {
+    // interrupted: leave the take 'processing' so the next run re-attaches to its prediction
+    if (!signal.aborted) await deps.store.update('generated_images', take.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) }).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function artistReferences(deps: PipelineDeps, scene: Scene): Promise<string[]> {
+  if (!scene.artist_id || scene.artist_role === 'none') return [];
+  const artist = await deps.store.get('artists', scene.artist_id);
+  if (!artist) return [];
+  return Promise.all(artist.reference_images.map((key) => materialize(deps, key)));
+}
+
+export async function countScenesWithout(deps: Pick<PipelineDeps, 'store'>, projectId: string, table: 'generated_images' | 'video_clips'): Promise<number> {
+  const scenes = await listScenes(deps, projectId);
+  const done = new Set((await deps.store.list(table, { where: { project_id: projectId, status: 'completed' } })).map((r) => r.scene_id));
+  return scenes.filter((s) => !done.has(s.id)).length;
+}

@@ -1,0 +1,62 @@
+/**
+ * Step 2 — scenes that cover the whole song: the director proposes, the timeline checks
+ * (no gaps, no overlaps, bounds), anything broken is repaired deterministically, and the
+ * scenes replace the old ones atomically. Never stored broken.
+ */
+import { projectKey } from '../../blobs/keys.ts';
+import { OmveeError } from '../../cli/errors.ts';
+import type { SceneDraft } from '../../providers/ports.ts';
+import type { Project, Scene } from '../model.ts';
+import { repairScenes, validateScenes } from '../timeline/index.ts';
+import type { PipelineDeps } from './deps.ts';
+import { requireAudio } from './transcript-step.ts';
+import type { StepContext } from './step.ts';
+
+export interface SceneOptions {
+  sceneMinS: number;
+  sceneMaxS: number;
+}
+
+export async function selectScenes(deps: PipelineDeps, project: Project, options: SceneOptions, step: StepContext): Promise<{ scenes: Scene[]; model: string; costUsd: number; repaired: string[] }> {
+  const { durationS } = requireAudio(project);
+  step.progress(5, `choosing scenes with the ${deps.providers.director.name} director`);
+  const proposal = await deps.providers.director.selectScenes(
+    { projectName: project.name, style: project.style, durationS, transcript: project.transcript, sceneMinS: options.sceneMinS, sceneMaxS: options.sceneMaxS },
+    { signal: step.signal, log: deps.log },
+  );
+  const bounds = { durationS, sceneMinS: options.sceneMinS, sceneMaxS: options.sceneMaxS };
+  let drafts: SceneDraft[] = proposal.scenes;
+  let repaired: string[] = [];
+  const problems = validateScenes(drafts, bounds);
+  if (problems.length > 0) {
+    const fixed = repairScenes(drafts, bounds);
+    drafts = fixed.scenes;
+    repaired = problems;
+    const still = validateScenes(drafts, { ...bounds, sceneMinS: 0, sceneMaxS: Number.POSITIVE_INFINITY });
+    if (still.length > 0) throw new OmveeError('internal', `scene repair left problems: ${still.join('; ')}`);
+  }
+  if (drafts.length === 0) throw new OmveeError('internal', 'the director returned no scenes');
+  step.progress(80, 'saving scenes');
+  const scenes = await deps.store.replaceScenes(
+    project.id,
+    drafts.map((d, i) => ({
+      project_id: project.id,
+      order_idx: i,
+      start_time_s: d.start_time_s,
+      end_time_s: d.end_time_s,
+      title: d.title,
+      theme: d.theme,
+      lyric_excerpt: d.lyric_excerpt,
+      energy: d.energy,
+      artist_role: d.artist_role ?? 'none',
+      generated_by_model: proposal.model,
+    })),
+  );
+  await deps.blobs.put(projectKey(project.id, 'scenes', 'scenes.json'), Buffer.from(JSON.stringify(scenes, null, 2)), { contentType: 'application/json' });
+  await deps.store.update('projects', project.id, { status: 'scenes_selected' });
+  return { scenes, model: proposal.model, costUsd: proposal.costUsd, repaired };
+}
+
+export async function listScenes(deps: Pick<PipelineDeps, 'store'>, projectId: string): Promise<Scene[]> {
+  return deps.store.list('selected_scenes', { where: { project_id: projectId }, order: { column: 'order_idx' } });
+}

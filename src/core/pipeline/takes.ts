@@ -1,0 +1,74 @@
+/**
+ * Takes: every image and clip generated for a scene is kept as a numbered take. A rerun
+ * reuses an unfinished take (re-attaching to its stored prediction) instead of starting a
+ * second one, so killing a run at any moment never creates duplicates or pays twice.
+ */
+import { OmveeError } from '../../cli/errors.ts';
+import type { GeneratedImage, Scene, UserApproval, VideoClip } from '../model.ts';
+import type { Store } from '../../store/port.ts';
+
+type TakeTable = 'generated_images' | 'video_clips';
+type TakeRow<T extends TakeTable> = T extends 'generated_images' ? GeneratedImage : VideoClip;
+
+export async function takesOf<T extends TakeTable>(store: Store, table: T, sceneId: string): Promise<TakeRow<T>[]> {
+  const rows = await (store.list as (t: TakeTable, q: unknown) => Promise<unknown[]>)(table, { where: { scene_id: sceneId }, order: { column: 'take', ascending: false } });
+  return rows as TakeRow<T>[];
+}
+
+/**
+ * The take to work on for a scene: null when a completed take exists and no new one is asked
+ * for; otherwise the latest unfinished take, or a new one numbered after the last.
+ */
+export async function takeToWorkOn<T extends TakeTable>(store: Store, table: T, scene: Scene, newTake: boolean): Promise<TakeRow<T> | null> {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const rows = await takesOf(store, table, scene.id);
+    const latest = rows[0];
+    if (!newTake) {
+      if (rows.some((r) => r.status === 'completed')) return null;
+      if (latest) return latest;
+    } else if (latest && latest.status !== 'completed') {
+      return latest;
+    }
+    try {
+      const inserted = await store.insert(table, { project_id: scene.project_id, scene_id: scene.id, take: (latest?.take ?? 0) + 1, status: 'pending' } as never);
+      return inserted as TakeRow<T>;
+    } catch (error) {
+      // another process numbered the same take first: look again
+      if (error instanceof OmveeError && error.code === 'conflict') continue;
+      throw error;
+    }
+  }
+  throw new OmveeError('conflict', `could not start a new take for scene ${scene.order_idx + 1}: too many concurrent writers`);
+}
+
+/** The latest completed take of a scene, or null. */
+export function latestCompleted<R extends { status: string; take: number }>(rows: readonly R[]): R | null {
+  return [...rows].filter((r) => r.status === 'completed').sort((a, b) => b.take - a.take)[0] ?? null;
+}
+
+/**
+ * The clip a scene is approved with: the clip of the scene's newest approval decision when
+ * that decision is 'approved'; null when the newest decision rejects it or there is none.
+ */
+export function approvedClipId(approvals: readonly UserApproval[], sceneId: string): string | null | 'rejected' {
+  const forScene = approvals.filter((a) => a.scene_id === sceneId && a.clip_id !== null).sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
+  const newest = forScene[0];
+  if (!newest) return null;
+  return newest.decision === 'approved' ? newest.clip_id : 'rejected';
+}
+
+/** Human scene numbers are 1-based; order_idx is 0-based. */
+export function sceneNumber(scene: Pick<Scene, 'order_idx'>): number {
+  return scene.order_idx + 1;
+}
+
+export function pickScenes(scenes: readonly Scene[], numbers: readonly number[] | undefined): Scene[] {
+  if (!numbers || numbers.length === 0) return [...scenes];
+  const picked: Scene[] = [];
+  for (const n of numbers) {
+    const scene = scenes.find((s) => sceneNumber(s) === n);
+    if (!scene) throw new OmveeError('usage', `no scene ${n} (this project has scenes 1–${scenes.length})`, { hint: 'see: omvee scenes list <project>' });
+    if (!picked.includes(scene)) picked.push(scene);
+  }
+  return picked;
+}

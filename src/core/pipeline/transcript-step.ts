@@ -1,0 +1,57 @@
+/**
+ * Step 1 — the transcript. Either an imported lyrics file (LRC/SRT/VTT/Whisper JSON/plain
+ * text, stored first as the project's source file) or the configured transcriber. The result
+ * is kept on the project (transcript column) and as transcripts/transcript.json.
+ */
+import { projectKey } from '../../blobs/keys.ts';
+import { OmveeError } from '../../cli/errors.ts';
+import { parseLyrics, type LyricsFormat } from '../lyrics/index.ts';
+import type { Project, Transcript } from '../model.ts';
+import type { PipelineDeps } from './deps.ts';
+import { materialize } from './deps.ts';
+import type { StepContext } from './step.ts';
+
+export interface TranscriptOutcome {
+  transcript: Transcript;
+  warnings: string[];
+  model: string;
+  costUsd: number;
+}
+
+export function requireAudio(project: Project): { audioPath: string; durationS: number } {
+  if (!project.audio_path || !project.audio_duration_s) {
+    throw new OmveeError('invalid_input', `project ${project.name} has no song yet`, { hint: `upload one: omvee upload audio ${project.id} song.mp3` });
+  }
+  return { audioPath: project.audio_path, durationS: project.audio_duration_s };
+}
+
+/** Parse an already stored lyrics file and save the transcript on the project. */
+export async function importTranscript(deps: PipelineDeps, project: Project, sourceKey: string, fileName: string, format: LyricsFormat | undefined): Promise<TranscriptOutcome> {
+  const bytes = await deps.blobs.get(sourceKey);
+  const { transcript, warnings } = parseLyrics(bytes, { durationS: project.audio_duration_s, fileName, ...(format ? { format } : {}) });
+  await saveTranscript(deps, project, transcript);
+  return { transcript, warnings, model: `import:${transcript.source}`, costUsd: 0 };
+}
+
+/** Transcribe the project's song with the configured transcriber. */
+export async function transcribeAudio(deps: PipelineDeps, project: Project, step: StepContext, language?: string): Promise<TranscriptOutcome> {
+  const { audioPath, durationS } = requireAudio(project);
+  const local = await materialize(deps, audioPath);
+  step.progress(5, `transcribing with ${deps.providers.transcriber.name}`);
+  const result = await deps.providers.transcriber.transcribe(
+    { audioPath: local, durationS, ...(language ? { language } : {}) },
+    { signal: step.signal, log: deps.log },
+  );
+  const warnings = [...(result.transcript.warnings ?? [])];
+  const suspect = result.transcript.segments.filter((s) => s.suspect).length;
+  if (suspect > 0) warnings.push(`${suspect} segment(s) look unreliable and are flagged for review (omvee transcript show)`);
+  await saveTranscript(deps, project, result.transcript);
+  return { transcript: result.transcript, warnings, model: result.model, costUsd: result.costUsd };
+}
+
+export async function saveTranscript(deps: PipelineDeps, project: Project, transcript: Transcript): Promise<Project> {
+  const key = projectKey(project.id, 'transcripts', 'transcript.json');
+  await deps.blobs.put(key, Buffer.from(JSON.stringify(transcript, null, 2)), { contentType: 'application/json' });
+  const advance = project.status === 'created' || project.status === 'uploaded';
+  return deps.store.update('projects', project.id, { transcript, transcript_path: key, ...(advance ? { status: 'transcribed' as const } : {}) });
+}

@@ -1,0 +1,26 @@
+/** MediaTools backed by the real ffmpeg/ffprobe binaries (argument arrays, never a shell). */
+import type { MediaBinaries } from './binaries.ts';
+import { makeMotionClip, normalizeToHouse } from './clips.ts';
+import { makeContactSheet } from './contact-sheet.ts';
+import type { MediaTools } from './port.ts';
+import { probeAudioFile, probeVideoFile } from './probe.ts';
+import { renderFinal } from './render.ts';
+import { binaryVersion } from './run.ts';
+import { renderStillPng } from './still.ts';
+
+export function createFfmpegMedia(bins: MediaBinaries): MediaTools {
+  const { ffmpeg, ffprobe } = bins;
+  return {
+    async versions() {
+      const [a, b] = await Promise.all([binaryVersion(ffmpeg), binaryVersion(ffprobe)]);
+      return { ffmpeg: a, ffprobe: b, ffmpegPath: ffmpeg, ffprobePath: ffprobe };
+    },
+    probeAudio: (p) => probeAudioFile(ffprobe, p),
+    probeVideo: (p) => probeVideoFile(ffprobe, p),
+    renderStill: (spec, outPath) => renderStillPng(ffmpeg, spec, outPath),
+    motionClip: (image, format, frameCount, motion, outPath, progress) => makeMotionClip(ffmpeg, image, format, frameCount, motion, outPath, progress),
+    normalizeClip: (input, format, frameCount, outPath, progress) => normalizeToHouse(ffmpeg, input, format, frameCount, outPath, progress),
+    render: (spec, progress, signal) => renderFinal(ffmpeg, spec, progress, signal),
+    contactSheet: (items, outPath, columns) => makeContactSheet(ffmpeg, items, outPath, columns),
+  };
+}

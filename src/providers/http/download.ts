@@ -1,0 +1,156 @@
+/**
+ * Safe download of a provider's output into our storage (Replicate deletes outputs after an
+ * hour, so they are copied at once).
+ *
+ * - https only; plain http only to a loopback host and only when allowLoopbackHttp (tests);
+ *   `data:` URLs (base64) are decoded locally under the same caps.
+ * - size cap enforced from Content-Length and again on the bytes actually streamed;
+ * - content type checked against an allow-list (media type prefixes, e.g. 'image/');
+ * - atomic write: a temp file next to outPath, renamed on success, removed on failure;
+ * - 404/410 → "output URL expired or missing"; 429/5xx/timeouts retried by the shared policy.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { randomUUID } from 'node:crypto';
+import { OmveeError } from '../../cli/errors.ts';
+import { httpStatusError, errorBodyMessage } from './errors.ts';
+import { createRetryingFetch, type FetchLike } from './retrying-fetch.ts';
+import type { RetryPolicy } from './retry.ts';
+
+export interface DownloadOptions {
+  /** hard cap on the file size (default 200 MB) */
+  maxBytes?: number | undefined;
+  /** accepted media types or prefixes ending in '/', e.g. ['image/'] or ['video/mp4'] */
+  allowedContentTypes?: readonly string[] | undefined;
+  /** per-attempt timeout covering the whole body (default 5 min) */
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** allow http:// to 127.0.0.1 / localhost / ::1 (tests only) */
+  allowLoopbackHttp?: boolean | undefined;
+  retry?: Partial<RetryPolicy> | undefined;
+  fetch?: FetchLike | undefined;
+}
+
+export interface DownloadResult {
+  path: string;
+  bytes: number;
+  contentType: string;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+function mediaType(contentType: string | null): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function typeAllowed(type: string, allowed: readonly string[] | undefined): boolean {
+  if (!allowed || allowed.length === 0) return true;
+  return allowed.some((a) => (a.endsWith('/') ? type.startsWith(a.toLowerCase()) : type === a.toLowerCase()));
+}
+
+function checkUrl(raw: string, allowLoopbackHttp: boolean): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new OmveeError('provider', `the provider returned an invalid output URL: ${raw.slice(0, 120)}`);
+  }
+  if (url.protocol === 'https:' || url.protocol === 'data:') return url;
+  if (url.protocol === 'http:' && allowLoopbackHttp && LOOPBACK.has(url.hostname)) return url;
+  throw new OmveeError('provider', `refusing to download from ${url.protocol}//${url.host}: only https URLs are accepted`, {
+    hint: 'A provider output URL must use https.',
+  });
+}
+
+function tooLarge(bytes: number, maxBytes: number): OmveeError {
+  return new OmveeError('provider', `output file is too large (${bytes} bytes > limit ${maxBytes})`, {
+    hint: 'Raise the download size limit in the configuration if this is expected.',
+    details: { bytes, maxBytes },
+  });
+}
+
+function wrongType(type: string, allowed: readonly string[]): OmveeError {
+  return new OmveeError('provider', `output has content type "${type || 'none'}", expected ${allowed.join(' or ')}`, {
+    hint: 'The model returned something other than the expected media; check the configured model.',
+  });
+}
+
+export async function downloadTo(rawUrl: string, outPath: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
+  const maxBytes = opts.maxBytes ?? 200 * 1024 * 1024;
+  const url = checkUrl(rawUrl, opts.allowLoopbackHttp ?? false);
+  await mkdir(dirname(outPath), { recursive: true });
+  const tmp = `${outPath}.${randomUUID().slice(0, 8)}.part`;
+
+  if (url.protocol === 'data:') {
+    const m = /^data:([^;,]*)(;base64)?,(.*)$/s.exec(rawUrl);
+    if (!m) throw new OmveeError('provider', 'the provider returned a malformed data URL');
+    const type = mediaType(m[1] ?? '');
+    if (!typeAllowed(type, opts.allowedContentTypes)) throw wrongType(type, opts.allowedContentTypes ?? []);
+    const bytes = m[2] ? Buffer.from(m[3] ?? '', 'base64') : Buffer.from(decodeURIComponent(m[3] ?? ''));
+    if (bytes.length > maxBytes) throw tooLarge(bytes.length, maxBytes);
+    try {
+      await writeFile(tmp, bytes);
+      await rename(tmp, outPath);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    return { path: outPath, bytes: bytes.length, contentType: type };
+  }
+
+  const fetchImpl = createRetryingFetch({
+    service: { name: `download from ${url.host}` },
+    timeoutMs: opts.timeoutMs ?? 5 * 60_000,
+    retry: opts.retry,
+    fetch: opts.fetch,
+  });
+  const res = await fetchImpl(url, { signal: opts.signal, redirect: 'follow' });
+  if (res.url) checkUrl(res.url, opts.allowLoopbackHttp ?? false); // a redirect must not leave https
+  if (res.status === 404 || res.status === 410) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new OmveeError('provider', `output URL expired or missing (HTTP ${res.status}): ${url.origin}${url.pathname}`, {
+      hint: 'Provider outputs are deleted after a while; generate this take again.',
+      details: { status: res.status },
+    });
+  }
+  if (!res.ok) {
+    throw httpStatusError({ name: `download from ${url.host}` }, res.status, errorBodyMessage(await res.text().catch(() => '')));
+  }
+  const type = mediaType(res.headers.get('content-type'));
+  if (!typeAllowed(type, opts.allowedContentTypes)) {
+    await res.body?.cancel().catch(() => undefined);
+    throw wrongType(type, opts.allowedContentTypes ?? []);
+  }
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooLarge(declared, maxBytes);
+  }
+  if (!res.body) throw new OmveeError('provider', 'output download returned an empty body');
+
+  let bytes = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      bytes += chunk.length;
+      if (bytes > maxBytes) cb(tooLarge(bytes, maxBytes));
+      else cb(null, chunk);
+    },
+  });
+  try {
+    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), counter, createWriteStream(tmp));
+    if (bytes === 0) throw new OmveeError('provider', 'output file is empty');
+    await rename(tmp, outPath);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    if (err instanceof OmveeError) throw err;
+    if (opts.signal?.aborted) throw new OmveeError('interrupted', 'download interrupted', { cause: err });
+    throw new OmveeError('network', `download of the output failed midway: ${(err as Error).message}`, {
+      hint: 'Rerun to fetch it again (the prediction id is stored).',
+      cause: err,
+    });
+  }
+  return { path: outPath, bytes, contentType: type };
+}

@@ -1,0 +1,123 @@
+/**
+ * A `fetch` that applies our retry policy and a per-attempt timeout, handed to the openai and
+ * replicate SDKs (`new OpenAI({ fetch, maxRetries: 0 })`, `new Replicate({ fetch })`) so every
+ * call of every adapter retries the same way.
+ *
+ * Why inside fetch: the replicate SDK (1.4) has its own loop that re-sends a request up to 6
+ * times, immediately, on 429 (and on 5xx for GET) and on any thrown fetch error, ignoring
+ * Retry-After. It cannot be switched off. So this fetch remembers the final outcome of each
+ * logical request (keyed by the SDK's `init` object, which the SDK reuses across its
+ * re-sends) and replays it without touching the network: the provider sees exactly our
+ * attempts, never doubled ones.
+ *
+ * Timeouts: each attempt gets AbortSignal.timeout(timeoutMs) combined with the caller's
+ * signal; the same signal governs reading the body, so a server that stalls mid-body also
+ * times out. A caller abort is never retried.
+ */
+import { OmveeError } from '../../cli/errors.ts';
+import { interruptedError, isRetryableStatus, type ServiceInfo } from './errors.ts';
+import { parseRetryAfter, resolveRetryPolicy, retryDelayMs, type RetryPolicy } from './retry.ts';
+
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface RetryingFetchOptions {
+  service: ServiceInfo;
+  /** per-attempt timeout (headers and body), ms */
+  timeoutMs: number;
+  retry?: Partial<RetryPolicy> | undefined;
+  /** underlying fetch (default globalThis.fetch) */
+  fetch?: FetchLike | undefined;
+}
+
+type FinalOutcome =
+  | { kind: 'response'; status: number; statusText: string; headers: [string, string][]; body: ArrayBuffer }
+  | { kind: 'error'; error: unknown };
+
+function replay(outcome: FinalOutcome): Response {
+  if (outcome.kind === 'error') throw outcome.error;
+  return new Response(outcome.body.byteLength ? outcome.body : null, {
+    status: outcome.status,
+    statusText: outcome.statusText,
+    headers: outcome.headers,
+  });
+}
+
+function isReplayableBody(body: unknown): boolean {
+  if (body == null) return true;
+  if (typeof body === 'string' || body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return true;
+  if (body instanceof FormData || body instanceof URLSearchParams || body instanceof Blob) return true;
+  return false; // streams can be sent once only
+}
+
+export function createRetryingFetch(opts: RetryingFetchOptions): FetchLike {
+  const policy = resolveRetryPolicy(opts.retry);
+  const base: FetchLike = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const finals = new WeakMap<object, FinalOutcome>();
+  const { service, timeoutMs } = opts;
+
+  return async function retryingFetch(input, init) {
+    const key = init as object | undefined;
+    const known = key ? finals.get(key) : undefined;
+    if (known) return replay(known);
+    const remember = (outcome: FinalOutcome): Response => {
+      if (key) finals.set(key, outcome);
+      return replay(outcome);
+    };
+
+    const callerSignal = init?.signal ?? undefined;
+    const maxAttempts = isReplayableBody(init?.body) ? policy.maxAttempts : 1;
+    for (let attempt = 1; ; attempt++) {
+      if (callerSignal?.aborted) throw interruptedError(service, callerSignal.reason);
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
+      let failure: { reason: string; retryAfterMs: number | null; error: unknown };
+      try {
+        const res = await base(input, { ...init, signal });
+        if (res.ok) return res;
+        if (!isRetryableStatus(res.status) || attempt >= maxAttempts) {
+          const body = await res.arrayBuffer();
+          return remember({
+            kind: 'response',
+            status: res.status,
+            statusText: res.statusText,
+            // lets error mapping say how many attempts were made
+            headers: [...res.headers, ['x-omvee-attempts', String(attempt)]],
+            body,
+          });
+        }
+        await res.body?.cancel().catch(() => undefined);
+        failure = { reason: `HTTP ${res.status}`, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')), error: null };
+      } catch (err) {
+        if (callerSignal?.aborted) throw interruptedError(service, err);
+        const timedOut = timeout.aborted;
+        if (!timedOut && !(err instanceof TypeError)) throw err; // not a network failure: a bug, surface it
+        const error = timedOut
+          ? new OmveeError('network', `${service.name} did not answer within ${Math.round(timeoutMs / 100) / 10} s (${attempt} attempt${attempt > 1 ? 's' : ''})`, {
+              hint: 'Check your connection or raise the timeout; rerun to continue (finished work is kept).',
+              cause: err,
+              details: { service: service.name, attempts: attempt },
+            })
+          : new OmveeError('network', `could not reach ${service.name} (${attempt} attempt${attempt > 1 ? 's' : ''}): ${describeNetworkError(err)}`, {
+              hint: 'Check your connection and the base URL; rerun to continue (finished work is kept).',
+              cause: err,
+              details: { service: service.name, attempts: attempt },
+            });
+        if (attempt >= maxAttempts) return remember({ kind: 'error', error });
+        failure = { reason: timedOut ? 'timeout' : 'connection error', retryAfterMs: null, error };
+      }
+      const delayMs = retryDelayMs(attempt, policy, failure.retryAfterMs);
+      policy.onRetry?.({ attempt, delayMs, reason: failure.reason });
+      try {
+        await policy.sleep(delayMs, callerSignal);
+      } catch (err) {
+        throw interruptedError(service, err);
+      }
+    }
+  };
+}
+
+function describeNetworkError(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code) return cause.code;
+  return cause?.message ?? (err as Error).message ?? String(err);
+}

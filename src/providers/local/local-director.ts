@@ -1,0 +1,166 @@
+/**
+ * The embedded director: offline, free, deterministic (same input → same output).
+ *
+ * selectScenes = planScenes (lyric-aware cut within the scene bounds) + per scene a title (its
+ * first lyric line, or "Instrumental n"), a keyword-based theme (scene lyrics, project style,
+ * whole song), the lyric excerpt and an energy guess.
+ * writePrompts = per scene, prompts assembled from templates: the theme's settings and imagery,
+ * the lyric's content words, the project's style; shot type and camera motion vary between
+ * consecutive scenes; a 3–5 colour palette derived from theme, style and index.
+ */
+import type { Scene, Transcript, TranscriptSegment } from '../../core/model.ts';
+import { validateSceneBounds } from '../../core/timeline/bounds.ts';
+import { planScenes } from '../../core/timeline/plan.ts';
+import type {
+  CallContext,
+  Director,
+  PromptDraft,
+  PromptWritingInput,
+  PromptWritingResult,
+  SceneDraft,
+  SceneSelectionInput,
+  SceneSelectionResult,
+} from '../ports.ts';
+import { findRepeatedLines, guessEnergy } from './director/energy.ts';
+import { hash32, pick, pickDifferent } from './director/hash.ts';
+import { makePalette } from './director/palette.ts';
+import { contentWords, titleFromLine } from './director/text.ts';
+import { FALLBACK_THEME, scoreThemes, themeByName } from './director/themes.ts';
+import type { Theme } from './director/themes.ts';
+
+export const LOCAL_DIRECTOR_MODEL = 'omvee-local-director-1';
+
+export const SHOT_TYPES = [
+  'wide establishing shot',
+  'medium shot',
+  'close-up',
+  'low-angle shot',
+  'over-the-shoulder shot',
+  'aerial shot',
+  'extreme close-up',
+  'tracking shot',
+] as const;
+
+export const MOTIONS = ['zoom in', 'zoom out', 'pan left', 'pan right', 'pan up', 'pan down'] as const;
+
+const NEGATIVE_PROMPT =
+  'text, letters, captions, subtitles, watermark, logo, signature, frame border, low quality, blurry, jpeg artifacts, ' +
+  'deformed hands, extra fingers, extra limbs, distorted faces, oversaturated';
+
+const DEFAULT_STYLE = 'cinematic music video still, 35mm film look, shallow depth of field';
+
+function allText(transcript: Transcript | null): string {
+  return (transcript?.segments ?? []).map((s) => s.text).join(' ');
+}
+
+function chooseTheme(sceneText: string, style: string | null, songText: string): Theme {
+  return scoreThemes([
+    { text: sceneText, weight: 2 },
+    { text: style ?? '', weight: 1 },
+    { text: songText, weight: 0.25 },
+  ]);
+}
+
+async function selectScenes(input: SceneSelectionInput, ctx: CallContext): Promise<SceneSelectionResult> {
+  ctx.signal?.throwIfAborted();
+  const { sceneMinS, sceneMaxS } = validateSceneBounds(input.sceneMinS, input.sceneMaxS);
+  const planned = planScenes({ durationS: input.durationS, transcript: input.transcript, sceneMinS, sceneMaxS });
+  const segments: readonly TranscriptSegment[] = input.transcript?.segments ?? [];
+  const repeated = findRepeatedLines(segments);
+  const songText = allText(input.transcript);
+  let instrumental = 0;
+  const scenes: SceneDraft[] = planned.map((p) => {
+    const segs = p.segmentIdx.map((i) => segments[i]!);
+    const first = segs.find((s) => s.text.trim());
+    const title = first ? titleFromLine(first.text) || `Scene` : `Instrumental ${++instrumental}`;
+    const theme = chooseTheme(p.lyric_excerpt, input.style, songText);
+    const energy = guessEnergy({
+      startS: p.start_time_s,
+      endS: p.end_time_s,
+      durationS: input.durationS,
+      segments: segs,
+      repeatedLines: repeated,
+    });
+    return {
+      start_time_s: p.start_time_s,
+      end_time_s: p.end_time_s,
+      title,
+      theme: theme.name,
+      lyric_excerpt: p.lyric_excerpt,
+      energy,
+      artist_role: 'none',
+    };
+  });
+  ctx.log?.(`local director: ${scenes.length} scene(s)`);
+  return { scenes, model: LOCAL_DIRECTOR_MODEL, costUsd: 0 };
+}
+
+function moodFor(theme: Theme, energy: number): string {
+  return theme.moods[energy < 0.34 ? 0 : energy < 0.67 ? 1 : 2];
+}
+
+function pace(energy: number): string {
+  return energy < 0.34 ? 'slow, gentle' : energy < 0.67 ? 'steady' : 'brisk, punchy';
+}
+
+/** "a", "a and b", "a, b and c" */
+function listPhrase(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+function artistPhrase(role: Scene['artist_role']): string | null {
+  if (role === 'primary') return 'the lead performer in the foreground';
+  if (role === 'background') return 'the performer small in the background';
+  return null;
+}
+
+async function writePrompts(input: PromptWritingInput, ctx: CallContext): Promise<PromptWritingResult> {
+  ctx.signal?.throwIfAborted();
+  const songText = allText(input.transcript);
+  const style = input.style?.trim() ? input.style.trim() : null;
+  let prevShot: string | undefined;
+  let prevMotion: string | undefined;
+  const prompts: PromptDraft[] = input.scenes.map((scene, index) => {
+    const excerpt = scene.lyric_excerpt ?? '';
+    const theme = themeByName(scene.theme) ?? (excerpt || style ? chooseTheme(excerpt, style, songText) : FALLBACK_THEME);
+    const energy = scene.energy ?? 0.5;
+    const seed = hash32(input.projectName, style, index, scene.title, excerpt, theme.name);
+    const shot = pickDifferent(SHOT_TYPES, seed, prevShot);
+    const motion = pickDifferent(MOTIONS, seed >>> 8, prevMotion);
+    prevShot = shot;
+    prevMotion = motion;
+    const setting = pick(theme.settings, seed >>> 16);
+    const mood = moodFor(theme, energy);
+    const palette = makePalette(theme, style, index, energy);
+    const motifs = contentWords(excerpt, 4);
+    const parts = [
+      `${shot.charAt(0).toUpperCase()}${shot.slice(1)} of ${setting}`,
+      motifs.length > 0 ? `evoking ${listPhrase(motifs)}` : 'an instrumental moment without people speaking',
+      theme.imagery,
+      artistPhrase(scene.artist_role),
+      `${mood} atmosphere`,
+      theme.lighting,
+      style ?? DEFAULT_STYLE,
+    ].filter((p): p is string => Boolean(p));
+    return {
+      image_prompt: parts.join(', '),
+      style_notes: `${style ?? DEFAULT_STYLE}; ${theme.lighting}; colour palette ${palette.join(' ')}`,
+      negative_prompt: NEGATIVE_PROMPT,
+      setting,
+      shot_type: shot,
+      mood,
+      color_palette: palette,
+      motion_prompt: `${motion}, ${pace(energy)} camera movement`,
+    };
+  });
+  ctx.log?.(`local director: ${prompts.length} prompt(s)`);
+  return { prompts, model: LOCAL_DIRECTOR_MODEL, costUsd: 0 };
+}
+
+export interface LocalDirector extends Director {
+  readonly model: string;
+}
+
+export function createLocalDirector(): LocalDirector {
+  return { name: 'local', model: LOCAL_DIRECTOR_MODEL, selectScenes, writePrompts };
+}

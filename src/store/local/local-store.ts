@@ -1,0 +1,599 @@
+/**
+ * The embedded store: one SQLite file (`${home}/omvee.db`) through the built-in node:sqlite.
+ *
+ * Several omvee processes may use the same file at once (a render in one shell, `jobs list`
+ * in another, scripts in parallel). That is safe because:
+ * - WAL mode lets readers run while one writer writes;
+ * - every write runs in `BEGIN IMMEDIATE … COMMIT`, so the write lock is taken up front and
+ *   SQLite's busy handler (busy_timeout) waits for it instead of failing half-way;
+ * - a bounded retry with backoff covers the rare SQLITE_BUSY that escapes the busy handler.
+ *
+ * node:sqlite is synchronous, so a transaction never interleaves with another call of this
+ * process: each public method runs its whole transaction in one synchronous stretch.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { z } from 'zod';
+import { DEFAULTS, REQUIRED_ON_INSERT, type Job, type NewRow, type RowPatch, type TableName, type Tables } from '../../core/model.ts';
+import { OmveeError, invalidInput, notFound } from '../../cli/errors.ts';
+import type { ClaimOptions, FailOptions, Filter, JobLease, ListQuery, SchemaInfo, Store } from '../port.ts';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations.ts';
+import { busyExhaustedError, isBusyError, mapSqliteError } from './sqlite-errors.ts';
+import { buildLimit, buildOrder, buildWhere, type SqlParam } from './sql-query.ts';
+import {
+  FOREIGN_KEYS,
+  TABLE_LABELS,
+  assertColumn,
+  normalizeTimestamp,
+  shapeRow,
+  tableMeta,
+  tableSchema,
+  toSqlValue,
+  type AnyRow,
+} from './table-meta.ts';
+
+export interface LocalStoreOptions {
+  /** omvee home folder; created when missing. The database is `${home}/omvee.db`. */
+  home: string;
+  /** how long SQLite waits for another process's write lock (default 10 s) */
+  busyTimeoutMs?: number;
+}
+
+export const LOCAL_DB_FILE = 'omvee.db';
+const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
+/** extra attempts after SQLITE_BUSY escaped the busy handler */
+const BUSY_RETRIES = 5;
+const MANAGED_COLUMNS = new Set(['id', 'created_at', 'updated_at']);
+const JOB_NOT_FOUND_HINT = 'list jobs with `omvee jobs list`';
+
+const nowIso = (): string => new Date().toISOString();
+const isoIn = (seconds: number): string => new Date(Date.now() + seconds * 1000).toISOString();
+
+export async function openLocalStore(options: LocalStoreOptions): Promise<Store> {
+  return LocalStore.open(options);
+}
+
+/** Run `fn`, retrying with jittered backoff while SQLite reports the database busy/locked. */
+async function retryBusy<T>(location: string, fn: () => T): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn();
+    } catch (error) {
+      if (!isBusyError(error)) throw error;
+      if (attempt >= BUSY_RETRIES) throw busyExhaustedError(location, error);
+      await sleep(25 * 2 ** attempt + Math.random() * 25);
+    }
+  }
+}
+
+function inTransaction<T>(db: DatabaseSync, fn: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = fn();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    if (db.isTransaction) {
+      try {
+        db.exec('ROLLBACK');
+      } catch {
+        // the connection already rolled back (e.g. after SQLITE_FULL); nothing left to undo
+      }
+    }
+    throw error;
+  }
+}
+
+function readSchemaVersion(db: DatabaseSync): number {
+  const row = db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number };
+  return Number(row.v);
+}
+
+function tooNewError(location: string, version: number): OmveeError {
+  return new OmveeError(
+    'store',
+    `the local store at ${location} has schema version ${version}, newer than this omvee knows (${LATEST_SCHEMA_VERSION})`,
+    { hint: 'upgrade omvee' },
+  );
+}
+
+/** Apply pending migrations in one IMMEDIATE transaction (safe when processes race). */
+function migrate(db: DatabaseSync, location: string): number {
+  try {
+    const version = readSchemaVersion(db);
+    if (version === LATEST_SCHEMA_VERSION) return version; // fast path: no write lock needed
+  } catch {
+    // no schema_migrations table yet
+  }
+  return inTransaction(db, () => {
+    db.exec(MIGRATIONS_TABLE_SQL);
+    const current = readSchemaVersion(db);
+    if (current > LATEST_SCHEMA_VERSION) throw tooNewError(location, current);
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, nowIso());
+    }
+    return readSchemaVersion(db);
+  });
+}
+
+function formatZodError(table: string, error: z.ZodError): string {
+  const issues = error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(row)'}: ${issue.message}`);
+  return `invalid ${table} row: ${issues.join('; ')}`;
+}
+
+function assertPlainObject(value: unknown, what: string): asserts value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidInput(`${what} must be an object`);
+  }
+}
+
+function assertLease(lease: JobLease): void {
+  assertPlainObject(lease, 'job lease');
+  if (typeof lease.id !== 'string' || typeof lease.workerId !== 'string' || !Number.isInteger(lease.attempt)) {
+    throw invalidInput('job lease needs a string id, a string workerId and an integer attempt');
+  }
+}
+
+function checkProgress(progress: number): number {
+  if (typeof progress !== 'number' || !Number.isFinite(progress) || progress < 0 || progress > 100) {
+    throw invalidInput(`job progress must be a number from 0 to 100, got ${String(progress)}`);
+  }
+  return Math.round(progress);
+}
+
+function checkSeconds(name: string, value: number, allowZero: boolean): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw invalidInput(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number of seconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** The lease guard: only the worker and attempt holding a running job may move it on. */
+const LEASE_GUARD = `id = ? AND locked_by = ? AND attempts = ? AND status = 'running'`;
+const leaseParams = (lease: JobLease): SqlParam[] => [lease.id, lease.workerId, lease.attempt];
+
+export class LocalStore implements Store {
+  readonly kind = 'local' as const;
+  readonly location: string;
+  readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
+  readonly #partialSchemas = new Map<TableName, z.ZodType>();
+
+  /** Use LocalStore.open / openLocalStore: opening applies migrations. */
+  constructor(db: DatabaseSync, location: string) {
+    this.#db = db;
+    this.location = location;
+  }
+
+  static async open(options: LocalStoreOptions): Promise<LocalStore> {
+    const home = options?.home;
+    if (typeof home !== 'string' || home.length === 0) {
+      throw invalidInput('the local store needs a home folder', 'set OMVEE_HOME or pass --home');
+    }
+    try {
+      mkdirSync(home, { recursive: true });
+    } catch (error) {
+      throw new OmveeError('store', `cannot create the omvee home folder ${home}: ${(error as Error).message}`, {
+        hint: 'point OMVEE_HOME at a writable folder',
+        cause: error,
+      });
+    }
+    const location = join(home, LOCAL_DB_FILE);
+    const timeout = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    let db: DatabaseSync | undefined;
+    try {
+      db = await retryBusy(location, () => new DatabaseSync(location, { timeout }));
+      const conn = db;
+      await retryBusy(location, () => {
+        conn.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(timeout))}`);
+        conn.exec('PRAGMA journal_mode = WAL');
+        conn.exec('PRAGMA synchronous = NORMAL');
+        conn.exec('PRAGMA foreign_keys = ON');
+      });
+      await retryBusy(location, () => migrate(conn, location));
+      return new LocalStore(conn, location);
+    } catch (error) {
+      try {
+        db?.close();
+      } catch {
+        // already closed
+      }
+      throw mapSqliteError(error, location);
+    }
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------
+
+  #stmt(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async #read<T>(table: string | undefined, fn: () => T): Promise<T> {
+    try {
+      return await retryBusy(this.location, fn);
+    } catch (error) {
+      throw mapSqliteError(error, this.location, table);
+    }
+  }
+
+  async #write<T>(table: string | undefined, fn: () => T): Promise<T> {
+    try {
+      return await retryBusy(this.location, () => inTransaction(this.#db, fn));
+    } catch (error) {
+      throw mapSqliteError(error, this.location, table);
+    }
+  }
+
+  #partialSchema(table: TableName): z.ZodType {
+    let schema = this.#partialSchemas.get(table);
+    if (!schema) {
+      schema = tableSchema(table).partial();
+      this.#partialSchemas.set(table, schema);
+    }
+    return schema;
+  }
+
+  /** Reject a reference to a missing parent with a message that names it. */
+  #checkParents(table: TableName, row: AnyRow): void {
+    for (const fk of FOREIGN_KEYS[table]) {
+      const value = row[fk.column];
+      if (value === null || value === undefined) continue;
+      const found = this.#stmt(`SELECT 1 AS ok FROM "${fk.parent}" WHERE id = ?`).get(value as string);
+      if (!found) {
+        throw invalidInput(
+          `${TABLE_LABELS[fk.parent]} not found: ${String(value)} (${table}.${fk.column})`,
+          `create the ${TABLE_LABELS[fk.parent]} first, or check the id`,
+        );
+      }
+    }
+  }
+
+  #insertSync(table: TableName, input: AnyRow, now: string): AnyRow {
+    const meta = tableMeta(table);
+    assertPlainObject(input, `a new ${table} row`);
+    const row: AnyRow = {};
+    for (const column of meta.columns) row[column] = null;
+    Object.assign(row, DEFAULTS[table]);
+    if (table === 'jobs') row.run_after = now;
+    for (const [column, value] of Object.entries(input)) {
+      if (value === undefined) continue;
+      assertColumn(table, column);
+      row[column] = meta.timestamp.has(column) && value !== null ? normalizeTimestamp(table, column, value) : value;
+    }
+    for (const column of REQUIRED_ON_INSERT[table] as readonly string[]) {
+      if (row[column] === null || row[column] === undefined) {
+        throw invalidInput(`${table}.${column} is required`, `give a value for "${column}"`);
+      }
+    }
+    if (row.id === null) row.id = randomUUID();
+    if (row.created_at === null) row.created_at = now;
+    if (row.updated_at === null) row.updated_at = now;
+    const parsed = tableSchema(table).safeParse(row);
+    if (!parsed.success) throw invalidInput(formatZodError(table, parsed.error));
+    this.#checkParents(table, row);
+    const columns = meta.columns;
+    const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING *`;
+    const raw = this.#stmt(sql).get(...columns.map((c) => toSqlValue(table, c, row[c]))) as AnyRow;
+    return shapeRow(table, raw);
+  }
+
+  #updateSync(table: TableName, id: string, patch: AnyRow, expect: AnyRow | undefined, now: string): AnyRow | null {
+    const meta = tableMeta(table);
+    assertPlainObject(patch, `a ${table} patch`);
+    if (typeof id !== 'string') throw invalidInput(`${table} id must be a string`);
+    const clean: AnyRow = {};
+    for (const [column, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      assertColumn(table, column);
+      if (MANAGED_COLUMNS.has(column)) throw invalidInput(`${table}.${column} cannot be changed by an update`);
+      clean[column] = meta.timestamp.has(column) && value !== null ? normalizeTimestamp(table, column, value) : value;
+    }
+    const parsed = this.#partialSchema(table).safeParse(clean);
+    if (!parsed.success) throw invalidInput(formatZodError(table, parsed.error as z.ZodError));
+    this.#checkParents(table, clean);
+    const columns = Object.keys(clean);
+    const sets = [...columns.map((c) => `"${c}" = ?`), '"updated_at" = ?'].join(', ');
+    const where = buildWhere(table, expect);
+    const sql = `UPDATE "${table}" SET ${sets} WHERE id = ? AND (${where.sql}) RETURNING *`;
+    const raw = this.#stmt(sql).get(...columns.map((c) => toSqlValue(table, c, clean[c])), now, id, ...where.params) as
+      | AnyRow
+      | undefined;
+    return raw ? shapeRow(table, raw) : null;
+  }
+
+  // ---- rows -----------------------------------------------------------------------------
+
+  async insert<K extends TableName>(table: K, row: NewRow<K>): Promise<Tables[K]> {
+    tableMeta(table);
+    return (await this.#write(table, () => this.#insertSync(table, row as AnyRow, nowIso()))) as unknown as Tables[K];
+  }
+
+  async insertMany<K extends TableName>(table: K, rows: readonly NewRow<K>[]): Promise<Tables[K][]> {
+    tableMeta(table);
+    if (!Array.isArray(rows)) throw invalidInput(`insertMany(${table}) needs an array of rows`);
+    if (rows.length === 0) return [];
+    const inserted = await this.#write(table, () => {
+      const now = nowIso();
+      return rows.map((row) => this.#insertSync(table, row as AnyRow, now));
+    });
+    return inserted as unknown as Tables[K][];
+  }
+
+  async get<K extends TableName>(table: K, id: string): Promise<Tables[K] | null> {
+    tableMeta(table);
+    if (typeof id !== 'string') throw invalidInput(`${table} id must be a string`);
+    const raw = await this.#read(table, () => this.#stmt(`SELECT * FROM "${table}" WHERE id = ?`).get(id) as AnyRow | undefined);
+    return raw ? (shapeRow(table, raw) as unknown as Tables[K]) : null;
+  }
+
+  async list<K extends TableName>(table: K, query: ListQuery<Tables[K]> = {}): Promise<Tables[K][]> {
+    tableMeta(table);
+    const where = buildWhere(table, query.where as AnyRow | undefined);
+    const order = buildOrder(table, query.order as never);
+    const limit = buildLimit(query.limit, query.offset);
+    const sql = `SELECT * FROM "${table}" WHERE ${where.sql} ORDER BY ${order}${limit.sql}`;
+    const rows = await this.#read(table, () => this.#stmt(sql).all(...where.params, ...limit.params) as AnyRow[]);
+    return rows.map((raw) => shapeRow(table, raw)) as unknown as Tables[K][];
+  }
+
+  async count<K extends TableName>(table: K, where?: Filter<Tables[K]>): Promise<number> {
+    tableMeta(table);
+    const w = buildWhere(table, where as AnyRow | undefined);
+    const row = await this.#read(table, () => this.#stmt(`SELECT COUNT(*) AS n FROM "${table}" WHERE ${w.sql}`).get(...w.params) as { n: number });
+    return Number(row.n);
+  }
+
+  async update<K extends TableName>(table: K, id: string, patch: RowPatch<K>): Promise<Tables[K]> {
+    tableMeta(table);
+    const row = await this.#write(table, () => this.#updateSync(table, id, patch as AnyRow, undefined, nowIso()));
+    if (!row) throw notFound(TABLE_LABELS[table], String(id));
+    return row as unknown as Tables[K];
+  }
+
+  async updateIf<K extends TableName>(
+    table: K,
+    id: string,
+    expect: Filter<Tables[K]>,
+    patch: RowPatch<K>,
+  ): Promise<Tables[K] | null> {
+    tableMeta(table);
+    assertPlainObject(expect, `updateIf(${table}) expectation`);
+    const row = await this.#write(table, () => this.#updateSync(table, id, patch as AnyRow, expect as AnyRow, nowIso()));
+    return row as unknown as Tables[K] | null;
+  }
+
+  async delete<K extends TableName>(table: K, id: string): Promise<boolean> {
+    tableMeta(table);
+    if (typeof id !== 'string') throw invalidInput(`${table} id must be a string`);
+    const result = await this.#write(table, () => this.#stmt(`DELETE FROM "${table}" WHERE id = ?`).run(id));
+    return Number(result.changes) > 0;
+  }
+
+  async deleteWhere<K extends TableName>(table: K, where: Filter<Tables[K]>): Promise<number> {
+    tableMeta(table);
+    assertPlainObject(where, `deleteWhere(${table}) filter`);
+    const w = buildWhere(table, where as AnyRow);
+    if (w.count === 0) {
+      throw invalidInput(`deleteWhere(${table}) needs at least one condition`, 'refusing to delete every row');
+    }
+    const result = await this.#write(table, () => this.#stmt(`DELETE FROM "${table}" WHERE ${w.sql}`).run(...w.params));
+    return Number(result.changes);
+  }
+
+  async replaceScenes(projectId: string, scenes: readonly NewRow<'selected_scenes'>[]): Promise<Tables['selected_scenes'][]> {
+    if (typeof projectId !== 'string') throw invalidInput('project id must be a string');
+    if (!Array.isArray(scenes)) throw invalidInput('replaceScenes needs an array of scenes');
+    const rows = await this.#write('selected_scenes', () => {
+      if (!this.#stmt('SELECT 1 AS ok FROM projects WHERE id = ?').get(projectId)) throw notFound('project', projectId);
+      const now = nowIso();
+      this.#stmt('DELETE FROM selected_scenes WHERE project_id = ?').run(projectId);
+      return scenes.map((scene, index) => {
+        assertPlainObject(scene, `scene ${index}`);
+        if (scene.project_id !== undefined && scene.project_id !== projectId) {
+          throw invalidInput(`scene ${index} belongs to project ${String(scene.project_id)}, not ${projectId}`);
+        }
+        return this.#insertSync('selected_scenes', { ...scene, project_id: projectId }, now);
+      });
+    });
+    return rows as unknown as Tables['selected_scenes'][];
+  }
+
+  // ---- the job queue --------------------------------------------------------------------
+
+  async claimJob(options: ClaimOptions): Promise<Job | null> {
+    assertPlainObject(options, 'claim options');
+    if (typeof options.workerId !== 'string' || options.workerId.length === 0) {
+      throw invalidInput('claimJob needs a non-empty workerId');
+    }
+    checkSeconds('leaseSeconds', options.leaseSeconds, false);
+    if (options.types !== undefined && options.types.length === 0) return null;
+    const conditions = [`status = 'pending'`, 'run_after <= ?'];
+    const filterParams: SqlParam[] = [];
+    if (options.types !== undefined) {
+      conditions.push(`type IN (${options.types.map(() => '?').join(', ')})`);
+      filterParams.push(...options.types);
+    }
+    if (options.projectId !== undefined) {
+      conditions.push('project_id = ?');
+      filterParams.push(options.projectId);
+    }
+    if (options.jobId !== undefined) {
+      conditions.push('id = ?');
+      filterParams.push(options.jobId);
+    }
+    const select = `SELECT id FROM jobs WHERE ${conditions.join(' AND ')} ORDER BY created_at ASC, rowid ASC LIMIT 1`;
+    const row = await this.#write('jobs', () => {
+      const now = nowIso();
+      const candidate = this.#stmt(select).get(now, ...filterParams) as { id: string } | undefined;
+      if (!candidate) return null;
+      return this.#stmt(
+        `UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = ?, locked_at = ?, heartbeat_at = ?,
+           started_at = ?, finished_at = NULL, updated_at = ? WHERE id = ? RETURNING *`,
+      ).get(options.workerId, now, now, now, now, candidate.id) as AnyRow;
+    });
+    return row ? (shapeRow('jobs', row) as unknown as Job) : null;
+  }
+
+  async heartbeatJob(lease: JobLease, progress?: number): Promise<boolean> {
+    assertLease(lease);
+    const p = progress === undefined ? null : checkProgress(progress);
+    const result = await this.#write('jobs', () => {
+      const now = nowIso();
+      return this.#stmt(
+        `UPDATE jobs SET heartbeat_at = ?, progress = COALESCE(?, progress), updated_at = ? WHERE ${LEASE_GUARD}`,
+      ).run(now, p, now, ...leaseParams(lease));
+    });
+    return Number(result.changes) > 0;
+  }
+
+  async updateJobProgress(lease: JobLease, progress: number, result?: Record<string, unknown>): Promise<boolean> {
+    assertLease(lease);
+    const p = checkProgress(progress);
+    if (result !== undefined) assertPlainObject(result, 'job result');
+    const outcome = await this.#write('jobs', () => {
+      const now = nowIso();
+      if (result === undefined) {
+        return this.#stmt(`UPDATE jobs SET progress = ?, heartbeat_at = ?, updated_at = ? WHERE ${LEASE_GUARD}`).run(
+          p,
+          now,
+          now,
+          ...leaseParams(lease),
+        );
+      }
+      return this.#stmt(
+        `UPDATE jobs SET progress = ?, result = ?, heartbeat_at = ?, updated_at = ? WHERE ${LEASE_GUARD}`,
+      ).run(p, JSON.stringify(result), now, now, ...leaseParams(lease));
+    });
+    return Number(outcome.changes) > 0;
+  }
+
+  async completeJob(lease: JobLease, result: Record<string, unknown>, costUsd?: number): Promise<Job | null> {
+    assertLease(lease);
+    assertPlainObject(result, 'job result');
+    if (costUsd !== undefined && (typeof costUsd !== 'number' || !Number.isFinite(costUsd))) {
+      throw invalidInput(`job cost must be a number, got ${String(costUsd)}`);
+    }
+    const row = await this.#write('jobs', () => {
+      const now = nowIso();
+      return this.#stmt(
+        `UPDATE jobs SET status = 'completed', progress = 100, result = ?, cost_usd = COALESCE(?, cost_usd), error = NULL,
+           finished_at = ?, locked_by = NULL, locked_at = NULL, updated_at = ? WHERE ${LEASE_GUARD} RETURNING *`,
+      ).get(JSON.stringify(result), costUsd ?? null, now, now, ...leaseParams(lease)) as AnyRow | undefined;
+    });
+    return row ? (shapeRow('jobs', row) as unknown as Job) : null;
+  }
+
+  async failJob(lease: JobLease, error: string, options: FailOptions): Promise<Job | null> {
+    assertLease(lease);
+    assertPlainObject(options, 'fail options');
+    const message = typeof error === 'string' && error.length > 0 ? error : String(error || 'failed');
+    const backoff = checkSeconds('backoffSeconds', options.backoffSeconds ?? 0, true);
+    const row = await this.#write('jobs', () => {
+      const now = nowIso();
+      const job = this.#stmt(`SELECT attempts, max_attempts FROM jobs WHERE ${LEASE_GUARD}`).get(...leaseParams(lease)) as
+        | { attempts: number; max_attempts: number }
+        | undefined;
+      if (!job) return undefined;
+      if (options.retry && job.attempts < job.max_attempts) {
+        return this.#stmt(
+          `UPDATE jobs SET status = 'pending', run_after = ?, error = ?, locked_by = NULL, locked_at = NULL,
+             heartbeat_at = NULL, updated_at = ? WHERE id = ? RETURNING *`,
+        ).get(isoIn(backoff), message, now, lease.id) as AnyRow;
+      }
+      return this.#stmt(
+        `UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, locked_by = NULL, locked_at = NULL,
+           updated_at = ? WHERE id = ? RETURNING *`,
+      ).get(message, now, now, lease.id) as AnyRow;
+    });
+    return row ? (shapeRow('jobs', row) as unknown as Job) : null;
+  }
+
+  async releaseJob(lease: JobLease): Promise<boolean> {
+    assertLease(lease);
+    const result = await this.#write('jobs', () =>
+      this.#stmt(
+        `UPDATE jobs SET status = 'pending', attempts = MAX(attempts - 1, 0), locked_by = NULL, locked_at = NULL,
+           heartbeat_at = NULL, updated_at = ? WHERE ${LEASE_GUARD}`,
+      ).run(nowIso(), ...leaseParams(lease)),
+    );
+    return Number(result.changes) > 0;
+  }
+
+  async recoverExpiredJobs(leaseSeconds: number): Promise<number> {
+    checkSeconds('leaseSeconds', leaseSeconds, false);
+    const result = await this.#write('jobs', () => {
+      const now = nowIso();
+      const cutoff = isoIn(-leaseSeconds);
+      return this.#stmt(
+        `UPDATE jobs SET
+           status = CASE WHEN attempts < max_attempts THEN 'pending' ELSE 'failed' END,
+           finished_at = CASE WHEN attempts < max_attempts THEN NULL ELSE ? END,
+           error = 'lease expired: the worker stopped sending heartbeats',
+           locked_by = NULL, locked_at = NULL, heartbeat_at = NULL, updated_at = ?
+         WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)`,
+      ).run(now, now, cutoff);
+    });
+    return Number(result.changes);
+  }
+
+  async cancelJob(id: string, reason?: string): Promise<Job> {
+    if (typeof id !== 'string') throw invalidInput('job id must be a string');
+    const row = await this.#write('jobs', () => {
+      const job = this.#stmt('SELECT * FROM jobs WHERE id = ?').get(id) as AnyRow | undefined;
+      if (!job) throw notFound('job', id, JOB_NOT_FOUND_HINT);
+      if (job.status === 'canceled') return job;
+      if (job.status === 'completed' || job.status === 'failed') {
+        throw new OmveeError('conflict', `job ${id} is already ${String(job.status)}; only pending or running jobs can be canceled`, {
+          hint: job.status === 'failed' ? 'run it again with `omvee jobs retry`' : undefined,
+        });
+      }
+      const now = nowIso();
+      return this.#stmt(
+        `UPDATE jobs SET status = 'canceled', error = ?, finished_at = ?, locked_by = NULL, locked_at = NULL,
+           updated_at = ? WHERE id = ? RETURNING *`,
+      ).get(reason ?? 'canceled', now, now, id) as AnyRow;
+    });
+    return shapeRow('jobs', row) as unknown as Job;
+  }
+
+  async retryJob(id: string, options: { resetAttempts?: boolean } = {}): Promise<Job> {
+    if (typeof id !== 'string') throw invalidInput('job id must be a string');
+    const row = await this.#write('jobs', () => {
+      const job = this.#stmt('SELECT status FROM jobs WHERE id = ?').get(id) as { status: string } | undefined;
+      if (!job) throw notFound('job', id, JOB_NOT_FOUND_HINT);
+      if (job.status !== 'failed' && job.status !== 'canceled') {
+        throw new OmveeError('conflict', `job ${id} is ${job.status}; only failed or canceled jobs can be retried`);
+      }
+      const now = nowIso();
+      return this.#stmt(
+        `UPDATE jobs SET status = 'pending', run_after = ?, progress = 0, error = NULL, finished_at = NULL,
+           locked_by = NULL, locked_at = NULL, heartbeat_at = NULL,
+           attempts = CASE WHEN ? THEN 0 ELSE attempts END, updated_at = ? WHERE id = ? RETURNING *`,
+      ).get(now, options.resetAttempts ? 1 : 0, now, id) as AnyRow;
+    });
+    return shapeRow('jobs', row) as unknown as Job;
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------
+
+  async schemaInfo(): Promise<SchemaInfo> {
+    const version = await this.#read(undefined, () => readSchemaVersion(this.#db));
+    return { version, latest: LATEST_SCHEMA_VERSION };
+  }
+
+  async close(): Promise<void> {
+    this.#statements.clear();
+    if (this.#db.isOpen) this.#db.close();
+  }
+}

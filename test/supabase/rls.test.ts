@@ -1,0 +1,150 @@
+/**
+ * Row level security through the real policies of supabase/migrations: two signed-in users and
+ * anon, each going through SupabaseStore/SupabaseBlobs → supabase-js → the test double, which runs
+ * every request as the JWT's role with its claims. Also `omvee login`'s session functions.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openSupabaseStore } from '../../src/store/supabase/supabase-store.ts';
+import { openSupabaseBlobs } from '../../src/blobs/supabase/supabase-blobs.ts';
+import { loadSession, sessionPath, signIn, signOut } from '../../src/store/supabase/session.ts';
+import { isOmveeError } from '../../src/cli/errors.ts';
+import type { Store } from '../../src/store/port.ts';
+import { startPostgrestDouble, type DoubleUser, type PostgrestDouble } from '../support/postgrest-double/server.ts';
+
+let double: PostgrestDouble;
+let alice: DoubleUser;
+let bob: DoubleUser;
+const asUser = (user: DoubleUser) => ({ url: double.url, key: double.anonKey, accessToken: user.accessToken, retry: false });
+
+before(async () => {
+  double = await startPostgrestDouble();
+  alice = await double.createUser('alice@example.test', 'alice-password');
+  bob = await double.createUser('bob@example.test', 'bob-password');
+});
+after(async () => {
+  await double.close();
+});
+
+async function aliceProject(store: Store) {
+  const project = await store.insert('projects', { name: 'alice song' });
+  const scene = await store.insert('selected_scenes', { project_id: project.id, order_idx: 0, start_time_s: 0, end_time_s: 5 });
+  const job = await store.insert('jobs', { type: 'generate_images', project_id: project.id });
+  return { project, scene, job };
+}
+
+describe('row level security', () => {
+  it('a user owns what they create; another user sees, changes and claims none of it', async () => {
+    const a = await openSupabaseStore(asUser(alice));
+    const b = await openSupabaseStore(asUser(bob));
+    const { project, scene, job } = await aliceProject(a);
+    assert.equal(project.user_id, alice.id, 'user_id defaults to auth.uid()');
+
+    assert.equal((await a.list('projects', { where: { id: project.id } })).length, 1);
+    assert.equal(await b.get('projects', project.id), null);
+    assert.deepEqual(await b.list('selected_scenes', { where: { project_id: project.id } }), []);
+    assert.equal(await b.count('jobs'), 0);
+
+    await assert.rejects(b.update('projects', project.id, { name: 'stolen' }), (e: unknown) => isOmveeError(e) && e.code === 'not_found');
+    assert.equal(await b.updateIf('selected_scenes', scene.id, {}, { title: 'stolen' }), null);
+    assert.equal(await b.delete('projects', project.id), false);
+    assert.equal(await b.deleteWhere('jobs', {}), 0);
+    await assert.rejects(
+      b.insert('selected_scenes', { project_id: project.id, order_idx: 9, start_time_s: 0, end_time_s: 1 }),
+      (e: unknown) => isOmveeError(e) && e.code === 'store' && /row level security/.test(e.message),
+    );
+    await assert.rejects(b.replaceScenes(project.id, []), (e: unknown) => isOmveeError(e) && e.code === 'not_found');
+    assert.equal(await b.claimJob({ workerId: 'bob', leaseSeconds: 60 }), null, "bob cannot claim alice's job");
+    await assert.rejects(b.cancelJob(job.id), (e: unknown) => isOmveeError(e) && e.code === 'not_found');
+
+    // alice's rows are untouched, and she can claim her own job
+    assert.equal((await a.get('projects', project.id))?.name, 'alice song');
+    assert.equal((await a.get('selected_scenes', scene.id))?.title, null);
+    const claimed = await a.claimJob({ workerId: 'alice-laptop', leaseSeconds: 60 });
+    assert.equal(claimed?.id, job.id);
+    // the service role (operators, CI) sees everyone's rows
+    const service = await openSupabaseStore({ url: double.url, key: double.serviceKey, retry: false });
+    assert.ok((await service.count('projects')) >= 1);
+    // and a user cannot hand a project to someone else
+    await assert.rejects(a.update('projects', project.id, { user_id: bob.id }), (e: unknown) => isOmveeError(e) && e.code === 'store');
+  });
+
+  it("files: a user reads, lists, writes and signs only under their own projects", async () => {
+    const a = await openSupabaseStore(asUser(alice));
+    const { project } = await aliceProject(a);
+    const aliceFiles = openSupabaseBlobs(asUser(alice));
+    const bobFiles = openSupabaseBlobs(asUser(bob));
+    const key = `projects/${project.id}/audio/song.mp3`;
+    await aliceFiles.put(key, new Uint8Array([1, 2, 3]));
+    assert.equal((await aliceFiles.stat(key))?.contentType, 'audio/mpeg', 'content type from the extension');
+    assert.deepEqual([...(await aliceFiles.get(key))], [1, 2, 3]);
+
+    assert.equal(await bobFiles.exists(key), false);
+    await assert.rejects(bobFiles.get(key), (e: unknown) => isOmveeError(e) && e.code === 'not_found');
+    assert.deepEqual(await bobFiles.list(`projects/${project.id}`), []);
+    await assert.rejects(bobFiles.put(key, new Uint8Array([9])), (e: unknown) => isOmveeError(e) && e.code === 'store');
+    await assert.rejects(bobFiles.signedUrl(key, 60), (e: unknown) => isOmveeError(e) && e.code === 'not_found');
+    await assert.rejects(bobFiles.createSignedUploadUrl(`projects/${project.id}/audio/evil.mp3`), (e: unknown) => isOmveeError(e) && e.code === 'store');
+    await bobFiles.remove([key]);
+    assert.equal(await aliceFiles.exists(key), true, "bob's remove deleted nothing");
+    // outside any project: refused
+    await assert.rejects(aliceFiles.put('elsewhere/x.txt', new Uint8Array([1])), (e: unknown) => isOmveeError(e) && e.code === 'store');
+
+    // signed URLs work without credentials
+    const signed = await aliceFiles.signedUrl(key, 60);
+    const res = await fetch(signed);
+    assert.equal(res.status, 200);
+    assert.deepEqual([...new Uint8Array(await res.arrayBuffer())], [1, 2, 3]);
+    const upload = await aliceFiles.createSignedUploadUrl(`projects/${project.id}/audio/upload.wav`);
+    const put = await fetch(upload.signedUrl, { method: 'PUT', body: new Uint8Array([7, 7]), headers: { 'content-type': 'audio/wav' } });
+    assert.equal(put.status, 200);
+    assert.deepEqual([...(await aliceFiles.get(`projects/${project.id}/audio/upload.wav`))], [7, 7]);
+  });
+
+  it('anon sees nothing and may not call the queue functions', async () => {
+    const service = await openSupabaseStore({ url: double.url, key: double.serviceKey, retry: false });
+    await service.insert('projects', { name: 'someone' });
+    await service.insert('jobs', { type: 'transcribe' });
+    const anon = await openSupabaseStore({ url: double.url, key: double.anonKey, retry: false });
+    await assert.rejects(anon.list('projects'), (e: unknown) => isOmveeError(e) && e.code === 'store' && /permission denied/.test(e.message));
+    await assert.rejects(anon.claimJob({ workerId: 'anon', leaseSeconds: 60 }), (e: unknown) => isOmveeError(e) && e.code === 'store');
+    assert.deepEqual(await openSupabaseBlobs({ url: double.url, key: double.anonKey, retry: false }).list('projects'), []);
+    assert.ok((await service.count('jobs', { status: 'pending' })) >= 1, 'the job is still pending');
+  });
+});
+
+describe('omvee login session', () => {
+  it('signs in, keeps the session 0600, refreshes it when expired, signs out', async () => {
+    const configDir = await mkdtemp(path.join(tmpdir(), 'omvee-session-'));
+    try {
+      const opts = { url: double.url, anonKey: double.anonKey, configDir };
+      await assert.rejects(signIn({ ...opts, email: 'alice@example.test', password: 'wrong' }), (e: unknown) => isOmveeError(e) && e.code === 'config' && /email or password/.test(e.message));
+      assert.equal(await loadSession(opts), null);
+
+      const session = await signIn({ ...opts, email: 'alice@example.test', password: 'alice-password' });
+      assert.equal(session.user.id, alice.id);
+      assert.equal((await stat(sessionPath(configDir))).mode & 0o777, 0o600);
+      const loaded = await loadSession(opts);
+      assert.equal(loaded?.accessToken, session.accessToken);
+      assert.equal(await loadSession({ ...opts, url: 'https://other.example.test' }), null, 'a session belongs to one project');
+
+      // an hour and a half later the access token is refreshed with the refresh token
+      const later = () => Math.floor(Date.now() / 1000) + 5400;
+      const refreshed = await loadSession({ ...opts, now: later });
+      assert.ok(refreshed);
+      assert.notEqual(refreshed.refreshToken, session.refreshToken);
+      const store = await openSupabaseStore({ url: double.url, key: double.anonKey, accessToken: refreshed.accessToken, retry: false });
+      const project = await store.insert('projects', { name: 'via login' });
+      assert.equal(project.user_id, alice.id);
+
+      assert.equal(await signOut(opts), true);
+      assert.equal(await loadSession(opts), null);
+      assert.equal(await signOut(opts), false);
+    } finally {
+      await rm(configDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * A scriptable fault queue shared by the fake provider servers. Each fault names the route it
+ * applies to and is consumed by the first matching request.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export type Fault =
+  | { route: string; kind: 'status'; status: number; retryAfter?: string; body?: unknown; times?: number }
+  | { route: string; kind: 'hang'; times?: number }
+  | { route: string; kind: 'reset'; times?: number };
+
+export class FaultQueue {
+  readonly queue: Fault[] = [];
+  /** faults that fired, in order (route + kind/status) */
+  readonly fired: string[] = [];
+
+  push(...faults: Fault[]): void {
+    for (const f of faults) {
+      for (let i = 0; i < (f.times ?? 1); i++) this.queue.push({ ...f, times: 1 });
+    }
+  }
+
+  /** Applies the next fault for this route, if any; returns true when the request was handled. */
+  apply(route: string, req: IncomingMessage, res: ServerResponse, hung: Set<ServerResponse>): boolean {
+    const i = this.queue.findIndex((f) => f.route === route || f.route === '*');
+    if (i < 0) return false;
+    const [fault] = this.queue.splice(i, 1);
+    if (!fault) return false;
+    this.fired.push(`${route}:${fault.kind === 'status' ? fault.status : fault.kind}`);
+    if (fault.kind === 'hang') {
+      hung.add(res);
+      return true;
+    }
+    if (fault.kind === 'reset') {
+      req.socket.destroy();
+      return true;
+    }
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (fault.retryAfter !== undefined) headers['retry-after'] = fault.retryAfter;
+    res.writeHead(fault.status, headers);
+    res.end(JSON.stringify(fault.body ?? { detail: `injected ${fault.status}` }));
+    return true;
+  }
+}
+
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
