@@ -4,6 +4,7 @@ import type { ActionFactory } from '../cli/action.ts';
 import { registerProject } from './project/index.ts';
 import { registerUpload } from './upload/index.ts';
 import { registerJobs } from './jobs/index.ts';
+import { registerWorker } from './worker/index.ts';
 import { registerConfig } from './config/index.ts';
 import { registerDoctor } from './doctor/index.ts';
 import { registerTranscript } from './transcript/index.ts';
@@ -25,6 +26,7 @@ export function registerCommands(program: Command, act: ActionFactory): void {
   registerClips(program, act);
   registerRender(program, act);
   registerJobs(program, act);
+  registerWorker(program, act);
   registerDoctor(program, act);
   registerConfig(program, act);
 }
