@@ -27,9 +27,11 @@ export interface BatchLineResult {
   error: string | null;
 }
 
+/** runs the whole pipeline for one song; throws on failure (projectId in OmveeError details when known) */
+export type RenderOne = (item: BatchItem, signal: AbortSignal) => Promise<RenderedItem>;
+
 export interface BatchOptions {
-  /** run the whole pipeline for one song; throws on failure (projectId in OmveeError details when known) */
-  renderOne: (item: BatchItem, signal: AbortSignal) => Promise<RenderedItem>;
+  renderOne: RenderOne;
 }
 
 export interface BatchOutcome {
@@ -45,7 +47,9 @@ const COLUMNS: Column<BatchLineResult>[] = [
   { header: 'output / error', value: (r) => r.output ?? r.error },
 ];
 
-export async function runBatch(ctx: CliContext, file: string, options: BatchOptions): Promise<BatchOutcome> {
+/** `options` may be the render function itself. */
+export async function runBatch(ctx: CliContext, file: string, options: BatchOptions | RenderOne): Promise<BatchOutcome> {
+  const renderOne = typeof options === 'function' ? options : options.renderOne;
   const items = await readBatchFile(file);
   const results: BatchLineResult[] = [];
   for (const [index, item] of items.entries()) {
@@ -64,7 +68,7 @@ export async function runBatch(ctx: CliContext, file: string, options: BatchOpti
           throw new OmveeError('not_found', `lyrics file not found: ${item.lyrics}`);
         });
       }
-      const done = await options.renderOne(item, ctx.signal);
+      const done = await renderOne(item, ctx.signal);
       results.push({ ...base, status: 'ok', project_id: done.projectId, output: done.outputPath, error: null });
     } catch (error) {
       const projectId = error instanceof OmveeError && typeof error.details?.projectId === 'string' ? error.details.projectId : null;
