@@ -6,6 +6,9 @@ import { OmveeError } from '../cli/errors.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import type { MediaTools } from '../media/port.ts';
 import type { ClipGenerator, Director, ImageGenerator, Providers, Transcriber } from '../providers/ports.ts';
+import { buildPriceTable, type PriceTable } from '../providers/cost.ts';
+import type { WorkModels } from '../core/cost/estimate.ts';
+import type { Store } from '../store/port.ts';
 
 export interface ProviderChoice {
   transcriber?: string | undefined;
@@ -52,13 +55,21 @@ export function planProviders(config: ResolvedConfig, choice: ProviderChoice = {
   return plan;
 }
 
-export async function buildProviders(config: ResolvedConfig, media: MediaTools, plan: ProviderPlan): Promise<Providers> {
+/** Knobs of the real adapters that come from flags rather than config. */
+export interface ProviderTuning {
+  /** concurrent predictions per Replicate generator (the step's own limit should match) */
+  concurrency?: { images?: number | undefined; clips?: number | undefined };
+}
+
+export async function buildProviders(config: ResolvedConfig, media: MediaTools, plan: ProviderPlan, tuning: ProviderTuning = {}): Promise<Providers> {
   const v = config.values;
-  const ffmpeg = (await media.versions()).ffmpegPath;
+  const needsPrices = plan.transcriber !== 'local' || plan.director !== 'local' || plan.images !== 'local' || plan.clips !== 'local';
+  const prices = needsPrices ? await loadPriceTable(config) : undefined;
   let transcriber: Transcriber;
   if (plan.transcriber === 'openai') {
+    const ffmpeg = (await media.versions()).ffmpegPath;
     const { createWhisperTranscriber } = await import('../providers/openai/whisper-transcriber.ts');
-    transcriber = createWhisperTranscriber({ apiKey: v.OPENAI_API_KEY!, ffmpeg, ...(v.OPENAI_BASE_URL ? { baseURL: v.OPENAI_BASE_URL } : {}), ...(v.OMVEE_WHISPER_MODEL ? { model: v.OMVEE_WHISPER_MODEL } : {}) });
+    transcriber = createWhisperTranscriber({ apiKey: v.OPENAI_API_KEY!, ffmpeg, prices, ...(v.OPENAI_BASE_URL ? { baseURL: v.OPENAI_BASE_URL } : {}), ...(v.OMVEE_WHISPER_MODEL ? { model: v.OMVEE_WHISPER_MODEL } : {}) });
   } else {
     const { createLocalTranscriber } = await import('../providers/local/local-transcriber.ts');
     transcriber = createLocalTranscriber();
@@ -69,23 +80,105 @@ export async function buildProviders(config: ResolvedConfig, media: MediaTools, 
     director = createLocalDirector();
   } else {
     const { createLlmDirector } = await import('../providers/llm/llm-director.ts');
+    const model = v.OMVEE_LLM_MODEL ? { model: v.OMVEE_LLM_MODEL } : {};
     director =
       plan.director === 'openrouter'
-        ? createLlmDirector({ provider: 'openrouter', apiKey: v.OPENROUTER_API_KEY!, ...(v.OPENROUTER_BASE_URL ? { baseURL: v.OPENROUTER_BASE_URL } : {}), ...(v.OMVEE_LLM_MODEL ? { model: v.OMVEE_LLM_MODEL } : {}) })
-        : createLlmDirector({ provider: 'openai', apiKey: v.OPENAI_API_KEY!, ...(v.OPENAI_BASE_URL ? { baseURL: v.OPENAI_BASE_URL } : {}), ...(v.OMVEE_LLM_MODEL ? { model: v.OMVEE_LLM_MODEL } : {}) });
+        ? createLlmDirector({ provider: 'openrouter', apiKey: v.OPENROUTER_API_KEY!, prices, ...(v.OPENROUTER_BASE_URL ? { baseURL: v.OPENROUTER_BASE_URL } : {}), ...model })
+        : createLlmDirector({ provider: 'openai', apiKey: v.OPENAI_API_KEY!, prices, ...(v.OPENAI_BASE_URL ? { baseURL: v.OPENAI_BASE_URL } : {}), ...model });
   }
   let images: ImageGenerator;
   let clips: ClipGenerator;
   if (plan.images === 'replicate' || plan.clips === 'replicate') {
     const replicate = await import('../providers/replicate/index.ts');
-    const common = { apiToken: v.REPLICATE_API_TOKEN!, ...(v.REPLICATE_BASE_URL ? { baseUrl: v.REPLICATE_BASE_URL, allowLoopbackHttp: isLoopback(v.REPLICATE_BASE_URL) } : {}) };
-    images = plan.images === 'replicate' ? replicate.createReplicateImageGenerator({ ...common, ...(v.OMVEE_IMAGE_MODEL ? { model: v.OMVEE_IMAGE_MODEL } : {}) }) : await localImages(media);
-    clips = plan.clips === 'replicate' ? replicate.createReplicateClipGenerator({ ...common, ...(v.OMVEE_CLIP_MODEL ? { model: v.OMVEE_CLIP_MODEL } : {}) }) : await localClips(media);
+    const common = {
+      ...replicateConnection(config),
+      prices,
+      ...(v.OMVEE_REPLICATE_POLL_MS ? { pollIntervalMs: v.OMVEE_REPLICATE_POLL_MS } : {}),
+    };
+    const imageConcurrency = tuning.concurrency?.images ?? v.OMVEE_IMAGE_CONCURRENCY;
+    const clipConcurrency = tuning.concurrency?.clips ?? v.OMVEE_CLIP_CONCURRENCY;
+    images =
+      plan.images === 'replicate'
+        ? replicate.createReplicateImageGenerator({ ...common, ...(imageConcurrency ? { concurrency: imageConcurrency } : {}), ...(v.OMVEE_IMAGE_MODEL ? { model: v.OMVEE_IMAGE_MODEL } : {}) })
+        : await localImages(media);
+    clips =
+      plan.clips === 'replicate'
+        ? replicate.createReplicateClipGenerator({ ...common, ...(clipConcurrency ? { concurrency: clipConcurrency } : {}), ...(v.OMVEE_CLIP_MODEL ? { model: v.OMVEE_CLIP_MODEL } : {}) })
+        : await localClips(media);
   } else {
     images = await localImages(media);
     clips = await localClips(media);
   }
   return { transcriber, director, images, clips };
+}
+
+/** Token and base URL for Replicate; http output URLs are allowed only for a loopback base URL (tests). */
+function replicateConnection(config: ResolvedConfig): { apiToken: string; baseUrl?: string; allowLoopbackHttp?: boolean } {
+  const v = config.values;
+  return { apiToken: v.REPLICATE_API_TOKEN ?? '', ...(v.REPLICATE_BASE_URL ? { baseUrl: v.REPLICATE_BASE_URL, allowLoopbackHttp: isLoopback(v.REPLICATE_BASE_URL) } : {}) };
+}
+
+/** The price table: built-in prices, overridden by the JSON file named by OMVEE_PRICES_FILE. */
+export async function loadPriceTable(config: ResolvedConfig): Promise<PriceTable> {
+  const file = config.values.OMVEE_PRICES_FILE;
+  if (!file) return buildPriceTable();
+  const { readFile } = await import('node:fs/promises');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new OmveeError('config', `cannot read the price table ${file}: ${(error as Error).message}`, { hint: 'fix OMVEE_PRICES_FILE or unset it to use the built-in prices' });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new OmveeError('config', `the price table ${file} is not valid JSON: ${(error as Error).message}`, { hint: 'it is an object like {"minimax/image-01": {"perImage": 0.01}}' });
+  }
+  return buildPriceTable(json);
+}
+
+/** The model each step of the plan would use (null where the step runs locally, for free). */
+export async function planModels(config: ResolvedConfig, plan: ProviderPlan, projectHeight = 720): Promise<WorkModels> {
+  const v = config.values;
+  const replicate = plan.images === 'replicate' || plan.clips === 'replicate' ? await import('../providers/replicate/index.ts') : null;
+  const inputs = replicate ? await import('../providers/replicate/inputs.ts') : null;
+  const clipModel = plan.clips === 'replicate' ? (v.OMVEE_CLIP_MODEL ?? replicate!.DEFAULT_CLIP_MODEL) : null;
+  const limits = clipModel ? replicate!.clipModelLimits(clipModel) : null;
+  return {
+    transcriber: plan.transcriber === 'openai' ? (v.OMVEE_WHISPER_MODEL ?? 'whisper-1') : null,
+    director:
+      plan.director === 'local' ? null : (v.OMVEE_LLM_MODEL ?? (plan.director === 'openrouter' ? 'deepseek/deepseek-v3.1-terminus' : 'gpt-4o-mini')),
+    images: plan.images === 'replicate' ? (v.OMVEE_IMAGE_MODEL ?? replicate!.DEFAULT_IMAGE_MODEL) : null,
+    clips: clipModel,
+    ...(limits ? { clipDurationsS: limits.durationsS, clipResolution: inputs!.chooseResolution(projectHeight, limits.resolutions) } : {}),
+  };
+}
+
+/**
+ * --cancel-on-exit: cancel the project's in-flight Replicate predictions (takes still
+ * 'processing' with a stored prediction id) and mark those takes failed, keeping the id in the
+ * error text. Returns how many were canceled. Never throws: it runs while exiting.
+ */
+export async function cancelInFlightPredictions(config: ResolvedConfig, store: Store, projectId: string, log: (message: string) => void): Promise<number> {
+  if (!config.values.REPLICATE_API_TOKEN) return 0;
+  const { cancelPrediction } = await import('../providers/replicate/index.ts');
+  const conn = { ...replicateConnection(config), requestTimeoutMs: 10_000, retry: { maxAttempts: 2 } };
+  let canceled = 0;
+  for (const table of ['generated_images', 'video_clips'] as const) {
+    const rows = await store.list(table, { where: { project_id: projectId, status: 'processing' } }).catch(() => []);
+    for (const row of rows) {
+      if (!row.prediction_id) continue;
+      try {
+        const status = await cancelPrediction(conn, row.prediction_id, AbortSignal.timeout(15_000));
+        await store.update(table, row.id, { status: 'failed', error: `prediction ${row.prediction_id} canceled on exit (--cancel-on-exit): ${status}` });
+        canceled += 1;
+      } catch (error) {
+        log(`could not cancel prediction ${row.prediction_id}: ${error instanceof Error ? error.message : String(error)} (it stays recorded; the next run re-attaches)`);
+      }
+    }
+  }
+  return canceled;
 }
 
 function isLoopback(url: string): boolean {

@@ -80,8 +80,9 @@ export class CliContext {
     const noColor = this.io.env.NO_COLOR;
     return this.globals.color && this.stderrIsTTY && (noColor === undefined || noColor === '');
   }
+  /** spinners redraw lines: only on a real terminal with a known width */
   get animate(): boolean {
-    return this.color && !this.globals.quiet && !this.isCI;
+    return this.color && !this.globals.quiet && !this.isCI && (this.io.stderr.columns ?? 0) > 0;
   }
 
   // ---- messages (stderr) ----

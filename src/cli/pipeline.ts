@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { buildProviders, planProviders, type ProviderChoice, type ProviderPlan } from '../app/providers.ts';
+import { buildProviders, cancelInFlightPredictions, planProviders, type ProviderChoice, type ProviderPlan } from '../app/providers.ts';
+import { budgetGuard, type SpendOptions } from './spend.ts';
 import type { Services } from '../app/services.ts';
 import type { Job, Project } from '../core/model.ts';
 import type { PipelineDeps } from '../core/pipeline/deps.ts';
@@ -27,13 +28,15 @@ export function newWorkerId(): string {
   return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
-export async function openPipeline(ctx: CliContext, choice: ProviderChoice = {}, concurrency: { images?: number; clips?: number } = {}): Promise<Pipeline> {
+export async function openPipeline(ctx: CliContext, choice: ProviderChoice = {}, concurrency: { images?: number; clips?: number } = {}, spend: SpendOptions = {}): Promise<Pipeline> {
   const services = await ctx.services();
   const plan = planProviders(services.config, choice);
   const media = await services.media();
-  const providers = await buildProviders(services.config, media, plan);
-  let current: Progress | null = null;
   const v = services.config.values;
+  const imageConcurrency = concurrency.images ?? v.OMVEE_IMAGE_CONCURRENCY ?? (plan.images === 'local' ? 2 : 4);
+  const clipConcurrency = concurrency.clips ?? v.OMVEE_CLIP_CONCURRENCY ?? 2;
+  const providers = await buildProviders(services.config, media, plan, { concurrency: { images: imageConcurrency, clips: clipConcurrency } });
+  let current: Progress | null = null;
   const deps: PipelineDeps = {
     store: services.store,
     blobs: services.blobs,
@@ -41,10 +44,8 @@ export async function openPipeline(ctx: CliContext, choice: ProviderChoice = {},
     providers,
     workDir: services.workDir,
     log: (message) => (current ? current.warn(message) : ctx.warn(message)),
-    concurrency: {
-      images: concurrency.images ?? v.OMVEE_IMAGE_CONCURRENCY ?? (plan.images === 'local' ? 2 : 4),
-      clips: concurrency.clips ?? v.OMVEE_CLIP_CONCURRENCY ?? 2,
-    },
+    concurrency: { images: imageConcurrency, clips: clipConcurrency },
+    budget: spend.maxCostUsd !== undefined ? await budgetGuard(services.config, services.store, plan, spend.maxCostUsd) : undefined,
   };
   const workerId = newWorkerId();
   const leaseSeconds = v.OMVEE_LEASE_SECONDS ?? 60;
@@ -67,6 +68,10 @@ export async function openPipeline(ctx: CliContext, choice: ProviderChoice = {},
         return job;
       } catch (error) {
         progress.fail(`${label}: failed`);
+        if (spend.cancelOnExit && ctx.signal.aborted) {
+          const canceled = await cancelInFlightPredictions(services.config, services.store, project.id, (m) => ctx.warn(m));
+          if (canceled > 0) ctx.warn(`canceled ${canceled} in-flight prediction${canceled > 1 ? 's' : ''} (--cancel-on-exit)`);
+        }
         throw error;
       } finally {
         progress.stop();

@@ -7,6 +7,7 @@ import { registerJobs } from './jobs/index.ts';
 import { registerWorker } from './worker/index.ts';
 import { registerConfig } from './config/index.ts';
 import { registerDoctor } from './doctor/index.ts';
+import { registerAuth } from './auth/index.ts';
 import { registerTranscript } from './transcript/index.ts';
 import { registerScenes } from './scenes/index.ts';
 import { registerPrompts } from './prompts/index.ts';
@@ -14,6 +15,7 @@ import { registerImages } from './images/index.ts';
 import { registerClips } from './clips/index.ts';
 import { registerRender } from './render/index.ts';
 import { registerRun } from './run/index.ts';
+import { registerArtists } from './artists/index.ts';
 
 export function registerCommands(program: Command, act: ActionFactory): void {
   registerRun(program, act);
@@ -25,8 +27,10 @@ export function registerCommands(program: Command, act: ActionFactory): void {
   registerImages(program, act);
   registerClips(program, act);
   registerRender(program, act);
+  registerArtists(program, act);
   registerJobs(program, act);
   registerWorker(program, act);
   registerDoctor(program, act);
+  registerAuth(program, act);
   registerConfig(program, act);
 }

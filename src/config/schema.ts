@@ -38,6 +38,7 @@ export const CONFIG_SCHEMA = z.object({
   OMVEE_SCENE_MIN: positiveNumber,
   OMVEE_SCENE_MAX: positiveNumber,
   OMVEE_LEASE_SECONDS: positiveInt,
+  OMVEE_REPLICATE_POLL_MS: positiveInt,
 });
 export type ConfigValues = z.infer<typeof CONFIG_SCHEMA>;
 export type ConfigKey = keyof ConfigValues;
@@ -86,4 +87,5 @@ export const CONFIG_DESCRIPTIONS: Record<ConfigKey, string> = {
   OMVEE_SCENE_MIN: 'shortest scene in seconds (default 5)',
   OMVEE_SCENE_MAX: 'longest scene in seconds (default 10)',
   OMVEE_LEASE_SECONDS: 'job lease length in seconds (default 60)',
+  OMVEE_REPLICATE_POLL_MS: 'ms between Replicate prediction status polls (default 2000)',
 };

@@ -256,4 +256,17 @@ describe('worker and runner', () => {
     assert.equal(row?.locked_by, 'second');
     assert.equal(row?.result, null);
   });
+
+  it('runClaimedJob: a job canceled before a heartbeat noticed is reported canceled, not completed', async () => {
+    const job = await store.insert('jobs', { type: 'generate_images', payload: {} });
+    const claimed = (await store.claimJob({ workerId: 'w', leaseSeconds: 60 }))!;
+    const outcome = await runClaimedJob(claimed, async () => {
+      await store.cancelJob(job.id, 'changed my mind');
+      return { result: { done: true } };
+    }, { store, workerId: 'w', leaseSeconds: 60 });
+    assert.equal(outcome.status, 'canceled');
+    const row = await store.get('jobs', job.id);
+    assert.equal(row?.status, 'canceled');
+    assert.equal(row?.result, null);
+  });
 });

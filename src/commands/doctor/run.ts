@@ -4,6 +4,7 @@ import { OmveeError } from '../../cli/errors.ts';
 import { printList } from '../../cli/output.ts';
 import { nodeCheck, runCheck, type CheckResult } from '../../core/doctor.ts';
 import { providerChecks } from './providers.ts';
+import { backendChecks } from './backend.ts';
 
 export async function run(ctx: CliContext, { options }: CommandInput): Promise<void> {
   const results: CheckResult[] = [];
@@ -12,32 +13,14 @@ export async function run(ctx: CliContext, { options }: CommandInput): Promise<v
 
   results.push(
     await runCheck('ffmpeg', async () => {
-      const services = await ctx.services();
-      const v = await (await services.media()).versions();
+      // not through ctx.services(): ffmpeg does not depend on the backend being reachable
+      const [{ resolveBinaries }, { createFfmpegMedia }] = await Promise.all([import('../../media/binaries.ts'), import('../../media/ffmpeg-media.ts')]);
+      const bins = await resolveBinaries({ ...ctx.env, FFMPEG_PATH: config.values.FFMPEG_PATH, FFPROBE_PATH: config.values.FFPROBE_PATH });
+      const v = await createFfmpegMedia(bins).versions();
       return { status: 'ok', detail: `${v.ffmpeg} (${v.ffmpegPath}); ffprobe ${v.ffprobe}`, hint: null };
     }),
   );
-  results.push(
-    await runCheck('store', async () => {
-      const { store, backend } = await ctx.services();
-      const info = await store.schemaInfo();
-      const behind = info.version < info.latest;
-      return {
-        status: behind ? 'fail' : 'ok',
-        detail: `${backend} at ${store.location}, schema version ${info.version}${behind ? ` (this omvee needs ${info.latest})` : ''}`,
-        hint: behind ? (backend === 'supabase' ? 'run `supabase db push` to apply supabase/migrations' : 'run any omvee command to migrate') : null,
-      };
-    }),
-  );
-  results.push(
-    await runCheck('storage', async () => {
-      const { blobs } = await ctx.services();
-      const key = `health/doctor-${process.pid}.txt`;
-      await blobs.put(key, Buffer.from('ok'), { contentType: 'text/plain' });
-      await blobs.remove([key]);
-      return { status: 'ok', detail: `${blobs.kind} bucket ${blobs.bucket} at ${blobs.location} (writable)`, hint: null };
-    }),
-  );
+  results.push(...(await backendChecks(ctx, { offline: options.offline === true })));
   results.push(...(await providerChecks(config, { offline: options.offline === true })));
 
   printList(

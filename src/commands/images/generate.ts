@@ -2,6 +2,7 @@ import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { printRecord } from '../../cli/output.ts';
 import { openPipeline, providerChoice } from '../../cli/pipeline.ts';
+import { parseSpendOptions, stepPreflight } from '../../cli/spend.ts';
 import { parseSceneNumbers } from '../../cli/scene-args.ts';
 import { enqueueStep } from '../../core/pipeline/run-step.ts';
 import { resolveProject } from '../../core/projects.ts';
@@ -19,8 +20,10 @@ export async function run(ctx: CliContext, { args, options }: CommandInput): Pro
     printRecord(ctx, [['job_id', job.id]], { job_id: job.id, project_id: project.id, type: job.type, status: job.status });
     return;
   }
-  const pipeline = await openPipeline(ctx, providerChoice(options), concurrency ? { images: concurrency } : {});
+  const spend = parseSpendOptions(options);
+  const pipeline = await openPipeline(ctx, providerChoice(options), concurrency ? { images: concurrency } : {}, spend);
   const project = await resolveProject(pipeline.services.store, args[0]!);
+  if (await stepPreflight(ctx, pipeline, project, 'images', { sceneNumbers: scenes, newTake: options.newTake === true }, spend)) return;
   const job = await pipeline.step('generate_images', project, payload, `generating images (${pipeline.plan.images})`, (j) => `${String(j.result?.generated)} images generated, ${String(j.result?.skipped)} already done`);
   const result = { project_id: project.id, job_id: job.id, generated: job.result?.generated, skipped: job.result?.skipped, cost_usd: job.cost_usd };
   printRecord(ctx, Object.entries(result), result);

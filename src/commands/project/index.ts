@@ -49,6 +49,21 @@ Examples:
     .action(act(() => import('./update.ts')));
 
   project
+    .command('cost')
+    .description('what a project has cost: per step, per take (--takes), total')
+    .argument('<project>', 'project id, id prefix or name')
+    .option('--takes', 'list every prompt, image and clip take with its cost')
+    .addHelpText('after', `
+Costs are what each provider call recorded: Replicate predictions, Whisper minutes, LLM calls
+(OpenRouter's reported charge, else tokens × the price table). Local steps cost nothing.
+
+Examples:
+  $ omvee project cost "Easy Kill"
+  $ omvee project cost 3f2a --takes
+  $ omvee project cost 3f2a --json | jq .total_usd`)
+    .action(act(() => import('./cost.ts')));
+
+  project
     .command('delete')
     .description('delete a project, its rows and its files (asks first; --yes without a TTY)')
     .argument('<project>', 'project id, id prefix or name')
@@ -57,4 +72,36 @@ Examples:
   $ omvee project delete "Easy Kill"
   $ omvee project delete 3f2a --yes        in scripts and CI`)
     .action(act(() => import('./delete.ts')));
+
+  project
+    .command('export')
+    .description('copy a project (every row and file) into a folder: project.json + files/')
+    .argument('<project>', 'project id, id prefix or name')
+    .option('--out <dir>', 'folder to create (new or empty; default: ./<name>-<id>)')
+    .option('--no-jobs', 'leave the job history out')
+    .addHelpText('after', `
+The folder holds project.json (format version, omvee version, the rows of the project, its
+scenes, prompts, images, clips, approvals, final videos and jobs) and files/ (everything under
+projects/<id>/ in storage, same paths). Import it with \`omvee project import\` on any backend.
+
+Examples:
+  $ omvee project export "Easy Kill" --out easy-kill-export
+  $ omvee --backend local project export 3f2a --out /tmp/p && omvee --backend supabase project import /tmp/p
+  $ omvee project export 3f2a --json | jq -r .out`)
+    .action(act(() => import('./export.ts')));
+
+  project
+    .command('import')
+    .description('create a NEW project from an export folder, in the current backend')
+    .argument('<dir>', 'a folder written by `omvee project export`')
+    .option('--name <name>', 'name of the new project (default: the exported name)')
+    .addHelpText('after', `
+Every row is checked against the data model and every file against its checksum before anything
+is written; the new project gets new ids. If the import fails midway, what it wrote is removed.
+Pending or running jobs are not imported (finished ones are kept as history).
+
+Examples:
+  $ omvee project import easy-kill-export --name "Easy Kill (cloud)"
+  $ id=$(omvee project import ./p --json | jq -r .id)`)
+    .action(act(() => import('./import.ts')));
 }

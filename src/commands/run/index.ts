@@ -14,7 +14,10 @@ export function registerRun(program: Command, act: ActionFactory): void {
     .option('--lyrics-overlay', 'burn the lyrics in as subtitles')
     .option('--project <project>', 'resume an existing project where it stopped')
     .option('--batch <file>', 'render every song listed in a JSON or CSV file (audio,lyrics,name,style)')
-    .option('--concurrency <n>', 'parallel image/clip generations');
+    .option('--concurrency <n>', 'parallel image/clip generations')
+    .option('--dry-run', 'print what the paid providers would cost, then stop (nothing is stored or paid)')
+    .option('--max-cost <usd>', 'refuse when the estimate is over USD, and stop before spending more than USD on this project')
+    .option('--cancel-on-exit', 'on Ctrl-C, cancel in-flight predictions instead of leaving them to re-attach');
   addSceneBoundOptions(addProviderOptions(cmd, ['transcriber', 'director', 'images', 'clips']))
     .addHelpText('after', `
 Asks nothing when not on a TTY. Interrupt it at any time: finished work is kept and
@@ -23,6 +26,8 @@ Asks nothing when not on a TTY. Interrupt it at any time: finished work is kept 
 Examples:
   $ omvee run demo/easy-kill.mp3 --lyrics demo/easy-kill.lrc --out easy-kill.mp4
   $ omvee run --project 3f2a --out easy-kill.mp4           resume
+  $ omvee run song.wav --dry-run                            what it would cost
+  $ omvee run song.wav --max-cost 5                          stop before spending more than $5
   $ omvee run song.wav --json | jq -r .output                scripting
   $ omvee run --batch songs.csv --json > results.json        batch (exit 1 if any song failed)`)
     .action(act(() => import('./run.ts')));

@@ -6,6 +6,7 @@ import { OmveeError } from '../../cli/errors.ts';
 import { formatDuration, formatUsd, printRecord } from '../../cli/output.ts';
 import { parseOptions } from '../../cli/parse.ts';
 import { openPipeline, providerChoice } from '../../cli/pipeline.ts';
+import { parseSpendOptions, runPreflight } from '../../cli/spend.ts';
 import { sceneBoundsFrom } from '../../cli/scene-bounds.ts';
 import { checkInputFile } from '../../core/files.ts';
 import { validateProjectName, validateStyle } from '../../core/projects.ts';
@@ -37,10 +38,12 @@ export async function run(ctx: CliContext, { args, options }: CommandInput): Pro
   const bounds = sceneBoundsFrom(options, config);
   const concurrency = parseConcurrency(options.concurrency);
   const style = validateStyle(opts.style);
+  const spend = parseSpendOptions(options);
 
   if (opts.batch !== undefined) {
     const { runBatch } = await import('./batch.ts');
-    const pipeline = await openPipeline(ctx, providerChoice(options), concurrency ? { images: concurrency, clips: concurrency } : {});
+    await runPreflight(ctx, { batch: true, lyrics: false, bounds, choice: providerChoice(options), flags: spend });
+    const pipeline = await openPipeline(ctx, providerChoice(options), concurrency ? { images: concurrency, clips: concurrency } : {}, spend);
     const { failed } = await runBatch(ctx, opts.batch, async (item) => {
       const outcome = await runWhole(ctx, pipeline, {
         audio: item.audio,
@@ -71,7 +74,8 @@ export async function run(ctx: CliContext, { args, options }: CommandInput): Pro
     input.name = validateProjectName(opts.name ?? basename(audio, extname(audio)));
   }
   if (opts.lyrics !== undefined) await checkInputFile(opts.lyrics, 'lyrics file');
-  const pipeline = await openPipeline(ctx, providerChoice(options), concurrency ? { images: concurrency, clips: concurrency } : {});
+  if (await runPreflight(ctx, { audio, projectRef: opts.project, lyrics: opts.lyrics !== undefined, bounds, choice: providerChoice(options), flags: spend })) return;
+  const pipeline = await openPipeline(ctx, providerChoice(options), concurrency ? { images: concurrency, clips: concurrency } : {}, spend);
   const summary = await runWhole(ctx, pipeline, input);
   ctx.success(`${summary.name}: ${formatDuration(summary.duration_s)} video, ${summary.scenes} scenes${summary.output ? ` → ${summary.output}` : ''} in ${summary.elapsed_s.toFixed(1)} s${summary.cost_usd ? ` (cost ${formatUsd(summary.cost_usd)})` : ''}`);
   printRecord(ctx, Object.entries(summary).filter(([k]) => k !== 'steps'), summary);

@@ -57,4 +57,21 @@ Examples:
 Examples:
   $ omvee scenes storyboard "Easy Kill" --out board.png`)
     .action(act(() => import('./storyboard.ts')));
+
+  scenes
+    .command('feature')
+    .description('feature an artist in scenes (primary subject or background), or clear it with --role none')
+    .argument('<project>', 'project id, id prefix or name')
+    .argument('<scene...>', 'scene numbers: 3, 2-5 or 1,4 (1 = first)')
+    .option('--artist <artist>', 'artist id, id prefix or name (see: omvee artists list)')
+    .option('--role <role>', 'primary, background or none (none clears the artist)', 'primary')
+    .addHelpText('after', `
+The image step passes the artist's reference images to the image generator for these scenes.
+Scenes that already have images keep them until you make a new take.
+
+Examples:
+  $ omvee scenes feature "Easy Kill" 1 3-5 --artist "Mara Vey"
+  $ omvee scenes feature "Easy Kill" 2 --artist "Mara Vey" --role background
+  $ omvee scenes feature 3f2a 1-8 --role none --json`)
+    .action(act(() => import('./artist.ts')));
 }

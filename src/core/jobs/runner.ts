@@ -103,8 +103,11 @@ export async function runClaimedJob(job: Job, handler: JobHandler, options: RunJ
     await pendingWrite;
     clearInterval(heartbeat);
     const done = await store.completeJob(lease, result, costUsd);
-    if (!done) return { status: 'lost', error: new OmveeError('job_failed', `job ${job.id} could not be completed: its lease was lost`) };
-    return { status: 'completed', job: done };
+    if (done) return { status: 'completed', job: done };
+    // refused: canceled meanwhile (before a heartbeat noticed), or someone else holds the job now
+    const current = await store.get('jobs', job.id).catch(() => null);
+    if (current?.status === 'canceled') return { status: 'canceled', job: current };
+    return { status: 'lost', error: new OmveeError('job_failed', `job ${job.id} could not be completed: its lease was lost`) };
   } catch (error) {
     clearInterval(heartbeat);
     await pendingWrite;
@@ -118,7 +121,12 @@ export async function runClaimedJob(job: Job, handler: JobHandler, options: RunJ
     const retry = isRetryable(error);
     const message = error instanceof Error ? error.message : String(error);
     const failed = await store.failJob(lease, message, { retry, backoffSeconds: (options.backoffSeconds ?? ((n) => backoffWithJitter(n)))(job.attempts) });
-    return { status: 'failed', job: failed, error, willRetry: failed?.status === 'pending' };
+    if (!failed) {
+      const current = await store.get('jobs', job.id).catch(() => null);
+      if (current?.status === 'canceled') return { status: 'canceled', job: current };
+      return { status: 'lost', error };
+    }
+    return { status: 'failed', job: failed, error, willRetry: failed.status === 'pending' };
   } finally {
     clearInterval(heartbeat);
     options.signal?.removeEventListener('abort', onOuterAbort);

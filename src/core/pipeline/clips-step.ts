@@ -9,6 +9,7 @@ import { projectKey } from '../../blobs/keys.ts';
 import { OmveeError } from '../../cli/errors.ts';
 import type { GeneratedImage, Project, Scene, ScenePrompt, VideoClip } from '../model.ts';
 import { sceneFrameCounts } from '../timeline/index.ts';
+import { budgetStop } from '../cost/budget.ts';
 import { forEachScene, throwIfFailed } from './batch.ts';
 import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
 import { countScenesWithout } from './images-step.ts';
@@ -61,10 +62,18 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
           skipped += 1;
           return null;
         }
-        return clipOne(deps, project, scene, imageFor(scene)!, prompts.get(scene.id) ?? null, frames.get(scene.id)!, take, work.dir, step.signal);
+        // re-attaching to a stored prediction costs nothing new; a new prediction must fit --max-cost
+        const release = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'clip', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}` }) : null;
+        try {
+          return await clipOne(deps, project, scene, imageFor(scene)!, prompts.get(scene.id) ?? null, frames.get(scene.id)!, take, work.dir, step.signal);
+        } finally {
+          release?.();
+        }
       },
       (finished, total) => step.progress((100 * finished) / total, `clips ${finished}/${total}`),
     );
+    const stopped = budgetStop(batch.failed);
+    if (stopped) throw stopped;
     throwIfFailed('clip generation', batch.failed);
     const generated = batch.done.map((d) => d.value).filter((v): v is VideoClip => v !== null);
     if (generated.length > 0 && ['images_generated', 'prompts_generated', 'scenes_selected'].includes(project.status)) {

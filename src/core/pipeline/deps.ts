@@ -6,6 +6,7 @@ import type { Blobs } from '../../blobs/port.ts';
 import type { MediaTools } from '../../media/port.ts';
 import type { Providers } from '../../providers/ports.ts';
 import type { Store } from '../../store/port.ts';
+import type { BudgetGuard } from '../cost/budget.ts';
 
 export interface PipelineDeps {
   store: Store;
@@ -18,6 +19,8 @@ export interface PipelineDeps {
   log: (message: string) => void;
   /** parallel image / clip generations */
   concurrency?: { images?: number; clips?: number };
+  /** --max-cost: consulted before each paid image/clip generation */
+  budget?: BudgetGuard | undefined;
 }
 
 /** A path where a stored object can be read by ffmpeg: in place for local blobs, else downloaded once. */

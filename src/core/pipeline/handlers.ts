@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { OmveeError } from '../../cli/errors.ts';
 import type { JobHandler } from '../jobs/runner.ts';
 import { LYRICS_FORMATS } from '../lyrics/index.ts';
-import type { Job, JobSchema } from '../model.ts';
+import { JOB_TYPES, type Job, type JobSchema } from '../model.ts';
 import type { PipelineDeps } from './deps.ts';
 import { generateClips } from './clips-step.ts';
 import { generateImages } from './images-step.ts';
@@ -16,6 +16,17 @@ import { selectScenes } from './scenes-step.ts';
 import { importTranscript, transcribeAudio } from './transcript-step.ts';
 
 type JobType = z.infer<typeof JobSchema>['type'];
+
+/**
+ * A job may carry the steps that follow it (`chain`): when it completes, the first of them is
+ * enqueued with the rest as its own chain. This is how `omvee run --detach` queues a whole
+ * pipeline for workers. Steps are idempotent, so a chain link enqueued twice does no work twice.
+ */
+export interface ChainLink {
+  type: JobType;
+  payload: Record<string, unknown>;
+}
+const ChainSchema = z.array(z.object({ type: z.enum(JOB_TYPES), payload: z.record(z.string(), z.unknown()) })).optional();
 
 export const PAYLOADS = {
   upload_audio: z.object({}).passthrough(),
@@ -32,6 +43,11 @@ export const PAYLOADS = {
 
 export type Payload<T extends JobType> = z.infer<(typeof PAYLOADS)[T]>;
 
+export function chainOf(job: Job): ChainLink[] {
+  const parsed = ChainSchema.safeParse((job.payload as { chain?: unknown } | null)?.chain);
+  return parsed.success && parsed.data ? parsed.data : [];
+}
+
 function payloadOf<T extends JobType>(job: Job, type: T): Payload<T> {
   const parsed = PAYLOADS[type].safeParse(job.payload ?? {});
   if (!parsed.success) throw new OmveeError('invalid_input', `job ${job.id} has an invalid payload: ${parsed.error.issues[0]?.message}`);
@@ -46,6 +62,29 @@ async function projectOf(deps: PipelineDeps, job: Job) {
 }
 
 export function stepHandlers(deps: PipelineDeps): Record<JobType, JobHandler> {
+  const handlers = baseHandlers(deps);
+  const chained = {} as Record<JobType, JobHandler>;
+  for (const type of JOB_TYPES) {
+    chained[type] = async (job, control) => {
+      const outcome = await handlers[type](job, control);
+      const [next, ...rest] = chainOf(job);
+      if (next && job.project_id) {
+        const queued = await deps.store.insert('jobs', {
+          type: next.type,
+          project_id: job.project_id,
+          payload: { ...next.payload, ...(rest.length ? { chain: rest } : {}) },
+          max_attempts: job.max_attempts,
+          run_after: new Date().toISOString(),
+        });
+        outcome.result = { ...outcome.result, next_job_id: queued.id };
+      }
+      return outcome;
+    };
+  }
+  return chained;
+}
+
+function baseHandlers(deps: PipelineDeps): Record<JobType, JobHandler> {
   return {
     async upload_audio(job) {
       throw new OmveeError('invalid_input', `job ${job.id}: uploads run where the file is, not in a worker`);

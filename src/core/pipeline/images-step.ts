@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { projectKey } from '../../blobs/keys.ts';
 import { OmveeError } from '../../cli/errors.ts';
 import type { GeneratedImage, Project, Scene, ScenePrompt } from '../model.ts';
+import { budgetStop } from '../cost/budget.ts';
 import { forEachScene, throwIfFailed } from './batch.ts';
 import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
 import { listScenes } from './scenes-step.ts';
@@ -41,10 +42,18 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
           skipped += 1;
           return null;
         }
-        return generateOne(deps, project, scene, prompts.get(scene.id)!, take, work.dir, step.signal);
+        // re-attaching to a stored prediction costs nothing new; a new prediction must fit --max-cost
+        const release = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'image', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}` }) : null;
+        try {
+          return await generateOne(deps, project, scene, prompts.get(scene.id)!, take, work.dir, step.signal);
+        } finally {
+          release?.();
+        }
       },
       (finished, total) => step.progress((100 * finished) / total, `images ${finished}/${total}`),
     );
+    const stopped = budgetStop(batch.failed);
+    if (stopped) throw stopped;
     throwIfFailed('image generation', batch.failed);
     const generated = batch.done.map((d) => d.value).filter((v): v is GeneratedImage => v !== null);
     if (generated.length > 0 && ['prompts_generated', 'scenes_selected'].includes(project.status)) {

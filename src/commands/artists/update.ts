@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import type { CommandInput } from '../../cli/action.ts';
+import type { CliContext } from '../../cli/context.ts';
+import { OmveeError } from '../../cli/errors.ts';
+import { printRecord } from '../../cli/output.ts';
+import { parseOptions } from '../../cli/parse.ts';
+import { resolveArtist, updateArtist } from '../../core/artists.ts';
+import { artistFields, artistJson } from './view.ts';
+
+const Options = z.object({ name: z.string().optional(), description: z.string().optional() });
+
+export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
+  const opts = parseOptions(Options, options);
+  if (opts.name === undefined && opts.description === undefined) throw new OmveeError('usage', 'nothing to change', { hint: 'pass --name or --description' });
+  const { store } = await ctx.services();
+  const artist = await updateArtist(store, await resolveArtist(store, args[0] ?? ''), opts);
+  ctx.success(`updated artist ${artist.name} (${artist.id})`);
+  printRecord(ctx, artistFields(artist), artistJson(artist));
+}

@@ -1,0 +1,115 @@
+/**
+ * `--dry-run` and the up-front `--max-cost` check: what the work still to do would cost with
+ * the chosen models. Work already done (a transcript, scenes, prompts, completed takes) is not
+ * counted; when the scenes are not chosen yet their count is estimated from the song length
+ * and the scene bounds, as the director would choose them.
+ */
+import { estimateRunCost, targetSceneCountFor, type Estimate, type EstimateLine, type PriceTable } from '../../providers/cost.ts';
+import type { Store } from '../../store/port.ts';
+import type { Project, Scene } from '../model.ts';
+import { roundUsd } from './project-cost.ts';
+
+/** Model per step; null where the step runs locally (free). */
+export interface WorkModels {
+  transcriber: string | null;
+  director: string | null;
+  images: string | null;
+  clips: string | null;
+  /** clip resolution the clip model will be asked for, e.g. '720p' */
+  clipResolution?: string | undefined;
+  /** the clip model's allowed durations, seconds */
+  clipDurationsS?: readonly number[] | undefined;
+}
+
+export interface PlannedWork {
+  durationS: number;
+  transcript: boolean;
+  scenes: boolean;
+  /** number of scenes that need a prompt */
+  prompts: number;
+  /** lengths of the scenes that need an image / a clip, seconds */
+  images: number[];
+  clips: number[];
+  /** true when scene lengths are estimated (scenes not chosen yet) */
+  scenesEstimated: boolean;
+}
+
+export type WorkSteps = 'all' | 'images' | 'clips';
+
+export interface PlanWorkInput {
+  durationS: number;
+  bounds: { sceneMinS: number; sceneMaxS: number };
+  /** lyrics given: no transcription */
+  lyrics?: boolean;
+  steps?: WorkSteps;
+  /** only these 1-based scene numbers (images/clips generate --scene) */
+  sceneNumbers?: readonly number[] | undefined;
+  /** a new take for every picked scene */
+  newTake?: boolean;
+}
+
+/** How many scenes a director picks for a song: ~one per 10 s, within the bounds. */
+export function expectedSceneCount(durationS: number, sceneMinS: number, sceneMaxS: number): number {
+  const lo = Math.max(1, Math.ceil(durationS / sceneMaxS - 1e-9));
+  const hi = Math.max(lo, Math.floor(durationS / sceneMinS + 1e-9));
+  return Math.min(hi, Math.max(lo, targetSceneCountFor(durationS)));
+}
+
+/** The work left on a project (or on a song not stored yet when project is null). */
+export async function planWork(store: Store, project: Project | null, input: PlanWorkInput): Promise<PlannedWork> {
+  const steps = input.steps ?? 'all';
+  let scenes: Scene[] = [];
+  let transcriptDone = input.lyrics === true;
+  let prompted = new Set<string>();
+  let imaged = new Set<string>();
+  let clipped = new Set<string>();
+  if (project) {
+    transcriptDone ||= project.transcript !== null;
+    scenes = await store.list('selected_scenes', { where: { project_id: project.id }, order: { column: 'order_idx', ascending: true } });
+    const [prompts, images, clips] = await Promise.all([
+      store.list('scene_prompts', { where: { project_id: project.id } }),
+      store.list('generated_images', { where: { project_id: project.id, status: 'completed' } }),
+      store.list('video_clips', { where: { project_id: project.id, status: 'completed' } }),
+    ]);
+    prompted = new Set(prompts.map((p) => p.scene_id));
+    imaged = new Set(images.map((i) => i.scene_id));
+    clipped = new Set(clips.map((c) => c.scene_id));
+  }
+  const estimated = scenes.length === 0;
+  const count = expectedSceneCount(input.durationS, input.bounds.sceneMinS, input.bounds.sceneMaxS);
+  const lengths = estimated ? Array.from({ length: count }, () => input.durationS / count) : scenes.map((s) => s.end_time_s - s.start_time_s);
+  const ids = estimated ? lengths.map((_, i) => `estimated-${i}`) : scenes.map((s) => s.id);
+  const picked = new Set(input.sceneNumbers && input.sceneNumbers.length > 0 ? input.sceneNumbers.map((n) => n - 1) : lengths.map((_, i) => i));
+  const todo = (done: Set<string>) => lengths.filter((_, i) => picked.has(i) && (input.newTake === true || !done.has(ids[i]!)));
+  return {
+    durationS: input.durationS,
+    transcript: steps === 'all' && !transcriptDone,
+    scenes: steps === 'all' && estimated,
+    prompts: steps === 'all' ? ids.filter((id) => !prompted.has(id)).length : 0,
+    images: steps === 'clips' ? [] : todo(imaged),
+    clips: steps === 'images' ? [] : todo(clipped),
+    scenesEstimated: estimated,
+  };
+}
+
+/** Price planned work with a price table. */
+export function priceWork(table: PriceTable, models: WorkModels, work: PlannedWork): Estimate {
+  const lines: EstimateLine[] = [];
+  const base = { durationS: work.durationS, clipResolution: models.clipResolution, clipDurationsS: models.clipDurationsS };
+  if (work.transcript && models.transcriber) lines.push(...estimateRunCost(table, { ...base, transcriber: models.transcriber }).lines);
+  if (models.director) {
+    const llm = estimateRunCost(table, { ...base, director: models.director }).lines;
+    if (work.scenes) lines.push(...llm.filter((l) => l.step === 'scenes'));
+    if (work.prompts > 0) lines.push(...llm.filter((l) => l.step === 'prompts'));
+  }
+  if (work.images.length > 0 && models.images) lines.push(...estimateRunCost(table, { ...base, sceneDurationsS: work.images, images: models.images }).lines);
+  if (work.clips.length > 0 && models.clips) lines.push(...estimateRunCost(table, { ...base, sceneDurationsS: work.clips, clips: models.clips }).lines);
+  const note = `estimate from the price table${work.scenesEstimated && (work.images.length || work.clips.length) ? '; scene count estimated from the song length' : ''}; providers bill the actual amounts`;
+  return { lines, totalUsd: roundUsd(lines.reduce((s, l) => s + l.usd, 0)), note };
+}
+
+/** Estimated price of one image or clip generation. */
+export function unitPrice(table: PriceTable, models: WorkModels, kind: 'image' | 'clip', sceneDurationS: number): number {
+  const work: PlannedWork = { durationS: sceneDurationS, transcript: false, scenes: false, prompts: 0, images: kind === 'image' ? [sceneDurationS] : [], clips: kind === 'clip' ? [sceneDurationS] : [], scenesEstimated: false };
+  return priceWork(table, models, work).totalUsd;
+}

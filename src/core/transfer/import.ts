@@ -1,0 +1,254 @@
+/**
+ * `omvee project import`: read an export folder (manifest.ts), check every row against the
+ * model's schemas and every file against its size and sha256, then write a NEW project into the
+ * current store and storage (new ids throughout, see remap.ts).
+ *
+ * All checks run before anything is written. If a write fails midway, what was written is
+ * removed again (the project row, whose delete cascades to its rows, and its files), so there is
+ * never a half project.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Blobs } from '../../blobs/port.ts';
+import { assertSafeKey, projectPrefix } from '../../blobs/keys.ts';
+import { OmveeError, invalidInput } from '../../cli/errors.ts';
+import type { Store } from '../../store/port.ts';
+import { TABLE_SCHEMAS, type NewRow, type Project, type Tables } from '../model.ts';
+import { validateProjectName } from '../projects.ts';
+import { sha256File } from './files.ts';
+import {
+  EXPORT_FORMAT,
+  EXPORT_FORMAT_VERSION,
+  FILES_DIR,
+  MANIFEST_FILE,
+  ManifestSchema,
+  TRANSFER_TABLES,
+  type Manifest,
+  type ManifestFile,
+  type RowCounts,
+  type TransferTable,
+} from './manifest.ts';
+import { IdMap } from './remap.ts';
+
+export interface ImportOptions {
+  store: Store;
+  blobs: Blobs;
+  dir: string;
+  /** name of the new project (default: the exported project's name) */
+  name?: string;
+  /** rows per insert request */
+  batchSize?: number;
+}
+
+export interface ImportResult {
+  projectId: string;
+  name: string;
+  sourceProjectId: string;
+  rows: RowCounts;
+  files: number;
+  bytes: number;
+  warnings: string[];
+}
+
+type Rows = { [K in TransferTable]: Tables[K][] };
+
+const HINT = 'use a folder written by `omvee project export` (project.json + files/)';
+
+async function readManifest(dir: string): Promise<Manifest> {
+  const file = path.join(dir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw invalidInput(`${dir} is not an omvee export: it has no ${MANIFEST_FILE}`, HINT);
+    throw invalidInput(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw invalidInput(`${file} is not valid JSON: ${(error as Error).message}`, HINT);
+  }
+  const head = raw as { format?: unknown; format_version?: unknown } | null;
+  if (head?.format !== EXPORT_FORMAT) throw invalidInput(`${file} is not an omvee project export (format is not "${EXPORT_FORMAT}")`, HINT);
+  if (typeof head.format_version === 'number' && head.format_version > EXPORT_FORMAT_VERSION) {
+    throw invalidInput(`${file} was written by a newer omvee (format ${head.format_version}; this omvee reads up to ${EXPORT_FORMAT_VERSION})`, 'update omvee, then import again');
+  }
+  const parsed = ManifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw invalidInput(`${file}: ${issue.path.map(String).join('.') || '(top)'}: ${issue.message}`, HINT);
+  }
+  return parsed.data;
+}
+
+/** every row through the model's zod schema; references must stay inside the export */
+function validateRows(manifest: Manifest): Rows {
+  const out = {} as Record<TransferTable, unknown[]>;
+  for (const table of TRANSFER_TABLES) {
+    const rows = (manifest.tables[table] ?? []) as unknown[];
+    out[table] = rows.map((row, i) => {
+      const parsed = (TABLE_SCHEMAS[table] as unknown as { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { issues: { path: PropertyKey[]; message: string }[] } } }).safeParse(row);
+      if (!parsed.success) {
+        const issue = parsed.error!.issues[0]!;
+        throw invalidInput(`${MANIFEST_FILE}: ${table}[${i}].${issue.path.map(String).join('.')}: ${issue.message}`, 'the export was changed or damaged; export the project again');
+      }
+      return parsed.data;
+    });
+  }
+  const rows = out as unknown as Rows;
+  const project = rows.projects[0]!;
+  if (project.id !== manifest.project_id) throw invalidInput(`${MANIFEST_FILE}: project_id does not match the project row`, HINT);
+
+  const seen = new Set<string>();
+  const ids = (table: TransferTable): Set<string> => new Set((rows[table] as { id: string }[]).map((r) => r.id));
+  for (const table of TRANSFER_TABLES) {
+    for (const row of rows[table] as { id: string; project_id?: string | null }[]) {
+      if (seen.has(row.id)) throw invalidInput(`${MANIFEST_FILE}: the id ${row.id} appears twice`, 'the export was changed or damaged; export the project again');
+      seen.add(row.id);
+      if (table !== 'projects' && row.project_id !== project.id) {
+        throw invalidInput(`${MANIFEST_FILE}: ${table} row ${row.id} belongs to another project (${String(row.project_id)})`, 'the export was changed or damaged; export the project again');
+      }
+    }
+  }
+  const scenes = ids('selected_scenes');
+  const prompts = ids('scene_prompts');
+  const images = ids('generated_images');
+  const clips = ids('video_clips');
+  const check = (table: TransferTable, column: string, within: Set<string>, nullable: boolean): void => {
+    for (const row of rows[table] as unknown as Record<string, unknown>[]) {
+      const ref = row[column];
+      if (ref === null && nullable) continue;
+      if (typeof ref !== 'string' || !within.has(ref)) {
+        throw invalidInput(`${MANIFEST_FILE}: ${table} row ${String(row.id)} refers to ${column} ${String(ref)}, which is not in the export`, 'the export was changed or damaged; export the project again');
+      }
+    }
+  };
+  check('scene_prompts', 'scene_id', scenes, false);
+  check('generated_images', 'scene_id', scenes, false);
+  check('generated_images', 'prompt_id', prompts, true);
+  check('video_clips', 'scene_id', scenes, false);
+  check('video_clips', 'image_id', images, true);
+  check('user_approvals', 'scene_id', scenes, false);
+  check('user_approvals', 'image_id', images, true);
+  check('user_approvals', 'clip_id', clips, true);
+  return rows;
+}
+
+async function validateFiles(dir: string, files: readonly ManifestFile[]): Promise<void> {
+  const seen = new Set<string>();
+  for (const file of files) {
+    try {
+      assertSafeKey(file.path);
+    } catch {
+      throw invalidInput(`${MANIFEST_FILE}: unsafe file path ${JSON.stringify(file.path)}`, 'the export was changed or damaged; export the project again');
+    }
+    if (seen.has(file.path)) throw invalidInput(`${MANIFEST_FILE}: the file ${file.path} is listed twice`);
+    seen.add(file.path);
+    const local = path.join(dir, FILES_DIR, ...file.path.split('/'));
+    const info = await stat(local).catch(() => null);
+    if (!info || !info.isFile()) throw invalidInput(`the export is missing ${FILES_DIR}/${file.path}`, 'copy the whole export folder, or export the project again');
+    if (info.size !== file.size || (await sha256File(local)) !== file.sha256) {
+      throw invalidInput(`${FILES_DIR}/${file.path} does not match ${MANIFEST_FILE} (size or checksum differs)`, 'the export was changed or damaged; export the project again');
+    }
+  }
+}
+
+/** rows ready to insert into the current store: new ids, no owner (the store fills it), live jobs dropped */
+async function prepareRows(store: Store, rows: Rows, map: IdMap, name: string, warnings: string[]): Promise<{ [K in TransferTable]: NewRow<K>[] }> {
+  const remap = <T extends Record<string, unknown>>(row: T): T => map.value(row);
+  const project = remap(rows.projects[0]! as unknown as Record<string, unknown>) as unknown as Project;
+  const { user_id: _owner, ...projectRow } = { ...project, name };
+
+  const artists = new Map<string, boolean>();
+  const scenes: NewRow<'selected_scenes'>[] = [];
+  for (const scene of rows.selected_scenes) {
+    const copy = remap(scene as unknown as Record<string, unknown>) as unknown as Tables['selected_scenes'];
+    if (copy.artist_id) {
+      if (!artists.has(copy.artist_id)) artists.set(copy.artist_id, (await store.get('artists', copy.artist_id).catch(() => null)) !== null);
+      if (!artists.get(copy.artist_id)) {
+        warnings.push(`scene ${copy.order_idx + 1}: its artist ${copy.artist_id} does not exist here; the scene was imported without it`);
+        copy.artist_id = null;
+        copy.artist_role = 'none';
+      }
+    }
+    scenes.push(copy);
+  }
+  const approvals = rows.user_approvals.map((a) => {
+    const { user_id: _who, ...rest } = remap(a as unknown as Record<string, unknown>) as unknown as Tables['user_approvals'];
+    return rest;
+  });
+  const jobs: NewRow<'jobs'>[] = [];
+  let live = 0;
+  for (const job of rows.jobs) {
+    // a pending or running job would be picked up by a worker here: keep only the history
+    if (job.status === 'pending' || job.status === 'running') {
+      live++;
+      continue;
+    }
+    jobs.push({ ...(remap(job as unknown as Record<string, unknown>) as unknown as Tables['jobs']), locked_by: null, locked_at: null, heartbeat_at: null });
+  }
+  if (live > 0) warnings.push(`${live} pending or running job${live > 1 ? 's were' : ' was'} not imported (only finished jobs are kept as history)`);
+  return {
+    projects: [projectRow],
+    selected_scenes: scenes,
+    scene_prompts: rows.scene_prompts.map((r) => remap(r as unknown as Record<string, unknown>) as unknown as Tables['scene_prompts']),
+    generated_images: rows.generated_images.map((r) => remap(r as unknown as Record<string, unknown>) as unknown as Tables['generated_images']),
+    video_clips: rows.video_clips.map((r) => remap(r as unknown as Record<string, unknown>) as unknown as Tables['video_clips']),
+    user_approvals: approvals,
+    final_videos: rows.final_videos.map((r) => remap(r as unknown as Record<string, unknown>) as unknown as Tables['final_videos']),
+    jobs,
+  };
+}
+
+export async function importProject(options: ImportOptions): Promise<ImportResult> {
+  const { store, blobs } = options;
+  const dir = path.resolve(options.dir);
+  const manifest = await readManifest(dir);
+  const rows = validateRows({ ...manifest, tables: { ...manifest.tables, jobs: manifest.tables.jobs ?? [] } });
+  await validateFiles(dir, manifest.files);
+  const source = rows.projects[0]!;
+  const name = validateProjectName(options.name ?? source.name);
+
+  const map = new IdMap(TRANSFER_TABLES.flatMap((t) => (rows[t] as { id: string }[]).map((r) => r.id)));
+  const warnings: string[] = [];
+  const prepared = await prepareRows(store, rows, map, name, warnings);
+  const newId = map.id(source.id);
+  const prefix = projectPrefix(newId);
+  const batch = Math.max(1, options.batchSize ?? 500);
+
+  let created = false;
+  try {
+    await store.insert('projects', prepared.projects[0]!);
+    created = true;
+    // files first: on Supabase, storage policies need the project row to exist (and be ours)
+    for (const file of manifest.files) {
+      const local = path.join(dir, FILES_DIR, ...file.path.split('/'));
+      await blobs.putFile(`${prefix}${map.text(file.path)}`, local, file.content_type ? { contentType: file.content_type } : {});
+    }
+    for (const table of TRANSFER_TABLES) {
+      if (table === 'projects') continue;
+      const list = prepared[table] as NewRow<typeof table>[];
+      for (let i = 0; i < list.length; i += batch) await store.insertMany(table, list.slice(i, i + batch));
+    }
+  } catch (error) {
+    if (created) {
+      await store.delete('projects', newId).catch(() => undefined);
+    }
+    await blobs.removePrefix(prefix).catch(() => undefined);
+    if (error instanceof OmveeError) {
+      throw new OmveeError(error.code, `import failed, nothing was kept: ${error.message}`, { hint: error.hint, cause: error, details: error.details });
+    }
+    throw error;
+  }
+  return {
+    projectId: newId,
+    name,
+    sourceProjectId: source.id,
+    rows: Object.fromEntries(TRANSFER_TABLES.map((t) => [t, prepared[t].length])) as RowCounts,
+    files: manifest.files.length,
+    bytes: manifest.files.reduce((n, f) => n + f.size, 0),
+    warnings,
+  };
+}
