@@ -101,7 +101,7 @@ describe('omvee on the Supabase backend (service key)', () => {
     await mkdir(dir); // an empty folder is accepted
     const exported = await omveeJson<{ out: string; files: number; rows: Record<string, number> }>(local, ['project', 'export', source.id, '--out', dir]);
     assert.equal(exported.out, dir);
-    assert.ok(exported.files >= 3 && exported.rows.selected_scenes >= 1 && exported.rows.video_clips >= 1);
+    assert.ok(exported.files >= 3 && (exported.rows.selected_scenes ?? 0) >= 1 && (exported.rows.video_clips ?? 0) >= 1);
     const manifest = JSON.parse(await readFile(path.join(dir, 'project.json'), 'utf8')) as { format_version: number; omvee_version: string; files: { path: string }[] };
     assert.equal(manifest.format_version, 1);
     assert.equal(manifest.files.length, exported.files);
