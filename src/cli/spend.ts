@@ -87,6 +87,7 @@ async function settle(ctx: CliContext, project: Project | null, flags: SpendFlag
       { header: 'usd', value: (r) => r.usd, align: 'right' },
       { header: 'detail', value: (r) => r.detail },
     ], report);
+    if (estimate.lines.length === 0) ctx.info('nothing left to pay for: the paid steps are done or run locally');
     ctx.info(`dry run: nothing was stored or paid for (${estimate.note})`);
   }
   if (over) {

@@ -174,10 +174,20 @@ describe('bad input that deserves a warning and a correct result', () => {
     const r = await own.run(['transcript', 'import', p.id, lrc]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /warning: .*after the end of the song/);
-    const tr = await own.json(['transcript', 'show', p.id]);
-    const texts = tr.segments.map((s: any) => s.text);
-    assert.deepEqual(texts, ['inside one', 'inside two', 'straddles the end']);
-    for (const s of tr.segments) assert.ok(s.start >= 0 && s.end <= 6 + 1e-9 && s.start < s.end, JSON.stringify(s));
+    assert.equal(r.stderr.match(/after the end of the song/g)?.length, 1, `the warning is printed once:\n${r.stderr}`);
+    const check = (tr: any) => {
+      assert.deepEqual(tr.segments.map((s: any) => s.text), ['inside one', 'inside two', 'straddles the end']);
+      for (const s of tr.segments) assert.ok(s.start >= 0 && s.end <= 6 + 1e-9 && s.start < s.end, JSON.stringify(s));
+    };
+    check(await own.json(['transcript', 'show', p.id]));
+
+    // the same lyrics through `omvee run`: a warning (once) and a finished video
+    const whole = await own.run(['run', song, '--lyrics', lrc, '--json']);
+    assert.equal(whole.code, 0, whole.stderr);
+    assert.equal(whole.stderr.match(/after the end of the song/g)?.length, 1, `the warning is printed once:\n${whole.stderr}`);
+    const summary = JSON.parse(whole.stdout);
+    assert.equal(summary.frame_count, 180);
+    check(await own.json(['transcript', 'show', summary.project_id]));
   });
 
   test('a 255-character name is accepted (the limit is inclusive)', async (t) => {

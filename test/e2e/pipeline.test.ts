@@ -164,6 +164,7 @@ describe('step by step on one project', () => {
       '[00:05.70]Verse line\r\n';
     const { r, tr } = await importAndShow('l.lrc', lrc);
     assert.match(r.stderr, /warning: .*without a timestamp/);
+    assert.equal(r.stderr.match(/^warning: ignored/gm)?.length, 1, `the warning is printed once:\n${r.stderr}`);
     // [offset:+500] shows every line 0.5 s earlier.
     assert.deepEqual(tr.segments.map((s: any) => [s.start, s.text]), [[0.5, 'Chorus line'], [2.5, 'Word by word'], [5.2, 'Verse line'], [8, 'Chorus line']]);
     assert.ok(tr.segments[1].words?.length === 3, 'word times kept');
@@ -302,11 +303,12 @@ describe('step by step on one project', () => {
   });
 
   test('render --yes uses the latest takes without review', async () => {
-    const other = await sb.json(['project', 'create', 'Unreviewed', '--audio', sb.file('twelve.wav')]);
+    const short = await makeSong(sb.file('six.wav'), 6);
+    const other = await sb.json(['project', 'create', 'Unreviewed', '--audio', short]);
     for (const step of [['scenes', 'select', other.id], ['prompts', 'generate', other.id], ['images', 'generate', other.id], ['clips', 'generate', other.id]]) await ok(step);
     const out = sb.file('yes.mp4');
     await ok(['render', other.id, '--yes', '--out', out]);
-    await assertVideo(out, 12);
+    await assertVideo(out, 6);
   });
 
   test('scenes storyboard writes a PNG contact sheet', async () => {

@@ -5,9 +5,15 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { before, after, describe, test } from 'node:test';
-import { ANSI, hasStackTrace, makeSong, sandbox, type Sandbox } from './helpers.ts';
+import { ANSI, BIN, hasStackTrace, makeSong, sandbox, type Sandbox } from './helpers.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const execFileP = promisify(execFile);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -193,28 +199,57 @@ describe('upload audio and jobs', () => {
 });
 
 describe('doctor', () => {
-  test('exits 0 offline and never prints a key', async (t) => {
+  /** A stand-in for the OpenAI API on 127.0.0.1: answers every request with an empty model list. */
+  async function fakeOpenAI(t: { after: (fn: () => Promise<void>) => void }, status = 200) {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(String(req.headers.authorization ?? ''));
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(status === 200 ? { object: 'list', data: [{ id: 'whisper-1', object: 'model' }] } : { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, seen };
+  }
+
+  test('exits 0 and never prints a key (checked against a local stand-in, and --offline)', async (t) => {
     const sb = await sandbox(t);
     const secret = 'sk-test-secret-123';
-    for (const args of [['doctor'], ['doctor', '--json'], ['doctor', '--offline', '--debug']]) {
-      const r = await sb.run(args, { env: { OPENAI_API_KEY: secret, REPLICATE_API_TOKEN: 'r8_secret_456' } });
-      assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), `${args.join(' ')} leaked the key`);
-      assert.ok(!r.stdout.includes('r8_secret_456') && !r.stderr.includes('r8_secret_456'));
-      if (args.includes('--offline') || args.length === 1) {
-        // Without network the key check may warn, but the doctor itself must not crash.
-        assert.ok(r.code === 0 || r.code === 1, `${args.join(' ')}: ${r.code}`);
-      }
-      assert.ok(!hasStackTrace(r.stderr.replace(/^.*debug.*$/gim, '')) || args.includes('--debug'));
+    const api = await fakeOpenAI(t);
+    const env = { OPENAI_API_KEY: secret, OPENAI_BASE_URL: api.url };
+    for (const args of [['doctor'], ['doctor', '--json'], ['doctor', '--debug'], ['doctor', '--offline']]) {
+      const r = await sb.run(args, { env });
+      assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), `${args.join(' ')} printed the key`);
+      assert.ok(!r.stdout.includes('secret-123') && !r.stderr.includes('secret-123'), 'not even part of it');
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      if (!args.includes('--debug')) assert.ok(!hasStackTrace(r.stderr));
+      assert.match(r.stdout, /openai/i, 'the OpenAI provider is reported');
     }
-    const plain = await sb.run(['doctor']);
-    assert.equal(plain.code, 0, plain.stdout + plain.stderr);
+    assert.ok(api.seen.some((h) => h.includes(secret)), 'the key was checked against the (local) API');
+
+    const plain = await sb.run(['doctor'], { env });
     assert.match(plain.stdout, /^node\tok/m);
     assert.match(plain.stdout, /^ffmpeg\tok/m);
     assert.match(plain.stdout, /^store\tok.*schema version \d+/m);
-    const json = await sb.json(['doctor']);
+    assert.match(plain.stdout, /^openai\tok/m);
+    const json = await sb.json(['doctor'], { env });
     assert.ok(Array.isArray(json));
     assert.ok(json.every((c: any) => typeof c.status === 'string'));
     assert.ok(!json.some((c: any) => c.status === 'fail'));
+
+    const noKeys = await sb.run(['doctor']);
+    assert.equal(noKeys.code, 0, noKeys.stdout + noKeys.stderr);
+  });
+
+  test('a refused key fails the check (exit 1) with a hint, still without printing it', async (t) => {
+    const sb = await sandbox(t);
+    const secret = 'sk-test-secret-123';
+    const api = await fakeOpenAI(t, 401);
+    const r = await sb.run(['doctor', '--debug'], { env: { OPENAI_API_KEY: secret, OPENAI_BASE_URL: api.url } });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^openai\tfail/m);
+    assert.match(r.stderr, /hint: .*OPENAI_API_KEY/);
+    assert.ok(!r.stdout.includes('secret-123') && !r.stderr.includes('secret-123'));
   });
 });
 
@@ -283,6 +318,18 @@ describe('global flags and exit codes', () => {
       const r = await sb.run(args, { env });
       assert.ok(!ANSI.test(r.stdout) && !ANSI.test(r.stderr), `ANSI in ${args.join(' ')}: ${JSON.stringify(r.stderr)}`);
     }
+  });
+
+  test('on a terminal (pseudo-TTY via script(1)) colours appear, and NO_COLOR / --no-color remove them', { skip: !existsSync('/usr/bin/script') && 'script(1) not installed' }, async (t) => {
+    const sb = await sandbox(t);
+    const onTty = async (args: string[], env: Record<string, string> = {}) => {
+      const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+      const { stdout } = await execFileP('script', ['-qec', cmd, '/dev/null'], { cwd: sb.cwd, env: { ...sb.env, ...env }, timeout: 30_000 });
+      return stdout;
+    };
+    assert.match(await onTty(['project', 'create', 'Colour']), ANSI, 'a TTY gets colours (so the checks below can fail)');
+    assert.doesNotMatch(await onTty(['project', 'create', 'NoColourEnv'], { NO_COLOR: '1' }), ANSI);
+    assert.doesNotMatch(await onTty(['project', 'create', 'NoColourFlag', '--no-color']), ANSI);
   });
 
   test('unknown command, unknown flag and missing argument exit 2 with a message', async (t) => {

@@ -74,13 +74,20 @@ export async function startHarness(songSeconds = 8): Promise<Harness> {
     OMVEE_SCENE_MIN: '2',
     OMVEE_SCENE_MAX: '3',
   };
+  const children = new Set<ChildProcess>();
   const spawnOmvee = (args: string[], extraEnv: Record<string, string> = {}) => {
     const child = spawn(process.execPath, ['--no-warnings', BIN, ...args], { cwd: dir, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    const done = new Promise<Result>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+    children.add(child);
+    const done = new Promise<Result>((resolve) =>
+      child.on('close', (code, signal) => {
+        children.delete(child);
+        resolve({ code, signal, stdout, stderr });
+      }),
+    );
     return { child, done };
   };
   const h: Harness = {
@@ -97,6 +104,7 @@ export async function startHarness(songSeconds = 8): Promise<Harness> {
     spawnOmvee,
     billedUsd: () => Math.round((openai.billedUsd() + replicate.billedUsd()) * 1e6) / 1e6,
     async close() {
+      for (const child of children) child.kill('SIGKILL');
       await Promise.all([openai.close(), replicate.close()]);
       await rm(dir, { recursive: true, force: true });
     },

@@ -22,7 +22,7 @@ describe('omvee run with real providers (fake servers)', () => {
     await h.close();
   });
 
-  test('a full run ends in a frame-exact video, and project cost equals what the providers billed', async () => {
+  test('a full run ends in a frame-exact video, and project cost equals what the providers billed', { timeout: 90_000 }, async () => {
     const r = await h.omvee(['run', h.song, '--out', 'full.mp4', '--json']);
     assert.equal(r.code, 0, r.stderr);
     const summary = json<RunSummary>(r);
@@ -51,7 +51,7 @@ describe('omvee run with real providers (fake servers)', () => {
     assert.ok(cost.steps.every((s) => s.usd > 0 && s.items > 0));
   });
 
-  test('--dry-run prints an estimate and creates nothing', async () => {
+  test('--dry-run prints an estimate and creates nothing', { timeout: 90_000 }, async () => {
     const before = { creates: h.replicate.creates(), uploads: h.openai.uploads.length, chats: h.openai.chatRequests.length };
     const projects = json<unknown[]>(await h.omvee(['project', 'list', '--json'])).length;
     const r = await h.omvee(['run', h.song, '--dry-run', '--json']);
@@ -66,7 +66,7 @@ describe('omvee run with real providers (fake servers)', () => {
     assert.equal(json<unknown[]>(await h.omvee(['project', 'list', '--json'])).length, projects, 'no project created');
   });
 
-  test('--max-cost below the estimate refuses before spending anything', async () => {
+  test('--max-cost below the estimate refuses before spending anything', { timeout: 90_000 }, async () => {
     const creates = h.replicate.creates();
     const projects = json<unknown[]>(await h.omvee(['project', 'list', '--json'])).length;
     const r = await h.omvee(['run', h.song, '--max-cost', '0.05']);
@@ -79,7 +79,7 @@ describe('omvee run with real providers (fake servers)', () => {
     assert.equal(bad.code, 2);
   });
 
-  test('--max-cost stops mid-run before a generation that would exceed it, keeping finished work', async () => {
+  test('--max-cost stops mid-run before a generation that would exceed it, keeping finished work', { timeout: 90_000 }, async () => {
     // an image model billed by hardware time: the estimate assumes 5 s, the fake reports 40 s
     const prices = join(h.dir, 'prices.json');
     const { writeFile } = await import('node:fs/promises');
@@ -110,7 +110,7 @@ describe('omvee run with real providers (fake servers)', () => {
     h.replicate.scripts.length = 0;
   });
 
-  test('429 storms, 500s and a failed prediction: a clear error, then the resumed run finishes the video', async () => {
+  test('429 storms, 500s and a failed prediction: a clear error, then the resumed run finishes the video', { timeout: 90_000 }, async () => {
     const billedBefore = h.billedUsd();
     h.autoDirector();
     h.openai.faults.push({ route: 'transcriptions', kind: 'status', status: 500 }, { route: 'chat', kind: 'status', status: 429, retryAfter: '0.1', times: 3 });
@@ -131,7 +131,7 @@ describe('omvee run with real providers (fake servers)', () => {
     assert.equal(cost.takes.filter((t) => t.kind === 'image').length, 3, 'the failed take was retried in place, not duplicated');
   });
 
-  test('doctor checks each key with a cheap call and never prints it', async () => {
+  test('doctor checks each key with a cheap call and never prints it', { timeout: 90_000 }, async () => {
     const badKey = 'sk-wrong-key-do-not-print-1234567';
     const r = await h.omvee(['doctor', '--json'], { OPENAI_API_KEY: badKey });
     assert.equal(r.code, 1);

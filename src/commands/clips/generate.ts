@@ -1,5 +1,6 @@
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
+import { OmveeError } from '../../cli/errors.ts';
 import { printRecord } from '../../cli/output.ts';
 import { openPipeline, providerChoice } from '../../cli/pipeline.ts';
 import { parseSpendOptions, stepPreflight } from '../../cli/spend.ts';
@@ -12,6 +13,8 @@ export async function run(ctx: CliContext, { args, options }: CommandInput): Pro
   const scenes = parseSceneNumbers(options.scene as string[] | undefined);
   const concurrency = parseConcurrency(options.concurrency);
   const payload = { ...(scenes ? { scenes } : {}), new_take: options.newTake === true };
+  const spend = parseSpendOptions(options);
+  if (options.detach === true && (spend.dryRun || spend.maxCostUsd !== undefined)) throw new OmveeError('usage', '--dry-run and --max-cost need the generation to run here, not --detach', { hint: 'drop --detach, or estimate first with --dry-run and then enqueue' });
   if (options.detach === true) {
     const { store } = await ctx.services();
     const project = await resolveProject(store, args[0]!);
@@ -20,7 +23,6 @@ export async function run(ctx: CliContext, { args, options }: CommandInput): Pro
     printRecord(ctx, [['job_id', job.id]], { job_id: job.id, project_id: project.id, type: job.type, status: job.status });
     return;
   }
-  const spend = parseSpendOptions(options);
   const pipeline = await openPipeline(ctx, providerChoice(options), concurrency ? { clips: concurrency } : {}, spend);
   const project = await resolveProject(pipeline.services.store, args[0]!);
   if (await stepPreflight(ctx, pipeline, project, 'clips', { sceneNumbers: scenes, newTake: options.newTake === true }, spend)) return;

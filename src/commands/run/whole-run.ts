@@ -72,8 +72,8 @@ export async function runWhole(ctx: CliContext, pipeline: Pipeline, input: Whole
     const probe = await media.probeAudio(input.audio!);
     if (input.lyrics !== undefined) {
       lyricsBytes = await readFile(input.lyrics);
-      const { warnings } = parseLyrics(lyricsBytes, { durationS: probe.durationS, fileName: basename(input.lyrics) });
-      for (const w of warnings) ctx.warn(w);
+      // validate only: the transcript step reports the warnings (printing them here too doubled them)
+      parseLyrics(lyricsBytes, { durationS: probe.durationS, fileName: basename(input.lyrics) });
     }
     project = await store.insert('projects', { name: input.name!, style: input.style ?? null });
     ctx.info(`project ${project.name} (${project.id})`);

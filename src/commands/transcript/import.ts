@@ -23,7 +23,7 @@ export async function run(ctx: CliContext, { args, options }: CommandInput): Pro
   // parse here first: a bad file fails before anything is stored
   const bytes = await readFile(file);
   const { transcript, warnings } = parseLyrics(bytes, { durationS: project.audio_duration_s, fileName: basename(file), ...(opts.format ? { format: opts.format } : {}) });
-  for (const w of warnings) ctx.warn(w);
+  // the warnings are printed by the transcribe step below; printing them here too doubled them
   const ext = extname(file).toLowerCase().replace(/[^a-z0-9.]/g, '') || '.txt';
   const key = projectKey(project.id, 'transcripts', `source${ext}`);
   await pipeline.services.blobs.put(key, bytes, { contentType: contentTypeFor(file) });
