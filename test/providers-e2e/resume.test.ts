@@ -71,17 +71,18 @@ describe('interrupted paid runs', () => {
     h.autoDirector();
     const seen = new Set(h.replicate.predictions.keys());
     h.replicate.scripts.push({}, {}, {}, { polls: 1_000_000 }, { polls: 1_000_000 }, { polls: 1_000_000 });
-    const run = h.spawnOmvee(['run', h.song, '--name', 'canceled', '--concurrency', '2', '--cancel-on-exit']);
-    await until(() => polledClips(h).filter((p) => !seen.has(p.id)).length >= 2, 30_000, 'two clip predictions in flight');
+    // --concurrency 3 must reach both the step and the Replicate generator (their defaults are 2)
+    const run = h.spawnOmvee(['run', h.song, '--name', 'canceled', '--concurrency', '3', '--cancel-on-exit']);
+    await until(() => polledClips(h).filter((p) => !seen.has(p.id)).length >= 3, 30_000, 'three clip predictions in flight');
     run.child.kill('SIGINT');
     const result = await run.done;
     assert.equal(result.code, 130, result.stderr);
-    assert.match(result.stderr, /canceled 2 in-flight predictions/);
+    assert.match(result.stderr, /canceled 3 in-flight predictions/);
     const inFlight = polledClips(h).filter((p) => !seen.has(p.id));
     assert.ok(inFlight.every((p) => p.status === 'canceled'), inFlight.map((p) => p.status).join(','));
     const id = await onlyProject(h, 'canceled');
     const clips = (await takes(h, id)).filter((t) => t.kind === 'clip' && t.prediction_id);
-    assert.equal(clips.length, 2);
+    assert.equal(clips.length, 3);
     assert.ok(clips.every((t) => t.status === 'failed'));
     h.replicate.scripts.length = 0;
   });
