@@ -44,6 +44,7 @@ export async function openPipeline(ctx: CliContext, choice: ProviderChoice = {},
     providers,
     workDir: services.workDir,
     log: (message) => (current ? current.warn(message) : ctx.warn(message)),
+    note: (message) => (current ? current.note(message) : ctx.info(message)),
     concurrency: { images: imageConcurrency, clips: clipConcurrency },
     budget: spend.maxCostUsd !== undefined ? await budgetGuard(services.config, services.store, plan, spend.maxCostUsd) : undefined,
   };

@@ -12,6 +12,8 @@ export interface Progress {
   fail(text: string): void;
   /** warn without breaking the spinner line */
   warn(text: string): void;
+  /** a note (not a warning) without breaking the spinner line */
+  note(text: string): void;
   stop(): void;
 }
 
@@ -42,6 +44,12 @@ export async function startProgress(ctx: CliContext, text: string): Promise<Prog
         const wasSpinning = spinner.isSpinning;
         spinner.stop();
         ctx.warn(message);
+        if (wasSpinning) spinner.start();
+      },
+      note(message) {
+        const wasSpinning = spinner.isSpinning;
+        spinner.stop();
+        ctx.info(message);
         if (wasSpinning) spinner.start();
       },
       stop() {
@@ -78,6 +86,9 @@ function plainProgress(ctx: CliContext, text: string): Progress {
     },
     warn(message) {
       ctx.warn(message);
+    },
+    note(message) {
+      ctx.info(message);
     },
     stop() {},
   };

@@ -16,13 +16,15 @@ export interface KeyCheckOptions {
 export interface KeyCheck {
   ok: boolean;
   detail: string;
+  /** the provider could not be reached: the key was not judged either way */
+  unreachable?: boolean;
 }
 
 function failed(err: unknown, service: typeof OPENAI_SERVICE, key: string): KeyCheck {
   const e = toProviderError(err, service);
   let detail = `${e.message}${e.hint ? ` — ${e.hint}` : ''}`;
   if (key) detail = detail.split(key).join('[redacted]');
-  return { ok: false, detail: redactSecrets(detail) };
+  return { ok: false, detail: redactSecrets(detail), ...(e.code === 'network' ? { unreachable: true } : {}) };
 }
 
 const quick = (o: KeyCheckOptions) => ({ apiKey: o.apiKey, baseURL: o.baseURL, timeoutMs: o.timeoutMs ?? 15_000, maxRetries: 1, fetch: o.fetch });

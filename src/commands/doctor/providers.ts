@@ -39,6 +39,9 @@ async function checkKey(config: ResolvedConfig, key: ProviderKey, offline: boole
     const verify = await key.verify();
     const result = await verify({ apiKey: value, baseURL: key.baseURL, timeoutMs: 15_000 });
     const detail = redactSecrets(result.detail.split(value).join('[redacted]'), config.values);
+    if (!result.ok && result.unreachable) {
+      return { check: key.check, status: 'warn', detail: `${key.envVar} could not be checked: ${detail}`, hint: 'check the network (or the base URL setting), or run with --offline' };
+    }
     return result.ok
       ? { check: key.check, status: 'ok', detail: `${key.envVar}: ${detail}`, hint: null }
       : { check: key.check, status: 'fail', detail: `${key.envVar} was refused: ${detail}`, hint: `check ${key.envVar} (env, .env or config file), or unset it to use ${key.fallback}` };

@@ -10,8 +10,16 @@ import { resolveJob } from '../../core/jobs/find.ts';
  * in-flight Replicate predictions.
  */
 async function cancelHooks(ctx: CliContext): Promise<CancelHook[]> {
-  void ctx;
-  return [];
+  const config = await ctx.config();
+  if (!config.values.REPLICATE_API_TOKEN) return [];
+  const { cancelInFlightPredictions } = await import('../../app/providers.ts');
+  return [
+    async (job, store) => {
+      // only image and clip steps start paid predictions
+      if (!job.project_id || (job.type !== 'generate_images' && job.type !== 'generate_clips')) return 0;
+      return cancelInFlightPredictions(config, store, job.project_id, (message) => ctx.warn(message));
+    },
+  ];
 }
 
 export async function run(ctx: CliContext, { args }: CommandInput): Promise<void> {

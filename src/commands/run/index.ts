@@ -17,6 +17,7 @@ export function registerRun(program: Command, act: ActionFactory): void {
     .option('--concurrency <n>', 'parallel image/clip generations')
     .option('--dry-run', 'print what the paid providers would cost, then stop (nothing is stored or paid)')
     .option('--max-cost <usd>', 'refuse when the estimate is over USD, and stop before spending more than USD on this project')
+    .option('--detach', 'only prepare the project and queue every step as jobs for `omvee worker`; print the ids')
     .option('--cancel-on-exit', 'on Ctrl-C, cancel in-flight predictions instead of leaving them to re-attach');
   addSceneBoundOptions(addProviderOptions(cmd, ['transcriber', 'director', 'images', 'clips']))
     .addHelpText('after', `
@@ -26,6 +27,7 @@ Asks nothing when not on a TTY. Interrupt it at any time: finished work is kept 
 Examples:
   $ omvee run demo/easy-kill.mp3 --lyrics demo/easy-kill.lrc --out easy-kill.mp4
   $ omvee run --project 3f2a --out easy-kill.mp4           resume
+  $ omvee run song.mp3 --detach --json && omvee worker      queue it; any worker runs it
   $ omvee run song.wav --dry-run                            what it would cost
   $ omvee run song.wav --max-cost 5                          stop before spending more than $5
   $ omvee run song.wav --json | jq -r .output                scripting

@@ -41,6 +41,7 @@ export async function run(ctx: CliContext, { args, options }: CommandInput): Pro
   const spend = parseSpendOptions(options);
 
   if (opts.batch !== undefined) {
+    if (options.detach === true) throw new OmveeError('usage', '--detach cannot be combined with --batch', { hint: 'queue songs one by one: omvee run song.mp3 --detach' });
     const { runBatch } = await import('./batch.ts');
     await runPreflight(ctx, { batch: true, lyrics: false, bounds, choice: providerChoice(options), flags: spend });
     const pipeline = await openPipeline(ctx, providerChoice(options), concurrency ? { images: concurrency, clips: concurrency } : {}, spend);
@@ -74,6 +75,16 @@ export async function run(ctx: CliContext, { args, options }: CommandInput): Pro
     input.name = validateProjectName(opts.name ?? basename(audio, extname(audio)));
   }
   if (opts.lyrics !== undefined) await checkInputFile(opts.lyrics, 'lyrics file');
+  if (options.detach === true) {
+    if (spend.dryRun || opts.out !== undefined) {
+      throw new OmveeError('usage', `--detach cannot be combined with ${spend.dryRun ? '--dry-run' : '--out'}`, {
+        hint: spend.dryRun ? 'estimate first with --dry-run, then queue with --detach' : 'a worker renders the video; fetch it afterwards with: omvee render <project> --out FILE --yes',
+      });
+    }
+    const { runDetached } = await import('./detach.ts');
+    await runDetached(ctx, { audio: input.audio, lyrics: opts.lyrics, name: input.name, style, projectRef: opts.project, bounds, lyricsOverlay: opts.lyricsOverlay === true });
+    return;
+  }
   if (await runPreflight(ctx, { audio, projectRef: opts.project, lyrics: opts.lyrics !== undefined, bounds, choice: providerChoice(options), flags: spend })) return;
   const pipeline = await openPipeline(ctx, providerChoice(options), concurrency ? { images: concurrency, clips: concurrency } : {}, spend);
   const summary = await runWhole(ctx, pipeline, input);

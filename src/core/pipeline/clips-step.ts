@@ -109,7 +109,7 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
           await deps.store.update('video_clips', take.id, { prediction_id: predictionId });
         },
       },
-      { signal, log: deps.log },
+      { signal, log: deps.note ?? deps.log },
     );
     let clipPath = result.path;
     if (!result.normalized) {

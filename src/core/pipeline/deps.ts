@@ -15,8 +15,10 @@ export interface PipelineDeps {
   providers: Providers;
   /** scratch folder on this machine */
   workDir: string;
-  /** user-facing warnings and notes (stderr) */
+  /** user-facing warnings (stderr) */
   log: (message: string) => void;
+  /** user-facing notes that are not warnings, e.g. what a provider is doing (stderr) */
+  note?: (message: string) => void;
   /** parallel image / clip generations */
   concurrency?: { images?: number; clips?: number };
   /** --max-cost: consulted before each paid image/clip generation */

@@ -88,7 +88,7 @@ async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, p
           await deps.store.update('generated_images', take.id, { prediction_id: predictionId });
         },
       },
-      { signal, log: deps.log },
+      { signal, log: deps.note ?? deps.log },
     );
     const ext = result.contentType === 'image/jpeg' ? 'jpg' : result.contentType === 'image/webp' ? 'webp' : 'png';
     const key = projectKey(project.id, 'images', `scene-${String(sceneNumber(scene)).padStart(3, '0')}-take-${take.take}.${ext}`);

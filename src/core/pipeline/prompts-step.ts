@@ -16,7 +16,7 @@ export async function generatePrompts(deps: PipelineDeps, project: Project, opti
   step.progress(10, `writing ${todo.length} prompts with the ${deps.providers.director.name} director`);
   const written = await deps.providers.director.writePrompts(
     { projectName: project.name, style: project.style, scenes: todo, transcript: project.transcript },
-    { signal: step.signal, log: deps.log },
+    { signal: step.signal, log: deps.note ?? deps.log },
   );
   if (written.prompts.length !== todo.length) throw new OmveeError('provider', `the director wrote ${written.prompts.length} prompts for ${todo.length} scenes`);
   const perCall = todo.length ? written.costUsd / todo.length : 0;

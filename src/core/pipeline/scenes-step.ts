@@ -22,7 +22,7 @@ export async function selectScenes(deps: PipelineDeps, project: Project, options
   step.progress(5, `choosing scenes with the ${deps.providers.director.name} director`);
   const proposal = await deps.providers.director.selectScenes(
     { projectName: project.name, style: project.style, durationS, transcript: project.transcript, sceneMinS: options.sceneMinS, sceneMaxS: options.sceneMaxS },
-    { signal: step.signal, log: deps.log },
+    { signal: step.signal, log: deps.note ?? deps.log },
   );
   const bounds = { durationS, sceneMinS: options.sceneMinS, sceneMaxS: options.sceneMaxS };
   let drafts: SceneDraft[] = proposal.scenes;

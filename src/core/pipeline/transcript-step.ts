@@ -40,7 +40,7 @@ export async function transcribeAudio(deps: PipelineDeps, project: Project, step
   step.progress(5, `transcribing with ${deps.providers.transcriber.name}`);
   const result = await deps.providers.transcriber.transcribe(
     { audioPath: local, durationS, ...(language ? { language } : {}) },
-    { signal: step.signal, log: deps.log },
+    { signal: step.signal, log: deps.note ?? deps.log },
   );
   const warnings = [...(result.transcript.warnings ?? [])];
   const suspect = result.transcript.segments.filter((s) => s.suspect).length;

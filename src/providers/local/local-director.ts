@@ -91,7 +91,6 @@ async function selectScenes(input: SceneSelectionInput, ctx: CallContext): Promi
       artist_role: 'none',
     };
   });
-  ctx.log?.(`local director: ${scenes.length} scene(s)`);
   return { scenes, model: LOCAL_DIRECTOR_MODEL, costUsd: 0 };
 }
 
@@ -153,7 +152,6 @@ async function writePrompts(input: PromptWritingInput, ctx: CallContext): Promis
       motion_prompt: `${motion}, ${pace(energy)} camera movement`,
     };
   });
-  ctx.log?.(`local director: ${prompts.length} prompt(s)`);
   return { prompts, model: LOCAL_DIRECTOR_MODEL, costUsd: 0 };
 }
 
