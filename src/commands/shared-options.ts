@@ -14,3 +14,15 @@ export function addSceneBoundOptions(cmd: Command): Command {
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
+
+/** images/clips generate: which scenes, new takes, concurrency, spending, --detach. */
+export function addTakeOptions(cmd: Command): Command {
+  return cmd
+    .option('--scene <n>', 'only these scenes (repeatable; 3, 2-5, 1,4)', collect)
+    .option('--new-take', 'make a new take even where one exists')
+    .option('--concurrency <n>', 'parallel generations')
+    .option('--dry-run', 'print what the paid providers would cost, then stop (nothing is stored or paid)')
+    .option('--max-cost <usd>', 'refuse when the estimate is over USD, and stop before spending more than USD on this project')
+    .option('--cancel-on-exit', 'on Ctrl-C, cancel in-flight predictions instead of leaving them to re-attach')
+    .option('--detach', 'only enqueue the job (run it with omvee worker) and print its id');
+}

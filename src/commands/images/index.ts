@@ -1,23 +1,16 @@
 import type { Command } from 'commander';
 import type { ActionFactory } from '../../cli/action.ts';
-import { addProviderOptions, collect } from '../shared-options.ts';
+import { addProviderOptions, addTakeOptions } from '../shared-options.ts';
 
 export function registerImages(program: Command, act: ActionFactory): void {
   const images = program.command('images').description('a still per scene; every take is kept');
-  addProviderOptions(
+  addTakeOptions(addProviderOptions(
     images
       .command('generate')
       .description('make images for scenes that have none (or a new take with --new-take)')
-      .argument('<project>', 'project id, id prefix or name')
-      .option('--scene <n>', 'only these scenes (repeatable; 3, 2-5, 1,4)', collect)
-      .option('--new-take', 'make a new take even where one exists')
-      .option('--concurrency <n>', 'parallel generations')
-      .option('--dry-run', 'print what the paid providers would cost, then stop (nothing is stored or paid)')
-      .option('--max-cost <usd>', 'refuse when the estimate is over USD, and stop before spending more than USD on this project')
-      .option('--cancel-on-exit', 'on Ctrl-C, cancel in-flight predictions instead of leaving them to re-attach')
-      .option('--detach', 'only enqueue the job (run it with omvee worker) and print its id'),
+      .argument('<project>', 'project id, id prefix or name'),
     ['images'],
-  )
+  ))
     .addHelpText('after', `
 Examples:
   $ omvee images generate "Easy Kill"

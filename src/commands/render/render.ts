@@ -4,21 +4,14 @@ import { OmveeError } from '../../cli/errors.ts';
 import { deliver } from '../../cli/deliver.ts';
 import { formatDuration, printRecord } from '../../cli/output.ts';
 import { openPipeline } from '../../cli/pipeline.ts';
-import { enqueueStep } from '../../core/pipeline/run-step.ts';
+import { enqueueDetached } from '../enqueue.ts';
 import { resolveProject } from '../../core/projects.ts';
 
 export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
   const out = typeof options.out === 'string' ? options.out : undefined;
   if (out !== undefined && !/\.(mp4|mov|m4v)$/i.test(out)) throw new OmveeError('usage', `--out must name an .mp4 file (got ${out})`);
   const payload = { auto_approve: options.autoApprove === true || ctx.yes, lyrics_overlay: options.lyricsOverlay === true };
-  if (options.detach === true) {
-    const { store } = await ctx.services();
-    const project = await resolveProject(store, args[0]!);
-    const job = await enqueueStep(store, 'assemble_video', project.id, payload);
-    ctx.info(`queued job ${job.id}; run it with: omvee worker --once`);
-    printRecord(ctx, [['job_id', job.id]], { job_id: job.id, project_id: project.id, type: job.type, status: job.status });
-    return;
-  }
+  if (options.detach === true) return enqueueDetached(ctx, args[0]!, 'assemble_video', payload);
   const pipeline = await openPipeline(ctx, { transcriber: 'local', director: 'local', images: 'local', clips: 'local' });
   const project = await resolveProject(pipeline.services.store, args[0]!);
   const job = await pipeline.step('assemble_video', project, payload, 'rendering the final cut');
