@@ -18,13 +18,18 @@ describe('run --detach + worker', () => {
 
     const worker = await sb.run(['worker', '--once', '--concurrency', '2']);
     assert.equal(worker.code, 0, worker.stderr);
-    const jobs = await sb.json<{ type: string; status: string; created_at: string }[]>(['jobs', 'list', '--project', queued.project_id]);
+    const jobs = await sb.json<{ id: string; type: string; status: string; created_at: string }[]>(['jobs', 'list', '--project', queued.project_id]);
     assert.equal(jobs.length, 6);
     assert.ok(jobs.every((j) => j.status === 'completed'), JSON.stringify(jobs));
     const order = [...jobs].sort((a, b) => a.created_at.localeCompare(b.created_at)).map((j) => j.type);
     assert.deepEqual(order, queued.steps);
 
     const scenes = await sb.json<{ start_time_s: number; end_time_s: number }[]>(['scenes', 'list', queued.project_id]);
+    // jobs show: per-scene detail of the clip job
+    const clipJob = jobs.find((j) => j.type === 'generate_clips') as unknown as { id: string };
+    const shown = await sb.json<{ scenes: { scene: number; status: string; take: number }[] }>(['jobs', 'show', clipJob.id]);
+    assert.equal(shown.scenes.length, scenes.length);
+    assert.ok(shown.scenes.every((s, i) => s.scene === i + 1 && s.status === 'completed' && s.take === 1), JSON.stringify(shown.scenes));
     assert.ok(scenes.every((s) => s.end_time_s - s.start_time_s <= 4 + 1e-6));
     const out = sb.file('out.mp4');
     const rendered = await sb.run(['render', queued.project_id, '--yes', '--out', out]);

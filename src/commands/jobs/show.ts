@@ -1,11 +1,20 @@
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { printRecord } from '../../cli/output.ts';
+import { formatUsd, printRecord } from '../../cli/output.ts';
+import { sceneDetail } from '../../core/jobs/detail.ts';
 import { resolveJob } from '../../core/jobs/find.ts';
 import { jobFields } from './view.ts';
 
 export async function run(ctx: CliContext, { args }: CommandInput): Promise<void> {
   const { store } = await ctx.services();
   const job = await resolveJob(store, args[0] ?? '');
-  printRecord(ctx, jobFields(job), job);
+  const scenes = await sceneDetail(store, job);
+  const fields = jobFields(job);
+  if (scenes) {
+    for (const s of scenes) {
+      const parts = [s.status, s.take ? `take ${s.take}` : null, s.model, s.prediction_id ? `prediction ${s.prediction_id}` : null, s.cost_usd ? formatUsd(s.cost_usd) : null, s.error];
+      fields.push([`scene ${s.scene}`, parts.filter(Boolean).join(', ')]);
+    }
+  }
+  printRecord(ctx, fields, scenes ? { ...job, scenes } : job);
 }
