@@ -4,12 +4,10 @@
  * token is checked with GoTrue (GET /auth/v1/user); when it is expired and a refresh token was
  * given, a fresh pair is fetched instead. Tokens are never printed.
  */
-import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { OmveeError } from '../../cli/errors.ts';
 import { checkSupabaseUrl, displayUrl } from '../../store/supabase/client.ts';
 import { mapRemoteError } from '../../store/supabase/errors.ts';
-import { sessionPath, type StoredSession } from '../../store/supabase/session.ts';
+import { saveSession, type StoredSession } from '../../store/supabase/session.ts';
 import type { LoginTarget } from './supabase-env.ts';
 
 export interface TokenPair {
@@ -58,15 +56,6 @@ function expiryOf(accessToken: string): number | null {
   }
 }
 
-async function writeSession(configDir: string, session: StoredSession): Promise<void> {
-  await mkdir(configDir, { recursive: true, mode: 0o700 });
-  const file = sessionPath(configDir);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(session, null, 2)}\n`, { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, file);
-}
-
 export async function signInWithTokens(target: LoginTarget, tokens: TokenPair, now = Math.floor(Date.now() / 1000)): Promise<StoredSession> {
   checkSupabaseUrl(target.url);
   const { createClient } = await import('@supabase/supabase-js');
@@ -102,6 +91,6 @@ export async function signInWithTokens(target: LoginTarget, tokens: TokenPair, n
     user = data.session.user;
   }
   const session: StoredSession = { url: where, accessToken, refreshToken, expiresAt, user: { id: user.id, email: user.email ?? null } };
-  await writeSession(target.configDir, session);
+  await saveSession(target.configDir, session);
   return session;
 }

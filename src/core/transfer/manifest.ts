@@ -11,7 +11,7 @@
  * imported into Supabase and back.
  */
 import { z } from 'zod';
-import type { TableName } from '../model.ts';
+import { PROJECT_CHILD_TABLES, type TableName } from '../model.ts';
 
 export const EXPORT_FORMAT = 'omvee-project';
 export const EXPORT_FORMAT_VERSION = 1;
@@ -19,16 +19,7 @@ export const MANIFEST_FILE = 'project.json';
 export const FILES_DIR = 'files';
 
 /** Tables of a project in insertion order (parents before the rows that refer to them). */
-export const TRANSFER_TABLES = [
-  'projects',
-  'selected_scenes',
-  'scene_prompts',
-  'generated_images',
-  'video_clips',
-  'user_approvals',
-  'final_videos',
-  'jobs',
-] as const satisfies readonly TableName[];
+export const TRANSFER_TABLES = ['projects', ...PROJECT_CHILD_TABLES] as const satisfies readonly TableName[];
 export type TransferTable = (typeof TRANSFER_TABLES)[number];
 
 export const ManifestFileSchema = z.object({

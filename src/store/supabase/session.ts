@@ -66,7 +66,8 @@ function authError(error: AuthErr, what: string, url: string): OmveeError {
   return mapRemoteError({ status, message: error.message, code: error.code }, what, displayUrl(url));
 }
 
-async function save(configDir: string, session: StoredSession): Promise<void> {
+/** Write a session file atomically, readable by its owner only (0600). */
+export async function saveSession(configDir: string, session: StoredSession): Promise<void> {
   await mkdir(configDir, { recursive: true, mode: 0o700 });
   const file = sessionPath(configDir);
   const tmp = `${file}.${process.pid}.tmp`;
@@ -92,7 +93,7 @@ export async function signIn(options: SessionOptions & { email: string; password
   if (error || !data.session) throw authError(error ?? { message: 'no session returned', status: 500 }, 'sign in', options.url);
   const now = options.now?.() ?? Math.floor(Date.now() / 1000);
   const stored = toStored(options.url, data.session as never, now);
-  await save(options.configDir, stored);
+  await saveSession(options.configDir, stored);
   return stored;
 }
 
@@ -123,7 +124,7 @@ export async function loadSession(options: SessionOptions): Promise<StoredSessio
     throw authError(error ?? { message: 'no session returned', status: 500 }, 'refresh the Supabase session', options.url);
   }
   const fresh = toStored(options.url, data.session as never, now);
-  await save(options.configDir, fresh);
+  await saveSession(options.configDir, fresh);
   return fresh;
 }
 
