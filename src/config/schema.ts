@@ -5,7 +5,15 @@
  */
 import { z } from 'zod';
 
-const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+/** Keys travel to these URLs: https, or plain http to this machine only (local servers, tests). */
+const optionalUrl = z
+  .url({ protocol: /^https?$/ })
+  .refine((value) => {
+    const url = new URL(value);
+    return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
+  }, 'must be an https:// URL (plain http is allowed only for localhost)')
+  .optional();
 const choice = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional();
 const positiveNumber = z.coerce.number().positive().optional();
 const positiveInt = z.coerce.number().int().positive().optional();

@@ -212,6 +212,8 @@ export const JobSchema = z.object({
   locked_by: nullableText,
   locked_at: ts.nullable(),
   heartbeat_at: ts.nullable(),
+  /** when the holder's lease runs out (claim/heartbeat time + the holder's lease length); null unless running */
+  lease_expires_at: ts.nullable(),
   started_at: ts.nullable(),
   finished_at: ts.nullable(),
   cost_usd: nullableNum,

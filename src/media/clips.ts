@@ -125,7 +125,7 @@ export function tempSibling(outPath: string): string {
 
 export async function makeMotionClip(ffmpeg: string, imagePath: string, format: ClipFormat, frameCount: number, motion: Motion, outPath: string, progress?: ProgressFn): Promise<void> {
   validateFormat(format, frameCount);
-  const args = ['-i', path.resolve(imagePath), '-vf', motionFilter(format, frameCount, motion), ...houseEncodeArgs(format, frameCount)];
+  const args = ['-f', 'image2', '-pattern_type', 'none', '-i', path.resolve(imagePath), '-vf', motionFilter(format, frameCount, motion), ...houseEncodeArgs(format, frameCount)];
   await encodeTo(ffmpeg, args, outPath, frameCount, progress);
 }
 

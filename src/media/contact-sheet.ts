@@ -26,7 +26,7 @@ export async function makeContactSheet(ffmpeg: string, items: readonly { imagePa
     const inputs: string[] = [];
     const chains: string[] = [];
     for (const [i, item] of items.entries()) {
-      inputs.push('-i', path.resolve(item.imagePath));
+      inputs.push('-f', 'image2', '-pattern_type', 'none', '-i', path.resolve(item.imagePath));
       const lines = wrapText(item.caption, 34).slice(0, CAPTION_LINES);
       const draws: string[] = [];
       for (const [j, line] of lines.entries()) {

@@ -42,6 +42,11 @@ export interface JobLease {
   id: string;
   workerId: string;
   attempt: number;
+  /**
+   * the holder's lease length: a heartbeat or progress update renews the lease until now + this.
+   * Optional (additive): when absent the lease keeps the length it was claimed with.
+   */
+  leaseSeconds?: number;
 }
 
 export interface ClaimOptions {
@@ -102,7 +107,8 @@ export interface Store {
   // ---- the job queue -------------------------------------------------------------------
   /**
    * Atomically take one runnable job (pending with run_after <= now, oldest first), mark it
-   * running, count the attempt, set locked_by/locked_at/heartbeat_at. null when none.
+   * running, count the attempt, set locked_by/locked_at/heartbeat_at and
+   * lease_expires_at = now + leaseSeconds. null when none.
    */
   claimJob(options: ClaimOptions): Promise<Job | null>;
   /** renew the lease (and optionally report progress); false when the lease is lost */
@@ -115,8 +121,9 @@ export interface Store {
   /** give a held job back to the queue without counting the attempt as spent */
   releaseJob(lease: JobLease): Promise<boolean>;
   /**
-   * Return running jobs whose heartbeat is older than their lease to the queue, or fail
-   * them when their attempts are spent. Returns how many were recovered.
+   * Return running jobs whose lease has expired (lease_expires_at < now) to the queue, or fail
+   * them when their attempts are spent. Returns how many were recovered. `leaseSeconds` (> 0)
+   * only judges rows without a stored lease_expires_at (heartbeat older than it = expired).
    */
   recoverExpiredJobs(leaseSeconds: number): Promise<number>;
   /** cancel a pending or running job; the holder notices on its next heartbeat */

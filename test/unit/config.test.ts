@@ -100,3 +100,16 @@ describe('parseDotenv', () => {
     assert.deepEqual(env, { A: '1', B: 'two words', C: 'x # y', D: 'plain' });
   });
 });
+
+describe('service URLs', () => {
+  it('accept https anywhere and http only on this machine: keys travel to them', async () => {
+    const cwd2 = await mkdtemp(join(tmpdir(), 'omvee-config-url-'));
+    try {
+      const ok = await resolveConfig({ flags: {}, env: { XDG_CONFIG_HOME: cwd2, SUPABASE_URL: 'https://x.supabase.co', REPLICATE_BASE_URL: 'http://127.0.0.1:8080/v1' }, cwd: cwd2 });
+      assert.equal(ok.values.REPLICATE_BASE_URL, 'http://127.0.0.1:8080/v1');
+      await assert.rejects(resolveConfig({ flags: {}, env: { XDG_CONFIG_HOME: cwd2, SUPABASE_URL: 'http://db.example.com' }, cwd: cwd2 }), /https/);
+    } finally {
+      await rm(cwd2, { recursive: true, force: true });
+    }
+  });
+});

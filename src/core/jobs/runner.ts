@@ -55,7 +55,8 @@ export function isRetryable(error: unknown): boolean {
 
 export async function runClaimedJob(job: Job, handler: JobHandler, options: RunJobOptions): Promise<JobOutcome> {
   const { store } = options;
-  const lease: JobLease = { id: job.id, workerId: options.workerId, attempt: job.attempts };
+  // the lease length travels with the lease so every heartbeat renews it for this worker's length
+  const lease: JobLease = { id: job.id, workerId: options.workerId, attempt: job.attempts, leaseSeconds: options.leaseSeconds };
   const abort = new AbortController();
   let lostReason: 'canceled' | 'lost' | null = null;
   const onOuterAbort = () => abort.abort(options.signal?.reason ?? new Error('stopped'));

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { projectKey } from '../../blobs/keys.ts';
 import { OmveeError } from '../../cli/errors.ts';
 import type { GeneratedImage, Project, Scene, ScenePrompt, VideoClip } from '../model.ts';
+import type { ClipResult } from '../../providers/ports.ts';
 import { sceneFrameCounts } from '../timeline/index.ts';
 import { budgetStop } from '../cost/budget.ts';
 import { forEachScene, throwIfFailed } from './batch.ts';
@@ -93,28 +94,42 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
   const finalPath = join(dir, `scene-${sceneNumber(scene)}-take-${take.take}.mp4`);
   await deps.store.update('video_clips', take.id, { status: 'processing', image_id: image.id, model: generator.model, seed, motion_prompt: prompt?.motion_prompt ?? null, error: null });
   try {
-    const imagePath = await materialize(deps, image.image_path!);
-    const result = await generator.generate(
-      {
-        scene,
-        imagePath,
-        motionPrompt: prompt?.motion_prompt ?? null,
-        frameCount,
-        ...format,
-        seed,
-        take: take.take,
-        outPath: rawPath,
-        resumePredictionId: take.prediction_id,
-        onPrediction: async (predictionId) => {
-          await deps.store.update('video_clips', take.id, { prediction_id: predictionId });
+    // a provider's raw output is stored as soon as it arrives (it was paid for, and the
+    // provider deletes it after an hour); a rerun finishes from it without asking again
+    const rawKey = projectKey(project.id, 'clips', `scene-${String(sceneNumber(scene)).padStart(3, '0')}-take-${take.take}.raw.mp4`);
+    let result: ClipResult;
+    let fromStoredRaw = false;
+    if (take.clip_path === rawKey && (await deps.blobs.exists(rawKey))) {
+      result = { path: await materialize(deps, rawKey), model: take.model ?? generator.model, costUsd: take.cost_usd ?? 0, predictionId: take.prediction_id, normalized: false };
+      fromStoredRaw = true;
+    } else {
+      const imagePath = await materialize(deps, image.image_path!);
+      result = await generator.generate(
+        {
+          scene,
+          imagePath,
+          motionPrompt: prompt?.motion_prompt ?? null,
+          frameCount,
+          ...format,
+          seed,
+          take: take.take,
+          outPath: rawPath,
+          resumePredictionId: take.prediction_id,
+          onPrediction: async (predictionId) => {
+            await deps.store.update('video_clips', take.id, { prediction_id: predictionId });
+          },
         },
-      },
-      { signal, log: deps.note ?? deps.log },
-    );
+        { signal, log: deps.note ?? deps.log },
+      );
+      if (!result.normalized) {
+        await deps.blobs.putFile(rawKey, result.path, { contentType: 'video/mp4' });
+        await deps.store.update('video_clips', take.id, { clip_path: rawKey, model: result.model, cost_usd: result.costUsd, prediction_id: result.predictionId });
+      }
+    }
     let clipPath = result.path;
     if (!result.normalized) {
       await deps.media.normalizeClip(result.path, format, frameCount, finalPath);
-      await unlink(result.path).catch(() => undefined);
+      if (!fromStoredRaw) await unlink(result.path).catch(() => undefined);
       clipPath = finalPath;
     }
     const probe = await deps.media.probeVideo(clipPath);
@@ -124,7 +139,7 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
     const key = projectKey(project.id, 'clips', `scene-${String(sceneNumber(scene)).padStart(3, '0')}-take-${take.take}.mp4`);
     await deps.blobs.putFile(key, clipPath, { contentType: 'video/mp4' });
     await unlink(clipPath).catch(() => undefined);
-    return await deps.store.update('video_clips', take.id, {
+    const done = await deps.store.update('video_clips', take.id, {
       status: 'completed',
       clip_path: key,
       frame_count: frameCount,
@@ -137,6 +152,8 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
       prediction_id: result.predictionId,
       error: null,
     });
+    if (!result.normalized) await deps.blobs.remove([rawKey]).catch(() => undefined);
+    return done;
   } catch (error) {
     if (!signal.aborted) await deps.store.update('video_clips', take.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) }).catch(() => undefined);
     throw error;

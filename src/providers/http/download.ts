@@ -34,6 +34,8 @@ export interface DownloadOptions {
   fetch?: FetchLike | undefined;
 }
 
+const MAX_REDIRECTS = 5;
+
 export interface DownloadResult {
   path: string;
   bytes: number;
@@ -107,8 +109,15 @@ export async function downloadTo(rawUrl: string, outPath: string, opts: Download
     retry: opts.retry,
     fetch: opts.fetch,
   });
-  const res = await fetchImpl(url, { signal: opts.signal, redirect: 'follow' });
-  if (res.url) checkUrl(res.url, opts.allowLoopbackHttp ?? false); // a redirect must not leave https
+  // follow redirects by hand so every hop is checked before it is requested (https only)
+  let res = await fetchImpl(url, { signal: opts.signal, redirect: 'manual' });
+  let current = url;
+  for (let hops = 0; res.status >= 300 && res.status < 400 && res.headers.has('location'); hops += 1) {
+    await res.body?.cancel().catch(() => undefined);
+    if (hops >= MAX_REDIRECTS) throw new OmveeError('provider', `too many redirects downloading ${url.origin}${url.pathname}`);
+    current = checkUrl(new URL(res.headers.get('location')!, current).href, opts.allowLoopbackHttp ?? false);
+    res = await fetchImpl(current, { signal: opts.signal, redirect: 'manual' });
+  }
   if (res.status === 404 || res.status === 410) {
     await res.body?.cancel().catch(() => undefined);
     throw new OmveeError('provider', `output URL expired or missing (HTTP ${res.status}): ${url.origin}${url.pathname}`, {

@@ -10,6 +10,12 @@
  * re-sends) and replays it without touching the network: the provider sees exactly our
  * attempts, never doubled ones.
  *
+ * Requests that start paid work (e.g. creating a Replicate prediction) are marked by
+ * `startsPaidWork`: they are retried only when the failure proves nothing was started — 429,
+ * 503, or a connection that was never made. A timeout, a reset or a 500/502/504 may mean the
+ * work did start, so such a request is not sent again (a second prediction would be billed
+ * and never found); the error says so.
+ *
  * Timeouts: each attempt gets AbortSignal.timeout(timeoutMs) combined with the caller's
  * signal; the same signal governs reading the body, so a server that stalls mid-body also
  * times out. A caller abort is never retried.
@@ -27,6 +33,17 @@ export interface RetryingFetchOptions {
   retry?: Partial<RetryPolicy> | undefined;
   /** underlying fetch (default globalThis.fetch) */
   fetch?: FetchLike | undefined;
+  /** true for requests that start paid work: they are retried only when nothing was started */
+  startsPaidWork?: ((url: string, init: RequestInit | undefined) => boolean) | undefined;
+}
+
+/** Statuses and errors that prove a request was not acted on. */
+const NOT_PROCESSED_STATUSES = new Set([429, 503]);
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function neverConnected(err: unknown): boolean {
+  const code = (err as { cause?: { code?: string } }).cause?.code;
+  return code !== undefined && NOT_CONNECTED_CODES.has(code);
 }
 
 type FinalOutcome =
@@ -66,6 +83,8 @@ export function createRetryingFetch(opts: RetryingFetchOptions): FetchLike {
 
     const callerSignal = init?.signal ?? undefined;
     const maxAttempts = isReplayableBody(init?.body) ? policy.maxAttempts : 1;
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const paid = opts.startsPaidWork?.(url, init) === true;
     for (let attempt = 1; ; attempt++) {
       if (callerSignal?.aborted) throw interruptedError(service, callerSignal.reason);
       const timeout = AbortSignal.timeout(timeoutMs);
@@ -74,7 +93,8 @@ export function createRetryingFetch(opts: RetryingFetchOptions): FetchLike {
       try {
         const res = await base(input, { ...init, signal });
         if (res.ok) return res;
-        if (!isRetryableStatus(res.status) || attempt >= maxAttempts) {
+        const mayRetry = isRetryableStatus(res.status) && (!paid || NOT_PROCESSED_STATUSES.has(res.status));
+        if (!mayRetry || attempt >= maxAttempts) {
           const body = await res.arrayBuffer();
           return remember({
             kind: 'response',
@@ -102,6 +122,17 @@ export function createRetryingFetch(opts: RetryingFetchOptions): FetchLike {
               cause: err,
               details: { service: service.name, attempts: attempt },
             });
+        if (paid && !neverConnected(err)) {
+          // the request may have reached the provider and started (billed) work: never send it twice
+          return remember({
+            kind: 'error',
+            error: new OmveeError('network', `${error.message}; the request may have reached ${service.name}, so it was not sent again`, {
+              hint: `Rerun to continue; if ${service.name} did start the work, it shows in your ${service.name} dashboard (omvee could not record its id).`,
+              cause: err,
+              details: { service: service.name, attempts: attempt, ambiguous: true },
+            }),
+          });
+        }
         if (attempt >= maxAttempts) return remember({ kind: 'error', error });
         failure = { reason: timedOut ? 'timeout' : 'connection error', retryAfterMs: null, error };
       }

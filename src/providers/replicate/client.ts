@@ -43,6 +43,8 @@ export async function createReplicateClient(conn: ReplicateConnection): Promise<
       timeoutMs: conn.requestTimeoutMs ?? 60_000,
       retry: conn.retry,
       fetch: conn.fetch,
+      // creating a prediction starts paid work; cancel/get are safe to repeat
+      startsPaidWork: (url, init) => (init?.method ?? 'GET').toUpperCase() === 'POST' && /\/predictions\/?(\?.*)?$/.test(url),
     }) as (input: Request | string, init?: RequestInit) => Promise<Response>,
   });
 }

@@ -31,6 +31,17 @@ export interface ForeignKey {
   parent: TableName;
 }
 
+/**
+ * Parents whose rows belong to one project: a row that refers to one of them must be in the same
+ * project (the Supabase schema enforces this with composite foreign keys on (ref, project_id)).
+ */
+export const PROJECT_SCOPED_PARENTS: ReadonlySet<TableName> = new Set<TableName>([
+  'selected_scenes',
+  'scene_prompts',
+  'generated_images',
+  'video_clips',
+]);
+
 /** Mirrors the REFERENCES clauses in migrations.ts. */
 export const FOREIGN_KEYS: { [K in TableName]: readonly ForeignKey[] } = {
   projects: [],
@@ -62,6 +73,20 @@ export const FOREIGN_KEYS: { [K in TableName]: readonly ForeignKey[] } = {
   final_videos: [{ column: 'project_id', parent: 'projects' }],
   jobs: [{ column: 'project_id', parent: 'projects' }],
 };
+
+/** The references of `table` that must stay inside the row's project. */
+export function projectScopedKeys(table: TableName): readonly ForeignKey[] {
+  return FOREIGN_KEYS[table].filter((fk) => PROJECT_SCOPED_PARENTS.has(fk.parent));
+}
+
+/** Who refers to rows of `parent` with a project-scoped reference: [child table, column]. */
+export function projectScopedReferrers(parent: TableName): readonly ForeignKey[] {
+  const out: ForeignKey[] = [];
+  for (const [child, keys] of Object.entries(FOREIGN_KEYS) as [TableName, readonly ForeignKey[]][]) {
+    for (const fk of keys) if (fk.parent === parent && PROJECT_SCOPED_PARENTS.has(parent)) out.push({ column: fk.column, parent: child });
+  }
+  return out;
+}
 
 interface TableMeta {
   columns: readonly string[];
