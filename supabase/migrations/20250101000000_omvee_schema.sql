@@ -14,6 +14,12 @@
 --   database only caps the list; the CLI checks the minimum of 3 before an artist is used.
 -- * created_at defaults to clock_timestamp() (not now()) so rows inserted by one statement keep
 --   their insertion order; updated_at starts equal to created_at and is bumped by a trigger.
+-- * Foreign keys ignore row level security, so a reference to a scene, prompt, image or clip is a
+--   composite key (ref, project_id) → parent (id, project_id): a row can only point at rows of its
+--   own project (never at another user's). Nullable links use ON DELETE SET NULL (column) so the
+--   row's project_id is kept (Postgres 15 or later).
+-- * A running job's lease ends at jobs.lease_expires_at (claim/heartbeat time + the holder's lease
+--   length); recover_expired_jobs judges a job by its own lease, not by the recovering worker's.
 
 
 -- ---------------------------------------------------------------------------------------------
@@ -90,13 +96,14 @@ create table public.selected_scenes (
   created_at timestamptz not null default clock_timestamp(),
   updated_at timestamptz not null,
   constraint selected_scenes_start_before_end check (start_time_s < end_time_s),
-  constraint selected_scenes_project_id_order_idx_key unique (project_id, order_idx)
+  constraint selected_scenes_project_id_order_idx_key unique (project_id, order_idx),
+  constraint selected_scenes_id_project_id_key unique (id, project_id)
 );
 
 create table public.scene_prompts (
   id uuid primary key default gen_random_uuid(),
   project_id uuid not null references public.projects (id) on delete cascade,
-  scene_id uuid not null references public.selected_scenes (id) on delete cascade,
+  scene_id uuid not null,
   image_prompt text not null,
   style_notes text,
   negative_prompt text,
@@ -109,14 +116,17 @@ create table public.scene_prompts (
   cost_usd double precision check (cost_usd is null or cost_usd >= 0),
   created_at timestamptz not null default clock_timestamp(),
   updated_at timestamptz not null,
-  constraint scene_prompts_scene_id_key unique (scene_id)
+  constraint scene_prompts_scene_id_key unique (scene_id),
+  constraint scene_prompts_id_project_id_key unique (id, project_id),
+  constraint scene_prompts_scene_fkey foreign key (scene_id, project_id)
+    references public.selected_scenes (id, project_id) on delete cascade
 );
 
 create table public.generated_images (
   id uuid primary key default gen_random_uuid(),
   project_id uuid not null references public.projects (id) on delete cascade,
-  scene_id uuid not null references public.selected_scenes (id) on delete cascade,
-  prompt_id uuid references public.scene_prompts (id) on delete set null,
+  scene_id uuid not null,
+  prompt_id uuid,
   take integer not null default 1 check (take > 0),
   status text not null default 'pending' check (status in ('pending', 'processing', 'completed', 'failed', 'canceled')),
   image_path text,
@@ -130,14 +140,19 @@ create table public.generated_images (
   error text,
   created_at timestamptz not null default clock_timestamp(),
   updated_at timestamptz not null,
-  constraint generated_images_scene_id_take_key unique (scene_id, take)
+  constraint generated_images_scene_id_take_key unique (scene_id, take),
+  constraint generated_images_id_project_id_key unique (id, project_id),
+  constraint generated_images_scene_fkey foreign key (scene_id, project_id)
+    references public.selected_scenes (id, project_id) on delete cascade,
+  constraint generated_images_prompt_fkey foreign key (prompt_id, project_id)
+    references public.scene_prompts (id, project_id) on delete set null (prompt_id)
 );
 
 create table public.video_clips (
   id uuid primary key default gen_random_uuid(),
   project_id uuid not null references public.projects (id) on delete cascade,
-  scene_id uuid not null references public.selected_scenes (id) on delete cascade,
-  image_id uuid references public.generated_images (id) on delete set null,
+  scene_id uuid not null,
+  image_id uuid,
   take integer not null default 1 check (take > 0),
   status text not null default 'pending' check (status in ('pending', 'processing', 'completed', 'failed', 'canceled')),
   clip_path text,
@@ -154,20 +169,31 @@ create table public.video_clips (
   error text,
   created_at timestamptz not null default clock_timestamp(),
   updated_at timestamptz not null,
-  constraint video_clips_scene_id_take_key unique (scene_id, take)
+  constraint video_clips_scene_id_take_key unique (scene_id, take),
+  constraint video_clips_id_project_id_key unique (id, project_id),
+  constraint video_clips_scene_fkey foreign key (scene_id, project_id)
+    references public.selected_scenes (id, project_id) on delete cascade,
+  constraint video_clips_image_fkey foreign key (image_id, project_id)
+    references public.generated_images (id, project_id) on delete set null (image_id)
 );
 
 create table public.user_approvals (
   id uuid primary key default gen_random_uuid(),
   project_id uuid not null references public.projects (id) on delete cascade,
-  scene_id uuid not null references public.selected_scenes (id) on delete cascade,
-  image_id uuid references public.generated_images (id) on delete set null,
-  clip_id uuid references public.video_clips (id) on delete set null,
+  scene_id uuid not null,
+  image_id uuid,
+  clip_id uuid,
   user_id uuid default auth.uid(),
   decision text not null check (decision in ('approved', 'rejected', 'regenerate')),
   note text,
   created_at timestamptz not null default clock_timestamp(),
-  updated_at timestamptz not null
+  updated_at timestamptz not null,
+  constraint user_approvals_scene_fkey foreign key (scene_id, project_id)
+    references public.selected_scenes (id, project_id) on delete cascade,
+  constraint user_approvals_image_fkey foreign key (image_id, project_id)
+    references public.generated_images (id, project_id) on delete set null (image_id),
+  constraint user_approvals_clip_fkey foreign key (clip_id, project_id)
+    references public.video_clips (id, project_id) on delete set null (clip_id)
 );
 
 create table public.final_videos (
@@ -204,6 +230,7 @@ create table public.jobs (
   locked_by text,
   locked_at timestamptz,
   heartbeat_at timestamptz,
+  lease_expires_at timestamptz,
   started_at timestamptz,
   finished_at timestamptz,
   cost_usd double precision check (cost_usd is null or cost_usd >= 0),
@@ -231,6 +258,7 @@ create index jobs_project_id_idx on public.jobs (project_id);
 create index jobs_claim_idx on public.jobs (status, run_after, created_at);
 create index jobs_pending_created_idx on public.jobs (created_at, id) where status = 'pending';
 create index jobs_running_heartbeat_idx on public.jobs (heartbeat_at) where status = 'running';
+create index jobs_running_lease_idx on public.jobs (lease_expires_at) where status = 'running';
 
 -- ---------------------------------------------------------------------------------------------
 -- updated_at triggers
@@ -245,6 +273,29 @@ begin
   end loop;
 end;
 $$;
+
+/**
+ * An update that moves a running job's heartbeat_at but leaves lease_expires_at as it was keeps
+ * the lease's length (an operator backdating a heartbeat moves the lease end with it). The queue
+ * functions below always set both, so they are not affected.
+ */
+create or replace function public.omvee_keep_lease_length() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if new.heartbeat_at is not null and old.heartbeat_at is not null
+     and new.heartbeat_at is distinct from old.heartbeat_at
+     and new.lease_expires_at is not distinct from old.lease_expires_at
+     and old.lease_expires_at is not null then
+    new.lease_expires_at := old.lease_expires_at + (new.heartbeat_at - old.heartbeat_at);
+  end if;
+  return new;
+end;
+$$;
+
+create trigger jobs_keep_lease_length before update on public.jobs
+  for each row execute function public.omvee_keep_lease_length();
 
 -- ---------------------------------------------------------------------------------------------
 -- row level security
@@ -281,14 +332,28 @@ $$;
 do $$
 declare t text;
 begin
-  foreach t in array array['selected_scenes', 'scene_prompts', 'generated_images', 'video_clips',
-                           'user_approvals', 'final_videos', 'jobs'] loop
+  foreach t in array array['scene_prompts', 'generated_images', 'video_clips', 'final_videos', 'jobs'] loop
     execute format('create policy %I on public.%I for all to authenticated
                     using ((select public.omvee_owns_project(project_id)))
                     with check ((select public.omvee_owns_project(project_id)))', t || '_via_project', t);
   end loop;
 end;
 $$;
+
+-- A scene may feature only an artist the signed-in user can see: the subquery runs under the
+-- artists policy, so another user's artist is invisible here (the foreign key alone ignores RLS).
+create policy selected_scenes_via_project on public.selected_scenes for all to authenticated
+  using ((select public.omvee_owns_project(project_id)))
+  with check (
+    (select public.omvee_owns_project(project_id))
+    and (artist_id is null or exists (select 1 from public.artists a where a.id = artist_id)));
+
+-- An approval is recorded by the signed-in user (or by nobody): user_id cannot name someone else.
+create policy user_approvals_via_project on public.user_approvals for all to authenticated
+  using ((select public.omvee_owns_project(project_id)))
+  with check (
+    (select public.omvee_owns_project(project_id))
+    and (user_id is null or user_id = (select auth.uid())));
 
 -- ---------------------------------------------------------------------------------------------
 -- storage: the private bucket and who may touch which objects
@@ -354,6 +419,7 @@ as $$
          locked_by = p_worker_id,
          locked_at = clock_timestamp(),
          heartbeat_at = clock_timestamp(),
+         lease_expires_at = clock_timestamp() + make_interval(secs => p_lease_seconds),
          started_at = coalesce(j.started_at, clock_timestamp()),
          finished_at = null
     from candidate
@@ -361,8 +427,25 @@ as $$
   returning j.*;
 $$;
 
+/**
+ * The lease end after a renewal now: now + p_lease_seconds when the holder names its lease length,
+ * otherwise now + the length the lease already has (so a renewal keeps what was granted).
+ */
+create or replace function public.omvee_renewed_lease(
+  p_lease_seconds integer, p_heartbeat_at timestamptz, p_lease_expires_at timestamptz
+) returns timestamptz
+language sql volatile
+set search_path = ''
+as $$
+  select clock_timestamp() + coalesce(
+    case when p_lease_seconds > 0 then make_interval(secs => p_lease_seconds) end,
+    p_lease_expires_at - p_heartbeat_at,
+    interval '300 seconds');
+$$;
+
 create or replace function public.heartbeat_job(
-  p_job_id uuid, p_worker_id text, p_attempt integer, p_progress integer default null
+  p_job_id uuid, p_worker_id text, p_attempt integer, p_progress integer default null,
+  p_lease_seconds integer default null
 ) returns boolean
 language plpgsql volatile security invoker
 set search_path = ''
@@ -370,6 +453,7 @@ as $$
 begin
   update public.jobs
      set heartbeat_at = clock_timestamp(),
+         lease_expires_at = public.omvee_renewed_lease(p_lease_seconds, heartbeat_at, lease_expires_at),
          progress = coalesce(p_progress, progress)
    where id = p_job_id and status = 'running' and locked_by = p_worker_id and attempts = p_attempt;
   return found;
@@ -377,7 +461,8 @@ end;
 $$;
 
 create or replace function public.update_job_progress(
-  p_job_id uuid, p_worker_id text, p_attempt integer, p_progress integer, p_result jsonb default null
+  p_job_id uuid, p_worker_id text, p_attempt integer, p_progress integer, p_result jsonb default null,
+  p_lease_seconds integer default null
 ) returns boolean
 language plpgsql volatile security invoker
 set search_path = ''
@@ -386,7 +471,8 @@ begin
   update public.jobs
      set progress = p_progress,
          result = case when p_result is null then result else coalesce(result, '{}'::jsonb) || p_result end,
-         heartbeat_at = clock_timestamp()
+         heartbeat_at = clock_timestamp(),
+         lease_expires_at = public.omvee_renewed_lease(p_lease_seconds, heartbeat_at, lease_expires_at)
    where id = p_job_id and status = 'running' and locked_by = p_worker_id and attempts = p_attempt;
   return found;
 end;
@@ -404,7 +490,7 @@ as $$
          result = p_result,
          error = null,
          cost_usd = coalesce(p_cost_usd, cost_usd),
-         locked_by = null, locked_at = null, heartbeat_at = null,
+         locked_by = null, locked_at = null, heartbeat_at = null, lease_expires_at = null,
          finished_at = clock_timestamp()
    where id = p_job_id and status = 'running' and locked_by = p_worker_id and attempts = p_attempt
   returning *;
@@ -423,7 +509,7 @@ as $$
          run_after = case when p_retry and attempts < max_attempts
                           then clock_timestamp() + make_interval(secs => greatest(coalesce(p_backoff_seconds, 0), 0))
                           else run_after end,
-         locked_by = null, locked_at = null, heartbeat_at = null,
+         locked_by = null, locked_at = null, heartbeat_at = null, lease_expires_at = null,
          finished_at = case when p_retry and attempts < max_attempts then null else clock_timestamp() end
    where id = p_job_id and status = 'running' and locked_by = p_worker_id and attempts = p_attempt
   returning *;
@@ -437,23 +523,32 @@ begin
   update public.jobs
      set status = 'pending',
          attempts = greatest(attempts - 1, 0),
-         locked_by = null, locked_at = null, heartbeat_at = null,
+         locked_by = null, locked_at = null, heartbeat_at = null, lease_expires_at = null,
          run_after = clock_timestamp()
    where id = p_job_id and status = 'running' and locked_by = p_worker_id and attempts = p_attempt;
   return found;
 end;
 $$;
 
+/**
+ * Return running jobs whose own lease has ended (lease_expires_at < now) to the queue, or fail them
+ * when their attempts are spent. p_lease_seconds only judges rows without a stored lease end.
+ */
 create or replace function public.recover_expired_jobs(p_lease_seconds integer default 300) returns integer
 language plpgsql volatile security invoker
 set search_path = ''
 as $$
 declare n integer;
 begin
+  if p_lease_seconds is null or p_lease_seconds <= 0 then
+    raise exception 'p_lease_seconds must be a positive number of seconds' using errcode = '22023';
+  end if;
   with expired as (
     select id from public.jobs
     where status = 'running'
-      and coalesce(heartbeat_at, locked_at, started_at) < clock_timestamp() - make_interval(secs => p_lease_seconds)
+      and case when lease_expires_at is not null then lease_expires_at < clock_timestamp()
+               else coalesce(heartbeat_at, locked_at, started_at) < clock_timestamp() - make_interval(secs => p_lease_seconds)
+          end
     for update skip locked
   )
   update public.jobs j
@@ -462,7 +557,7 @@ begin
                       then format('lease expired (worker %s stopped heartbeating) after %s attempts', j.locked_by, j.attempts)
                       else j.error end,
          finished_at = case when j.attempts >= j.max_attempts then clock_timestamp() else null end,
-         locked_by = null, locked_at = null, heartbeat_at = null,
+         locked_by = null, locked_at = null, heartbeat_at = null, lease_expires_at = null,
          run_after = clock_timestamp()
     from expired
    where j.id = expired.id;
@@ -478,7 +573,7 @@ as $$
   update public.jobs
      set status = 'canceled',
          error = coalesce(p_reason, 'canceled'),
-         locked_by = null, locked_at = null, heartbeat_at = null,
+         locked_by = null, locked_at = null, heartbeat_at = null, lease_expires_at = null,
          finished_at = clock_timestamp()
    where id = p_job_id and status in ('pending', 'running')
   returning *;
@@ -494,7 +589,7 @@ as $$
          progress = 0,
          error = null,
          run_after = clock_timestamp(),
-         locked_by = null, locked_at = null, heartbeat_at = null, finished_at = null
+         locked_by = null, locked_at = null, heartbeat_at = null, lease_expires_at = null, finished_at = null
    where id = p_job_id and status in ('failed', 'canceled')
   returning *;
 $$;
@@ -545,8 +640,8 @@ declare f text;
 begin
   foreach f in array array[
     'claim_job(text, text[], uuid, uuid, integer)',
-    'heartbeat_job(uuid, text, integer, integer)',
-    'update_job_progress(uuid, text, integer, integer, jsonb)',
+    'heartbeat_job(uuid, text, integer, integer, integer)',
+    'update_job_progress(uuid, text, integer, integer, jsonb, integer)',
     'complete_job(uuid, text, integer, jsonb, double precision)',
     'fail_job(uuid, text, integer, text, boolean, double precision)',
     'release_job(uuid, text, integer)',
@@ -564,3 +659,6 @@ begin
 end;
 $$;
 revoke execute on function public.omvee_touch_row() from public, anon;
+revoke execute on function public.omvee_keep_lease_length() from public, anon;
+revoke execute on function public.omvee_renewed_lease(integer, timestamptz, timestamptz) from public, anon;
+grant execute on function public.omvee_renewed_lease(integer, timestamptz, timestamptz) to authenticated, service_role;

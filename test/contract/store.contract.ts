@@ -383,6 +383,82 @@ export function runStoreContract(label: string, factory: () => Promise<StoreFixt
         assert.equal(job.project_id, null);
       });
 
+      it('a child row cannot reference a scene of another project', async () => {
+        const mine = await makeParents(store, 'mine');
+        const theirs = await makeParents(store, 'theirs');
+        const p = mine.project.id;
+        const theirPrompt = await store.insert('scene_prompts', { project_id: theirs.project.id, scene_id: theirs.scene.id, image_prompt: 't' });
+        const theirImage = await store.insert('generated_images', { project_id: theirs.project.id, scene_id: theirs.scene.id });
+        const theirClip = await store.insert('video_clips', { project_id: theirs.project.id, scene_id: theirs.scene.id });
+        // a second scene of theirs with nothing on it, so no unique key answers before the reference
+        const bare = await store.insert('selected_scenes', { project_id: theirs.project.id, order_idx: 1, start_time_s: 5, end_time_s: 9 });
+
+        // the scene of another project
+        await rejectsWith(store.insert('scene_prompts', { project_id: p, scene_id: bare.id, image_prompt: 'x' }), 'invalid_input');
+        await rejectsWith(store.insert('generated_images', { project_id: p, scene_id: bare.id }), 'invalid_input');
+        await rejectsWith(store.insert('video_clips', { project_id: p, scene_id: bare.id }), 'invalid_input');
+        await rejectsWith(store.insert('user_approvals', { project_id: p, scene_id: bare.id, decision: 'approved' }), 'invalid_input');
+        // its prompt, image or clip, even from a scene of our own
+        const own = { project_id: p, scene_id: mine.scene.id };
+        await rejectsWith(store.insert('generated_images', { ...own, prompt_id: theirPrompt.id }), 'invalid_input');
+        await rejectsWith(store.insert('video_clips', { ...own, image_id: theirImage.id }), 'invalid_input');
+        await rejectsWith(store.insert('user_approvals', { ...own, image_id: theirImage.id, decision: 'approved' }), 'invalid_input');
+        await rejectsWith(store.insert('user_approvals', { ...own, clip_id: theirClip.id, decision: 'rejected' }), 'invalid_input');
+        // all or nothing: one bad row in a batch stores none
+        await rejectsWith(store.insertMany('generated_images', [{ ...own, take: 1 }, { project_id: p, scene_id: bare.id, take: 1 }]), 'invalid_input');
+
+        // an existing row cannot be pointed at it, nor moved to the other project under its scene
+        const image = await store.insert('generated_images', { ...own });
+        await rejectsWith(store.update('generated_images', image.id, { scene_id: bare.id }), 'invalid_input');
+        await rejectsWith(store.update('generated_images', image.id, { project_id: theirs.project.id }), 'invalid_input');
+        await rejectsWith(store.updateIf('video_clips', theirClip.id, {}, { image_id: image.id }), 'invalid_input');
+        // nor can a scene move to the other project while rows of this one refer to it
+        const moving = await store.insert('selected_scenes', { project_id: p, order_idx: 7, start_time_s: 9, end_time_s: 12 });
+        await store.insert('video_clips', { project_id: p, scene_id: moving.id });
+        await rejectsWith(store.update('selected_scenes', moving.id, { project_id: theirs.project.id }), 'invalid_input');
+
+        // nothing was written, and their unique keys are free for them
+        const stored = await store.get('generated_images', image.id);
+        assert.equal(stored?.scene_id, mine.scene.id);
+        assert.equal(stored?.project_id, p);
+        assert.equal((await store.get('video_clips', theirClip.id))?.image_id, null);
+        assert.equal((await store.get('selected_scenes', moving.id))?.project_id, p);
+        for (const table of ['scene_prompts', 'generated_images', 'video_clips', 'user_approvals'] as const) {
+          assert.equal(await store.count(table, { scene_id: bare.id }), 0, `${table} on their bare scene`);
+        }
+        assert.equal(await store.count('user_approvals', { project_id: p }), 0);
+        assert.equal((await store.insert('scene_prompts', { project_id: theirs.project.id, scene_id: bare.id, image_prompt: 'ok' })).scene_id, bare.id);
+        assert.equal((await store.insert('generated_images', { project_id: theirs.project.id, scene_id: bare.id, take: 1 })).take, 1);
+        // references inside one project still work
+        const prompt = await store.insert('scene_prompts', { ...own, image_prompt: 'mine' });
+        assert.equal((await store.update('generated_images', image.id, { prompt_id: prompt.id })).prompt_id, prompt.id);
+      });
+
+      it('deleting a prompt, image or clip unlinks the rows that refer to it and keeps them in their project', async () => {
+        const { project, scene } = await makeParents(store);
+        const prompt = await store.insert('scene_prompts', { project_id: project.id, scene_id: scene.id, image_prompt: 'x' });
+        const image = await store.insert('generated_images', { project_id: project.id, scene_id: scene.id, prompt_id: prompt.id });
+        const clip = await store.insert('video_clips', { project_id: project.id, scene_id: scene.id, image_id: image.id });
+        const approval = await store.insert('user_approvals', {
+          project_id: project.id,
+          scene_id: scene.id,
+          image_id: image.id,
+          clip_id: clip.id,
+          decision: 'approved',
+        });
+        assert.equal(await store.delete('scene_prompts', prompt.id), true);
+        const unlinkedImage = await store.get('generated_images', image.id);
+        assert.equal(unlinkedImage?.prompt_id, null);
+        assert.equal(unlinkedImage?.project_id, project.id);
+        assert.equal(await store.delete('video_clips', clip.id), true);
+        assert.equal(await store.delete('generated_images', image.id), true);
+        const unlinked = await store.get('user_approvals', approval.id);
+        assert.equal(unlinked?.image_id, null);
+        assert.equal(unlinked?.clip_id, null);
+        assert.equal(unlinked?.project_id, project.id);
+        assert.equal(unlinked?.scene_id, scene.id);
+      });
+
       it('deleting a project cascades to every child table, and only its own rows', async () => {
         const build = async (name: string) => {
           const { project, scene } = await makeParents(store, name);
@@ -616,6 +692,73 @@ export function runStoreContract(label: string, factory: () => Promise<StoreFixt
         assert.equal(await store.heartbeatJob(stale), false);
         assert.ok(again);
         assert.equal((await store.completeJob(jobLease(again), { ok: true }))?.status, 'completed');
+      });
+
+      it("recovery judges a job by its own lease, not by the caller's", async () => {
+        const job = await addJob();
+        const claimed = await store.claimJob({ workerId: 'long-lease', leaseSeconds: 300 });
+        assert.ok(claimed);
+        assert.ok(claimed.lease_expires_at, 'claim stores when the lease ends');
+        const length = (row: Job | null): number => ms(row?.lease_expires_at) - ms(row?.heartbeat_at);
+        assert.ok(Math.abs(length(claimed) - 300_000) < 1000, `claimed for 300 s, got ${length(claimed)} ms`);
+
+        // two seconds after its last heartbeat the worker is alive: a 1 s caller must not take its job
+        await store.update('jobs', job.id, {
+          heartbeat_at: new Date(Date.now() - 2000).toISOString(),
+          lease_expires_at: new Date(Date.now() + 298_000).toISOString(),
+        });
+        assert.equal(await store.recoverExpiredJobs(1), 0);
+        assert.equal((await store.get('jobs', job.id))?.locked_by, 'long-lease');
+
+        // renewals: the holder's length when it names one, otherwise the length the lease has
+        const held = jobLease(claimed);
+        assert.equal(await store.heartbeatJob({ ...held, leaseSeconds: 120 }, 10), true);
+        const renewed = await store.get('jobs', job.id);
+        assert.ok(Math.abs(length(renewed) - 120_000) < 1000, `renewed for 120 s, got ${length(renewed)} ms`);
+        assert.ok(ms(renewed?.lease_expires_at) > Date.now() + 100_000);
+        assert.equal(await store.heartbeatJob(held), true);
+        assert.ok(Math.abs(length(await store.get('jobs', job.id)) - 120_000) < 1000, 'a renewal without a length keeps it');
+        assert.equal(await store.updateJobProgress({ ...held, leaseSeconds: 200 }, 20), true);
+        assert.ok(Math.abs(length(await store.get('jobs', job.id)) - 200_000) < 1000, 'progress renews the lease too');
+        await rejectsWith(store.heartbeatJob({ ...held, leaseSeconds: 0 }), 'invalid_input');
+
+        // moving the heartbeat by hand moves the lease end with it
+        await store.update('jobs', job.id, { heartbeat_at: new Date(Date.now() - 10_000).toISOString() });
+        assert.ok(Math.abs(length(await store.get('jobs', job.id)) - 200_000) < 1000);
+
+        // an ended lease is recovered whatever the caller's lease, even with a recent heartbeat
+        await store.update('jobs', job.id, { lease_expires_at: new Date(Date.now() - 1000).toISOString() });
+        assert.equal(await store.recoverExpiredJobs(3600), 1);
+        const recovered = await store.get('jobs', job.id);
+        assert.equal(recovered?.status, 'pending');
+        assert.equal(recovered?.lease_expires_at, null);
+        assert.equal(await store.heartbeatJob(held), false);
+      });
+
+      it('a running job without a stored lease end is judged by the caller\'s lease; the lease is cleared when the job stops running', async () => {
+        const job = await addJob();
+        const claimed = await store.claimJob({ workerId: 'w', ...lease });
+        assert.ok(claimed);
+        await store.update('jobs', job.id, { lease_expires_at: null, heartbeat_at: new Date(Date.now() - 30_000).toISOString() });
+        assert.equal(await store.recoverExpiredJobs(60), 0);
+        assert.equal(await store.recoverExpiredJobs(10), 1);
+        await rejectsWith(store.recoverExpiredJobs(0), 'invalid_input');
+        await rejectsWith(store.recoverExpiredJobs(-5), 'invalid_input');
+
+        const again = await store.claimJob({ workerId: 'w', ...lease });
+        assert.ok(again?.lease_expires_at);
+        assert.equal((await store.releaseJob(jobLease(again))) && (await store.get('jobs', job.id))?.lease_expires_at, null);
+        const third = await store.claimJob({ workerId: 'w', ...lease });
+        assert.ok(third);
+        assert.equal((await store.failJob(jobLease(third), 'retry me', { retry: true }))?.lease_expires_at, null);
+        await store.update('jobs', job.id, { run_after: new Date(Date.now() - 1000).toISOString() });
+        const fourth = await store.claimJob({ workerId: 'w', ...lease });
+        assert.ok(fourth);
+        assert.equal((await store.completeJob(jobLease(fourth), {}))?.lease_expires_at, null);
+        await addJob();
+        const fifth = await store.claimJob({ workerId: 'w', ...lease });
+        assert.ok(fifth?.lease_expires_at);
+        assert.equal((await store.cancelJob(fifth.id)).lease_expires_at, null);
       });
 
       it('fails an expired job whose attempts are spent', async () => {

@@ -72,6 +72,65 @@ describe('row level security', () => {
     await assert.rejects(a.update('projects', project.id, { user_id: bob.id }), (e: unknown) => isOmveeError(e) && e.code === 'store');
   });
 
+  it("a user cannot attach rows to another user's scene, prompt, image or clip, feature their artist or sign as them", async () => {
+    const a = await openSupabaseStore(asUser(alice));
+    const b = await openSupabaseStore(asUser(bob));
+    const { project: aProject, scene: aScene } = await aliceProject(a);
+    const aPrompt = await a.insert('scene_prompts', { project_id: aProject.id, scene_id: aScene.id, image_prompt: 'alice' });
+    const aImage = await a.insert('generated_images', { project_id: aProject.id, scene_id: aScene.id, prompt_id: aPrompt.id });
+    const aClip = await a.insert('video_clips', { project_id: aProject.id, scene_id: aScene.id, image_id: aImage.id });
+    // a scene of alice's with nothing on it yet: bob must not be able to take its unique keys
+    const aBare = await a.insert('selected_scenes', { project_id: aProject.id, order_idx: 1, start_time_s: 5, end_time_s: 9 });
+    const aArtist = await a.insert('artists', { name: 'alice herself' });
+
+    const bProject = await b.insert('projects', { name: 'bob song' });
+    const bScene = await b.insert('selected_scenes', { project_id: bProject.id, order_idx: 0, start_time_s: 0, end_time_s: 5 });
+    const mine = { project_id: bProject.id, scene_id: bScene.id };
+    const invalid = (e: unknown) => isOmveeError(e) && e.code === 'invalid_input';
+    const denied = (e: unknown) => isOmveeError(e) && e.code === 'store' && /row level security/.test(e.message);
+
+    // rows in bob's own project that name alice's scene, prompt, image or clip
+    await assert.rejects(b.insert('scene_prompts', { project_id: bProject.id, scene_id: aBare.id, image_prompt: 'squat' }), invalid);
+    await assert.rejects(b.insert('generated_images', { project_id: bProject.id, scene_id: aBare.id, take: 1 }), invalid);
+    await assert.rejects(b.insert('video_clips', { project_id: bProject.id, scene_id: aBare.id, take: 1 }), invalid);
+    await assert.rejects(b.insert('user_approvals', { project_id: bProject.id, scene_id: aBare.id, decision: 'rejected' }), invalid);
+    await assert.rejects(b.insert('generated_images', { ...mine, prompt_id: aPrompt.id }), invalid);
+    await assert.rejects(b.insert('video_clips', { ...mine, image_id: aImage.id }), invalid);
+    await assert.rejects(b.insert('user_approvals', { ...mine, image_id: aImage.id, decision: 'approved' }), invalid);
+    await assert.rejects(b.insert('user_approvals', { ...mine, clip_id: aClip.id, decision: 'approved' }), invalid);
+    const bImage = await b.insert('generated_images', { ...mine });
+    await assert.rejects(b.update('generated_images', bImage.id, { scene_id: aBare.id }), invalid);
+
+    // alice's artist: invisible to bob, so he cannot feature it (insert, update, replaceScenes)
+    await assert.rejects(
+      b.insert('selected_scenes', { project_id: bProject.id, order_idx: 1, start_time_s: 5, end_time_s: 9, artist_id: aArtist.id }),
+      denied,
+    );
+    await assert.rejects(b.update('selected_scenes', bScene.id, { artist_id: aArtist.id }), denied);
+    await assert.rejects(b.replaceScenes(bProject.id, [{ order_idx: 0, start_time_s: 0, end_time_s: 5, artist_id: aArtist.id }]), denied);
+    const bArtist = await b.insert('artists', { name: 'bob himself' });
+    assert.equal((await b.update('selected_scenes', bScene.id, { artist_id: bArtist.id })).artist_id, bArtist.id, 'his own artist is fine');
+
+    // approvals are signed by the caller or by nobody
+    await assert.rejects(b.insert('user_approvals', { ...mine, decision: 'approved', user_id: alice.id }), denied);
+    const signed = await b.insert('user_approvals', { ...mine, decision: 'approved' });
+    assert.equal(signed.user_id, bob.id, 'user_id defaults to the caller');
+    assert.equal((await b.insert('user_approvals', { ...mine, decision: 'rejected', user_id: null })).user_id, null);
+    await assert.rejects(b.update('user_approvals', signed.id, { user_id: alice.id }), denied);
+
+    // alice is unaffected: nothing of bob's hangs off her rows, her keys are free, her deletes are hers
+    const service = await openSupabaseStore({ url: double.url, key: double.serviceKey, retry: false });
+    for (const table of ['scene_prompts', 'generated_images', 'video_clips', 'user_approvals'] as const) {
+      assert.equal(await service.count(table, { scene_id: aBare.id }), 0, `${table} on alice's scene`);
+    }
+    assert.equal(await service.count('selected_scenes', { artist_id: aArtist.id }), 0);
+    await a.insert('scene_prompts', { project_id: aProject.id, scene_id: aBare.id, image_prompt: 'mine' });
+    await a.insert('generated_images', { project_id: aProject.id, scene_id: aBare.id, take: 1 });
+    assert.equal(await a.delete('projects', aProject.id), true);
+    assert.equal(await b.count('generated_images', { project_id: bProject.id }), 1, "bob's rows survive alice's delete");
+    assert.equal(await b.count('user_approvals', { project_id: bProject.id }), 2);
+  });
+
   it("files: a user reads, lists, writes and signs only under their own projects", async () => {
     const a = await openSupabaseStore(asUser(alice));
     const { project } = await aliceProject(a);

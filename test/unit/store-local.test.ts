@@ -60,6 +60,40 @@ describe('local store', () => {
     assert.equal(LATEST_SCHEMA_VERSION, versions.at(-1));
   });
 
+  it('upgrades a version 1 database in place: jobs gain lease_expires_at, a job running from before is judged the old way', async () => {
+    const raw = new DatabaseSync(join(dir, 'omvee.db'));
+    const v1 = MIGRATIONS.find((m) => m.version === 1);
+    assert.ok(v1);
+    const stale = new Date(Date.now() - 120_000).toISOString();
+    try {
+      raw.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`);
+      raw.exec(v1.sql);
+      raw.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, ?, ?)').run(v1.name, stale);
+      raw
+        .prepare(
+          `INSERT INTO jobs (id, type, status, attempts, run_after, locked_by, locked_at, heartbeat_at, started_at, created_at, updated_at)
+           VALUES ('old-job', 'transcribe', 'running', 1, ?, 'old-worker', ?, ?, ?, ?, ?)`,
+        )
+        .run(stale, stale, stale, stale, stale, stale);
+    } finally {
+      raw.close();
+    }
+    const store = await openLocalStore({ home: dir });
+    try {
+      assert.deepEqual(await store.schemaInfo(), { version: LATEST_SCHEMA_VERSION, latest: LATEST_SCHEMA_VERSION });
+      const job = await store.get('jobs', 'old-job');
+      assert.equal(job?.status, 'running');
+      assert.equal(job?.lease_expires_at, null);
+      assert.equal(await store.recoverExpiredJobs(300), 0, 'two minutes is within a 300 s lease');
+      assert.equal(await store.recoverExpiredJobs(60), 1);
+      const claimed = await store.claimJob({ workerId: 'new-worker', leaseSeconds: 90 });
+      assert.equal(claimed?.id, 'old-job');
+      assert.ok(claimed?.lease_expires_at && Date.parse(claimed.lease_expires_at) > Date.now() + 80_000);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a database written by a newer omvee', async () => {
     await (await openLocalStore({ home: dir })).close();
     const raw = new DatabaseSync(join(dir, 'omvee.db'));

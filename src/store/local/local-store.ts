@@ -28,6 +28,8 @@ import {
   TABLE_LABELS,
   assertColumn,
   normalizeTimestamp,
+  projectScopedKeys,
+  projectScopedReferrers,
   shapeRow,
   tableMeta,
   tableSchema,
@@ -138,6 +140,7 @@ function assertLease(lease: JobLease): void {
   if (typeof lease.id !== 'string' || typeof lease.workerId !== 'string' || !Number.isInteger(lease.attempt)) {
     throw invalidInput('job lease needs a string id, a string workerId and an integer attempt');
   }
+  if (lease.leaseSeconds !== undefined) checkSeconds('leaseSeconds', lease.leaseSeconds, false);
 }
 
 function checkProgress(progress: number): number {
@@ -157,6 +160,19 @@ function checkSeconds(name: string, value: number, allowZero: boolean): number {
 /** The lease guard: only the worker and attempt holding a running job may move it on. */
 const LEASE_GUARD = `id = ? AND locked_by = ? AND attempts = ? AND status = 'running'`;
 const leaseParams = (lease: JobLease): SqlParam[] => [lease.id, lease.workerId, lease.attempt];
+
+/**
+ * The renewed lease end for a heartbeat at `now` (ISO): now + the lease's own length when the
+ * holder names it, otherwise now + the length the lease already has (lease_expires_at −
+ * heartbeat_at), so a renewal never shortens or stretches what the holder was granted.
+ * Two parameters: the explicit new end (or null), then `now`.
+ */
+const RENEWED_EXPIRY = `COALESCE(?, strftime('%Y-%m-%dT%H:%M:%fZ',
+  julianday(?) + (julianday(lease_expires_at) - julianday(heartbeat_at))))`;
+const renewedExpiryParams = (lease: JobLease, now: string): SqlParam[] => [
+  lease.leaseSeconds === undefined ? null : new Date(Date.parse(now) + lease.leaseSeconds * 1000).toISOString(),
+  now,
+];
 
 export class LocalStore implements Store {
   readonly kind = 'local' as const;
@@ -259,6 +275,66 @@ export class LocalStore implements Store {
     }
   }
 
+  /**
+   * A scene, prompt, image or clip may only be referred to from its own project (Supabase: the
+   * composite foreign keys on (ref, project_id)). `id` is the row being updated (null on insert);
+   * `values` are the new values (the whole row on insert, the patch on update).
+   */
+  #checkProjectScope(table: TableName, id: string | null, values: AnyRow): void {
+    const scoped = projectScopedKeys(table);
+    const referrers = projectScopedReferrers(table);
+    const touchesProject = values.project_id !== undefined;
+    if (!touchesProject && !scoped.some((fk) => values[fk.column] !== undefined)) return;
+    let row = values;
+    let current: AnyRow | undefined;
+    if (id !== null) {
+      current = this.#stmt(`SELECT * FROM "${table}" WHERE id = ?`).get(id) as AnyRow | undefined;
+      if (!current) return; // the update finds nothing to change
+      row = { ...current, ...values };
+    }
+    for (const fk of scoped) {
+      const ref = row[fk.column];
+      if (ref === null || ref === undefined) continue;
+      const parent = this.#stmt(`SELECT project_id FROM "${fk.parent}" WHERE id = ?`).get(ref as string) as
+        | { project_id: string }
+        | undefined;
+      if (parent && parent.project_id !== row.project_id) {
+        throw invalidInput(
+          `${TABLE_LABELS[fk.parent]} ${String(ref)} belongs to another project than ${table}.project_id ${String(row.project_id)} (${table}.${fk.column})`,
+          `a row may only refer to scenes, prompts, images and clips of its own project`,
+        );
+      }
+    }
+    if (current && touchesProject && current.project_id !== row.project_id) {
+      for (const ref of referrers) {
+        const child = this.#stmt(`SELECT id FROM "${ref.table}" WHERE "${ref.column}" = ? AND project_id <> ? LIMIT 1`).get(
+          id,
+          row.project_id as string,
+        ) as { id: string } | undefined;
+        if (child) {
+          throw invalidInput(
+            `cannot move ${TABLE_LABELS[table]} ${String(id)} to another project: ${TABLE_LABELS[ref.table]} ${child.id} refers to it (${ref.table}.${ref.column})`,
+            `delete or move the rows that refer to it first`,
+          );
+        }
+      }
+    }
+  }
+
+  /**
+   * An update that moves a running job's heartbeat_at without naming lease_expires_at keeps the
+   * lease's length: the lease end moves with the heartbeat (it was set as heartbeat + length).
+   */
+  #keepLeaseLength(id: string, clean: AnyRow): void {
+    if (typeof clean.heartbeat_at !== 'string' || clean.lease_expires_at !== undefined) return;
+    const current = this.#stmt('SELECT heartbeat_at, lease_expires_at FROM jobs WHERE id = ?').get(id) as
+      | { heartbeat_at: string | null; lease_expires_at: string | null }
+      | undefined;
+    if (!current?.heartbeat_at || !current.lease_expires_at) return;
+    const length = Date.parse(current.lease_expires_at) - Date.parse(current.heartbeat_at);
+    clean.lease_expires_at = new Date(Date.parse(clean.heartbeat_at) + length).toISOString();
+  }
+
   #insertSync(table: TableName, input: AnyRow, now: string): AnyRow {
     const meta = tableMeta(table);
     assertPlainObject(input, `a new ${table} row`);
@@ -282,6 +358,7 @@ export class LocalStore implements Store {
     const parsed = tableSchema(table).safeParse(row);
     if (!parsed.success) throw invalidInput(formatZodError(table, parsed.error));
     this.#checkParents(table, row);
+    this.#checkProjectScope(table, null, row);
     const columns = meta.columns;
     const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) RETURNING *`;
     const raw = this.#stmt(sql).get(...columns.map((c) => toSqlValue(table, c, row[c]))) as AnyRow;
@@ -302,6 +379,8 @@ export class LocalStore implements Store {
     const parsed = this.#partialSchema(table).safeParse(clean);
     if (!parsed.success) throw invalidInput(formatZodError(table, parsed.error as z.ZodError));
     this.#checkParents(table, clean);
+    this.#checkProjectScope(table, id, clean);
+    if (table === 'jobs') this.#keepLeaseLength(id, clean);
     const columns = Object.keys(clean);
     const sets = [...columns.map((c) => `"${c}" = ?`), '"updated_at" = ?'].join(', ');
     const where = buildWhere(table, expect);
@@ -437,10 +516,11 @@ export class LocalStore implements Store {
       const now = nowIso();
       const candidate = this.#stmt(select).get(now, ...filterParams) as { id: string } | undefined;
       if (!candidate) return null;
+      const expires = new Date(Date.parse(now) + options.leaseSeconds * 1000).toISOString();
       return this.#stmt(
         `UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = ?, locked_at = ?, heartbeat_at = ?,
-           started_at = ?, finished_at = NULL, updated_at = ? WHERE id = ? RETURNING *`,
-      ).get(options.workerId, now, now, now, now, candidate.id) as AnyRow;
+           lease_expires_at = ?, started_at = ?, finished_at = NULL, updated_at = ? WHERE id = ? RETURNING *`,
+      ).get(options.workerId, now, now, expires, now, now, candidate.id) as AnyRow;
     });
     return row ? (shapeRow('jobs', row) as unknown as Job) : null;
   }
@@ -451,8 +531,9 @@ export class LocalStore implements Store {
     const result = await this.#write('jobs', () => {
       const now = nowIso();
       return this.#stmt(
-        `UPDATE jobs SET heartbeat_at = ?, progress = COALESCE(?, progress), updated_at = ? WHERE ${LEASE_GUARD}`,
-      ).run(now, p, now, ...leaseParams(lease));
+        `UPDATE jobs SET lease_expires_at = ${RENEWED_EXPIRY}, heartbeat_at = ?, progress = COALESCE(?, progress), updated_at = ?
+           WHERE ${LEASE_GUARD}`,
+      ).run(...renewedExpiryParams(lease, now), now, p, now, ...leaseParams(lease));
     });
     return Number(result.changes) > 0;
   }
@@ -463,17 +544,16 @@ export class LocalStore implements Store {
     if (result !== undefined) assertPlainObject(result, 'job result');
     const outcome = await this.#write('jobs', () => {
       const now = nowIso();
+      // SET expressions read the row as it was, so the renewed expiry sees the previous heartbeat_at
       if (result === undefined) {
-        return this.#stmt(`UPDATE jobs SET progress = ?, heartbeat_at = ?, updated_at = ? WHERE ${LEASE_GUARD}`).run(
-          p,
-          now,
-          now,
-          ...leaseParams(lease),
-        );
+        return this.#stmt(
+          `UPDATE jobs SET lease_expires_at = ${RENEWED_EXPIRY}, progress = ?, heartbeat_at = ?, updated_at = ? WHERE ${LEASE_GUARD}`,
+        ).run(...renewedExpiryParams(lease, now), p, now, now, ...leaseParams(lease));
       }
       return this.#stmt(
-        `UPDATE jobs SET progress = ?, result = ?, heartbeat_at = ?, updated_at = ? WHERE ${LEASE_GUARD}`,
-      ).run(p, JSON.stringify(result), now, now, ...leaseParams(lease));
+        `UPDATE jobs SET lease_expires_at = ${RENEWED_EXPIRY}, progress = ?, result = ?, heartbeat_at = ?, updated_at = ?
+           WHERE ${LEASE_GUARD}`,
+      ).run(...renewedExpiryParams(lease, now), p, JSON.stringify(result), now, now, ...leaseParams(lease));
     });
     return Number(outcome.changes) > 0;
   }
@@ -488,7 +568,7 @@ export class LocalStore implements Store {
       const now = nowIso();
       return this.#stmt(
         `UPDATE jobs SET status = 'completed', progress = 100, result = ?, cost_usd = COALESCE(?, cost_usd), error = NULL,
-           finished_at = ?, locked_by = NULL, locked_at = NULL, updated_at = ? WHERE ${LEASE_GUARD} RETURNING *`,
+           finished_at = ?, locked_by = NULL, locked_at = NULL, lease_expires_at = NULL, updated_at = ? WHERE ${LEASE_GUARD} RETURNING *`,
       ).get(JSON.stringify(result), costUsd ?? null, now, now, ...leaseParams(lease)) as AnyRow | undefined;
     });
     return row ? (shapeRow('jobs', row) as unknown as Job) : null;
@@ -508,12 +588,12 @@ export class LocalStore implements Store {
       if (options.retry && job.attempts < job.max_attempts) {
         return this.#stmt(
           `UPDATE jobs SET status = 'pending', run_after = ?, error = ?, locked_by = NULL, locked_at = NULL,
-             heartbeat_at = NULL, updated_at = ? WHERE id = ? RETURNING *`,
+             heartbeat_at = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? RETURNING *`,
         ).get(isoIn(backoff), message, now, lease.id) as AnyRow;
       }
       return this.#stmt(
         `UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, locked_by = NULL, locked_at = NULL,
-           updated_at = ? WHERE id = ? RETURNING *`,
+           lease_expires_at = NULL, updated_at = ? WHERE id = ? RETURNING *`,
       ).get(message, now, now, lease.id) as AnyRow;
     });
     return row ? (shapeRow('jobs', row) as unknown as Job) : null;
@@ -524,7 +604,7 @@ export class LocalStore implements Store {
     const result = await this.#write('jobs', () =>
       this.#stmt(
         `UPDATE jobs SET status = 'pending', attempts = MAX(attempts - 1, 0), locked_by = NULL, locked_at = NULL,
-           heartbeat_at = NULL, updated_at = ? WHERE ${LEASE_GUARD}`,
+           heartbeat_at = NULL, lease_expires_at = NULL, updated_at = ? WHERE ${LEASE_GUARD}`,
       ).run(nowIso(), ...leaseParams(lease)),
     );
     return Number(result.changes) > 0;
@@ -535,14 +615,17 @@ export class LocalStore implements Store {
     const result = await this.#write('jobs', () => {
       const now = nowIso();
       const cutoff = isoIn(-leaseSeconds);
+      // a stored lease end decides; leaseSeconds only judges rows claimed before it was stored
       return this.#stmt(
         `UPDATE jobs SET
            status = CASE WHEN attempts < max_attempts THEN 'pending' ELSE 'failed' END,
            finished_at = CASE WHEN attempts < max_attempts THEN NULL ELSE ? END,
            error = 'lease expired: the worker stopped sending heartbeats',
-           locked_by = NULL, locked_at = NULL, heartbeat_at = NULL, updated_at = ?
-         WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)`,
-      ).run(now, now, cutoff);
+           locked_by = NULL, locked_at = NULL, heartbeat_at = NULL, lease_expires_at = NULL, updated_at = ?
+         WHERE status = 'running' AND (
+           (lease_expires_at IS NOT NULL AND lease_expires_at < ?)
+           OR (lease_expires_at IS NULL AND (heartbeat_at IS NULL OR heartbeat_at < ?)))`,
+      ).run(now, now, now, cutoff);
     });
     return Number(result.changes);
   }
@@ -561,7 +644,7 @@ export class LocalStore implements Store {
       const now = nowIso();
       return this.#stmt(
         `UPDATE jobs SET status = 'canceled', error = ?, finished_at = ?, locked_by = NULL, locked_at = NULL,
-           updated_at = ? WHERE id = ? RETURNING *`,
+           lease_expires_at = NULL, updated_at = ? WHERE id = ? RETURNING *`,
       ).get(reason ?? 'canceled', now, now, id) as AnyRow;
     });
     return shapeRow('jobs', row) as unknown as Job;
@@ -578,7 +661,7 @@ export class LocalStore implements Store {
       const now = nowIso();
       return this.#stmt(
         `UPDATE jobs SET status = 'pending', run_after = ?, progress = 0, error = NULL, finished_at = NULL,
-           locked_by = NULL, locked_at = NULL, heartbeat_at = NULL,
+           locked_by = NULL, locked_at = NULL, heartbeat_at = NULL, lease_expires_at = NULL,
            attempts = CASE WHEN ? THEN 0 ELSE attempts END, updated_at = ? WHERE id = ? RETURNING *`,
       ).get(now, options.resetAttempts ? 1 : 0, now, id) as AnyRow;
     });

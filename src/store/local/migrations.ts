@@ -196,8 +196,21 @@ CREATE INDEX jobs_project_id_idx ON jobs(project_id);
 CREATE INDEX jobs_claim_idx ON jobs(status, run_after, created_at);
 `;
 
+/**
+ * Version 2: the lease length is stored. A running job's lease ends at lease_expires_at (claim or
+ * heartbeat time + the holder's lease length), so recovery no longer judges a worker by the
+ * recovering worker's own lease. Rows claimed before this version keep null (judged the old way).
+ */
+const jobLeaseExpiry = `
+ALTER TABLE jobs ADD COLUMN lease_expires_at TEXT;
+CREATE INDEX jobs_running_lease_idx ON jobs(lease_expires_at) WHERE status = 'running';
+`;
+
 /** Ordered by version; the last entry is the schema this build expects. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial_schema', sql: initialSchema }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial_schema', sql: initialSchema },
+  { version: 2, name: 'job_lease_expiry', sql: jobLeaseExpiry },
+];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
 

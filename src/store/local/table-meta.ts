@@ -79,11 +79,17 @@ export function projectScopedKeys(table: TableName): readonly ForeignKey[] {
   return FOREIGN_KEYS[table].filter((fk) => PROJECT_SCOPED_PARENTS.has(fk.parent));
 }
 
-/** Who refers to rows of `parent` with a project-scoped reference: [child table, column]. */
-export function projectScopedReferrers(parent: TableName): readonly ForeignKey[] {
-  const out: ForeignKey[] = [];
-  for (const [child, keys] of Object.entries(FOREIGN_KEYS) as [TableName, readonly ForeignKey[]][]) {
-    for (const fk of keys) if (fk.parent === parent && PROJECT_SCOPED_PARENTS.has(parent)) out.push({ column: fk.column, parent: child });
+export interface Referrer {
+  table: TableName;
+  column: string;
+}
+
+/** The project-scoped references that point at rows of `parent`. */
+export function projectScopedReferrers(parent: TableName): readonly Referrer[] {
+  if (!PROJECT_SCOPED_PARENTS.has(parent)) return [];
+  const out: Referrer[] = [];
+  for (const [table, keys] of Object.entries(FOREIGN_KEYS) as [TableName, readonly ForeignKey[]][]) {
+    for (const fk of keys) if (fk.parent === parent) out.push({ table, column: fk.column });
   }
   return out;
 }

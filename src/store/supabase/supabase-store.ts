@@ -19,7 +19,16 @@ export const SUPABASE_SCHEMA_VERSION = 1;
 /** PostgREST's default max-rows on Supabase; larger lists are fetched page by page */
 const PAGE_SIZE = 1000;
 
-const TIMESTAMP_COLUMNS = new Set(['created_at', 'updated_at', 'run_after', 'locked_at', 'heartbeat_at', 'started_at', 'finished_at']);
+const TIMESTAMP_COLUMNS = new Set([
+  'created_at',
+  'updated_at',
+  'run_after',
+  'locked_at',
+  'heartbeat_at',
+  'lease_expires_at',
+  'started_at',
+  'finished_at',
+]);
 const UUID_COLUMNS = new Set(['id', 'user_id', 'project_id', 'scene_id', 'prompt_id', 'image_id', 'clip_id', 'artist_id']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -241,7 +250,14 @@ class SupabaseStore implements Store {
     return { p_job_id: lease.id, p_worker_id: lease.workerId, p_attempt: lease.attempt };
   }
 
+  /** the lease length a renewal asks for; omitted (the lease keeps its length) when the lease names none */
+  #renewalArgs(lease: JobLease): AnyRow {
+    if (lease.leaseSeconds === undefined) return {};
+    return { p_lease_seconds: Math.max(1, Math.round(checkPositiveSeconds('leaseSeconds', lease.leaseSeconds))) };
+  }
+
   async claimJob(options: ClaimOptions): Promise<Job | null> {
+    checkPositiveSeconds('leaseSeconds', options.leaseSeconds);
     if (options.jobId !== undefined && !UUID.test(options.jobId)) return null;
     if (options.projectId !== undefined && !UUID.test(options.projectId)) return null;
     const rows = await this.#rpc<AnyRow[]>(
@@ -261,13 +277,21 @@ class SupabaseStore implements Store {
   async heartbeatJob(lease: JobLease, progress?: number): Promise<boolean> {
     const args = this.#leaseArgs(lease);
     if (!args) return false;
-    return this.#rpc<boolean>('heartbeat_job', { ...args, p_progress: progress === undefined ? null : clampProgress(progress) }, 'job heartbeat');
+    return this.#rpc<boolean>(
+      'heartbeat_job',
+      { ...args, ...this.#renewalArgs(lease), p_progress: progress === undefined ? null : clampProgress(progress) },
+      'job heartbeat',
+    );
   }
 
   async updateJobProgress(lease: JobLease, progress: number, result?: Record<string, unknown>): Promise<boolean> {
     const args = this.#leaseArgs(lease);
     if (!args) return false;
-    return this.#rpc<boolean>('update_job_progress', { ...args, p_progress: clampProgress(progress), p_result: result ?? null }, 'job progress');
+    return this.#rpc<boolean>(
+      'update_job_progress',
+      { ...args, ...this.#renewalArgs(lease), p_progress: clampProgress(progress), p_result: result ?? null },
+      'job progress',
+    );
   }
 
   async completeJob(lease: JobLease, result: Record<string, unknown>, costUsd?: number): Promise<Job | null> {
@@ -295,7 +319,9 @@ class SupabaseStore implements Store {
   }
 
   async recoverExpiredJobs(leaseSeconds: number): Promise<number> {
-    return this.#rpc<number>('recover_expired_jobs', { p_lease_seconds: Math.max(0, Math.round(leaseSeconds)) }, 'recover expired jobs');
+    checkPositiveSeconds('leaseSeconds', leaseSeconds);
+    // the SQL function takes whole seconds; a sub-second lease rounds up, never down to 0
+    return this.#rpc<number>('recover_expired_jobs', { p_lease_seconds: Math.max(1, Math.round(leaseSeconds)) }, 'recover expired jobs');
   }
 
   async cancelJob(id: string, reason?: string): Promise<Job> {
@@ -329,6 +355,14 @@ class SupabaseStore implements Store {
   async close(): Promise<void> {
     // supabase-js keeps no connection open for REST calls; nothing to release
   }
+}
+
+/** the same rule as the local store: a lease length is a positive, finite number of seconds */
+function checkPositiveSeconds(name: string, value: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw invalidInput(`${name} must be a positive number of seconds, got ${String(value)}`);
+  }
+  return value;
 }
 
 function clampProgress(progress: number): number {
