@@ -187,7 +187,7 @@ async function prepareRows(store: Store, rows: Rows, map: IdMap, name: string, w
       live++;
       continue;
     }
-    jobs.push({ ...(remap(job as unknown as Record<string, unknown>) as unknown as Tables['jobs']), locked_by: null, locked_at: null, heartbeat_at: null });
+    jobs.push({ ...(remap(job as unknown as Record<string, unknown>) as unknown as Tables['jobs']), locked_by: null, locked_at: null, heartbeat_at: null, lease_expires_at: null });
   }
   if (live > 0) warnings.push(`${live} pending or running job${live > 1 ? 's were' : ' was'} not imported (only finished jobs are kept as history)`);
   return {
