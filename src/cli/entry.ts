@@ -21,7 +21,13 @@ export async function main(argv: string[], io: IO): Promise<number> {
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
-    if (signals > 1) process.exit(130);
+    if (signals > 1) {
+      // exit now, without waiting for the running step to stop: a job it held stays `running`
+      // until its lease expires; then it is recovered (by any worker's lease recovery): failed
+      // when its attempts are spent (in-process runs have one), else returned to the queue
+      io.stderr.write('interrupted\n');
+      process.exit(130);
+    }
     abort.abort(new Error(`received ${signal}`));
   };
   process.on('SIGINT', onSignal);

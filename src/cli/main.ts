@@ -41,10 +41,22 @@ Settings: flags > environment > ./.env > ~/.config/omvee/config.json (see: omvee
     cmd.configureOutput({
       writeOut: (s) => runtime.io.stdout.write(s),
       writeErr: (s) => runtime.io.stderr.write(s),
-      outputError: (s, write) => write(s.replace(/^error: /, 'error: ')),
+      outputError: (s, write) => {
+        usageOf = commandPath(cmd);
+        write(s);
+      },
     });
   });
   return program;
+}
+
+/** The command whose usage was wrong, for the "(see: omvee … --help)" line. */
+let usageOf = '';
+
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c && c.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 function applyToTree(cmd: Command, fn: (c: Command) => void): void {
@@ -90,11 +102,14 @@ async function report(error: unknown, runtime: Runtime, debug: boolean, json: bo
     if (error.exitCode === 0) return ExitCode.ok;
     // commander already printed "error: …"
     if (error.code === 'commander.executeSubCommandAsync' || error.code === 'commander.missingMandatoryOptionValue') return ExitCode.usage;
-    stderr.write(`(see: omvee ${commandPathHint(error)}--help)\n`);
+    stderr.write(`(see: omvee ${usageOf ? `${usageOf} ` : ''}--help)\n`);
     return ExitCode.usage;
   }
   let omvee: OmveeError;
-  if (error instanceof OmveeError) omvee = error;
+  // after Ctrl-C, whatever failed (a killed ffmpeg, an aborted request) failed because of it
+  if (runtime.abort.signal.aborted && !(error instanceof OmveeError && error.code === 'interrupted')) {
+    omvee = new OmveeError('interrupted', 'interrupted', { hint: error instanceof OmveeError && error.hint?.includes('resume') ? error.hint : 'finished work is kept; run the command again to resume' });
+  } else if (error instanceof OmveeError) omvee = error;
   else if (runtime.abort.signal.aborted || (error instanceof Error && error.name === 'AbortError')) omvee = new OmveeError('interrupted', 'interrupted', { hint: 'work done so far is kept; run the command again to resume' });
   else omvee = new OmveeError('internal', error instanceof Error ? error.message : String(error), { hint: 'this is a bug in omvee; rerun with --debug and report it', cause: error });
 
@@ -109,11 +124,6 @@ async function report(error: unknown, runtime: Runtime, debug: boolean, json: bo
     if (stack) stderr.write(`${redact(stack)}\n`);
   }
   return omvee.exitCode;
-}
-
-function commandPathHint(error: CommanderError): string {
-  void error;
-  return '';
 }
 
 async function redactor(runtime: Runtime): Promise<(text: string) => string> {

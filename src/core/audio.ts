@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Blobs } from '../blobs/port.ts';
-import { projectKey } from '../blobs/keys.ts';
+import { projectKey, projectPrefix } from '../blobs/keys.ts';
 import { contentTypeFor } from '../blobs/content-type.ts';
 import type { MediaTools } from '../media/port.ts';
 import type { Store } from '../store/port.ts';
@@ -50,4 +50,31 @@ export async function attachAudio(deps: AudioDeps, project: Project, filePath: s
   });
   if (previous && previous !== key) await deps.blobs.remove([previous]).catch(() => undefined);
   return updated;
+}
+
+/** What a new song makes obsolete: how much of the project was built on the old one. */
+export async function workOnSong(store: Store, projectId: string): Promise<{ scenes: number; takes: number }> {
+  const [scenes, images, clips] = await Promise.all([
+    store.count('selected_scenes', { project_id: projectId }),
+    store.count('generated_images', { project_id: projectId }),
+    store.count('video_clips', { project_id: projectId }),
+  ]);
+  return { scenes, takes: images + clips };
+}
+
+/**
+ * After the song is replaced: scenes, prompts, takes and the transcript described the old
+ * song, so they go (rows and files); final videos stay as history.
+ */
+export async function resetForNewSong(deps: Pick<AudioDeps, 'store' | 'blobs'>, project: Project): Promise<Project> {
+  await deps.store.deleteWhere('selected_scenes', { project_id: project.id });
+  await removeTakeFiles(deps.blobs, project.id);
+  return deps.store.update('projects', project.id, { transcript: null, transcript_path: null, status: 'uploaded' });
+}
+
+/** Remove the image and clip files of a project (their rows are gone with their scenes). */
+export async function removeTakeFiles(blobs: Blobs, projectId: string): Promise<void> {
+  for (const folder of ['images', 'clips', 'scenes', 'prompts'] as const) {
+    await blobs.removePrefix(`${projectPrefix(projectId)}${folder}/`).catch(() => 0);
+  }
 }

@@ -122,7 +122,7 @@ const cases: Case[] = [
   { name: 'transcript import: missing path', args: () => ['transcript', 'import', keep.id, f.missing!], stderr: /not found|no such/i },
   // scene bounds
   { name: 'scenes select: negative min', args: () => ['scenes', 'select', keep.id, '--scene-min', '-1'], code: 2, stderr: /scene minimum|invalid value/ },
-  { name: 'scenes select: zero min', args: () => ['scenes', 'select', keep.id, '--scene-min', '0'], code: 2, stderr: /greater than 0/ },
+  { name: 'scenes select: zero min', args: () => ['scenes', 'select', keep.id, '--scene-min', '0'], code: 2, stderr: /at least 0.5 s/ },
   { name: 'scenes select: min > max', args: () => ['scenes', 'select', keep.id, '--scene-min', '9', '--scene-max', '3'], code: 2, stderr: /greater than the maximum/ },
   { name: 'scenes select: not a number', args: () => ['scenes', 'select', keep.id, '--scene-max', 'ten'], code: 2, stderr: /number/ },
   { name: 'scenes edit: negative start', args: () => ['scenes', 'edit', keep.id, '2', '--start', '-3'], code: 2, stderr: /--start/ },

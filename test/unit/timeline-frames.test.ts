@@ -74,10 +74,11 @@ describe('validateSceneBounds', () => {
     assert.deepEqual(validateSceneBounds(2, 4), { sceneMinS: 2, sceneMaxS: 4 });
   });
 
-  it('rejects negative, zero, NaN, min > max, max > 60 as usage errors', () => {
+  it('rejects negative, zero, below 0.5 s, NaN, min > max, max > 60 as usage errors', () => {
     for (const [min, max, pattern] of [
-      [-1, 10, /greater than 0/],
-      [0, 10, /greater than 0/],
+      [-1, 10, /at least 0.5 s/],
+      [0, 10, /at least 0.5 s/],
+      [0.01, 0.02, /at least 0.5 s/],
       [Number.NaN, 10, /number/],
       [5, Number.NaN, /number/],
       [8, 6, /greater than the maximum/],

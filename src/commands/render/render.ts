@@ -11,7 +11,10 @@ export async function run(ctx: CliContext, { args, options }: CommandInput): Pro
   const out = typeof options.out === 'string' ? options.out : undefined;
   if (out !== undefined && !/\.(mp4|mov|m4v)$/i.test(out)) throw new OmveeError('usage', `--out must name an .mp4 file (got ${out})`);
   const payload = { auto_approve: options.autoApprove === true || ctx.yes, lyrics_overlay: options.lyricsOverlay === true };
-  if (options.detach === true) return enqueueDetached(ctx, args[0]!, 'assemble_video', payload);
+  if (options.detach === true) {
+    if (out !== undefined) throw new OmveeError('usage', '--detach cannot be combined with --out', { hint: 'a worker renders the video; copy it afterwards with: omvee render <project> --yes --out FILE' });
+    return enqueueDetached(ctx, args[0]!, 'assemble_video', payload);
+  }
   const pipeline = await openPipeline(ctx, { transcriber: 'local', director: 'local', images: 'local', clips: 'local' });
   const project = await resolveProject(pipeline.services.store, args[0]!);
   const job = await pipeline.step('assemble_video', project, payload, 'rendering the final cut');

@@ -12,7 +12,7 @@ import { OmveeError } from '../../cli/errors.ts';
 import type { Pipeline } from '../../cli/pipeline.ts';
 import { attachAudio } from '../../core/audio.ts';
 import { parseLyrics } from '../../core/lyrics/index.ts';
-import type { Project } from '../../core/model.ts';
+import type { FinalVideo, Project } from '../../core/model.ts';
 import { countScenesWithout } from '../../core/pipeline/images-step.ts';
 import { resolveProject } from '../../core/projects.ts';
 import type { SceneBounds } from '../../core/timeline/index.ts';
@@ -85,36 +85,45 @@ export async function runWhole(ctx: CliContext, pipeline: Pipeline, input: Whole
     }
   }
 
-  if (!project.transcript) {
-    if (input.lyrics !== undefined) {
-      lyricsBytes ??= await readFile(input.lyrics);
-      const ext = extname(input.lyrics).toLowerCase().replace(/[^a-z0-9.]/g, '') || '.txt';
-      const key = projectKey(project.id, 'transcripts', `source${ext}`);
-      await blobs.put(key, lyricsBytes, { contentType: contentTypeFor(input.lyrics) });
-      await timed('transcript', () => pipeline.step('transcribe', project, { mode: 'import', source_key: key, file_name: basename(input.lyrics!) }, 'importing lyrics', (j) => `${String(j.result?.segments)} lyric lines`));
-    } else {
-      await timed('transcript', () => pipeline.step('transcribe', project, { mode: 'provider' }, `transcribing (${pipeline.plan.transcriber})`, (j) => `${String(j.result?.segments)} lyric lines`));
+  if (resumed && input.lyrics !== undefined && project.transcript) {
+    ctx.warn(`--lyrics ignored: ${project.name} already has a transcript (replace it with: omvee transcript import ${project.id} ${input.lyrics})`);
+  }
+  let final: FinalVideo | null;
+  let sceneCount = 0;
+  try {
+    if (!project.transcript) {
+      if (input.lyrics !== undefined) {
+        lyricsBytes ??= await readFile(input.lyrics);
+        const ext = extname(input.lyrics).toLowerCase().replace(/[^a-z0-9.]/g, '') || '.txt';
+        const key = projectKey(project.id, 'transcripts', `source${ext}`);
+        await blobs.put(key, lyricsBytes, { contentType: contentTypeFor(input.lyrics) });
+        await timed('transcript', () => pipeline.step('transcribe', project, { mode: 'import', source_key: key, file_name: basename(input.lyrics!) }, 'importing lyrics', (j) => `${String(j.result?.segments)} lyric lines`));
+      } else {
+        await timed('transcript', () => pipeline.step('transcribe', project, { mode: 'provider' }, `transcribing (${pipeline.plan.transcriber})`, (j) => `${String(j.result?.segments)} lyric lines`));
+      }
+      project = (await store.get('projects', project.id))!;
     }
+
+    if ((await store.count('selected_scenes', { project_id: project.id })) === 0) {
+      await timed('scenes', () => pipeline.step('analyze_scenes', project, { scene_min: input.bounds.sceneMinS, scene_max: input.bounds.sceneMaxS }, `choosing scenes (${pipeline.plan.director})`, (j) => `${String(j.result?.scenes)} scenes`));
+    }
+    sceneCount = await store.count('selected_scenes', { project_id: project.id });
+    if ((await store.count('scene_prompts', { project_id: project.id })) < sceneCount) {
+      await timed('prompts', () => pipeline.step('generate_prompts', project, {}, `writing prompts (${pipeline.plan.director})`, (j) => `${String(j.result?.created)} prompts`));
+    }
+    if ((await countScenesWithout(pipeline.deps, project.id, 'generated_images')) > 0) {
+      await timed('images', () => pipeline.step('generate_images', project, {}, `generating images (${pipeline.plan.images})`, (j) => `${String(j.result?.generated)} images`));
+    }
+    await timed('clips', () => pipeline.step('generate_clips', project, {}, `generating clips (${pipeline.plan.clips})`, (j) => `${String(j.result?.generated)} clips${Number(j.result?.skipped) ? `, ${String(j.result?.skipped)} already done` : ''}`));
+
     project = (await store.get('projects', project.id))!;
-  }
-
-  if ((await store.count('selected_scenes', { project_id: project.id })) === 0) {
-    await timed('scenes', () => pipeline.step('analyze_scenes', project, { scene_min: input.bounds.sceneMinS, scene_max: input.bounds.sceneMaxS }, `choosing scenes (${pipeline.plan.director})`, (j) => `${String(j.result?.scenes)} scenes`));
-  }
-  const sceneCount = await store.count('selected_scenes', { project_id: project.id });
-  if ((await store.count('scene_prompts', { project_id: project.id })) < sceneCount) {
-    await timed('prompts', () => pipeline.step('generate_prompts', project, {}, `writing prompts (${pipeline.plan.director})`, (j) => `${String(j.result?.created)} prompts`));
-  }
-  if ((await countScenesWithout(pipeline.deps, project.id, 'generated_images')) > 0) {
-    await timed('images', () => pipeline.step('generate_images', project, {}, `generating images (${pipeline.plan.images})`, (j) => `${String(j.result?.generated)} images`));
-  }
-  await timed('clips', () => pipeline.step('generate_clips', project, {}, `generating clips (${pipeline.plan.clips})`, (j) => `${String(j.result?.generated)} clips${Number(j.result?.skipped) ? `, ${String(j.result?.skipped)} already done` : ''}`));
-
-  project = (await store.get('projects', project.id))!;
-  let final = await latestUsableFinal(pipeline, project, input.lyricsOverlay);
-  if (!final) {
-    const job = await timed('render', () => pipeline.step('assemble_video', project, { auto_approve: true, lyrics_overlay: input.lyricsOverlay }, 'rendering the final cut', (j) => `${String(j.result?.frame_count)} frames`));
-    final = await store.get('final_videos', String(job.result?.final_video_id));
+    final = await latestUsableFinal(pipeline, project, input.lyricsOverlay);
+    if (!final) {
+      const job = await timed('render', () => pipeline.step('assemble_video', project, { auto_approve: true, lyrics_overlay: input.lyricsOverlay }, 'rendering the final cut', (j) => `${String(j.result?.frame_count)} frames`));
+      final = await store.get('final_videos', String(job.result?.final_video_id));
+    }
+  } catch (error) {
+    throw resumable(error, project);
   }
   if (!final?.video_path) throw new OmveeError('internal', 'the run finished without a stored video');
   const output = input.out ? await deliver(pipeline.services, final.video_path, input.out, ctx.io.cwd) : blobs.localPath(final.video_path);
@@ -142,13 +151,27 @@ export async function runWhole(ctx: CliContext, pipeline: Pipeline, input: Whole
   };
 }
 
-/** A completed final video made after the newest clip, with the same overlay choice: nothing to redo. */
+/** A failed step leaves a project behind: say how to resume it rather than start a new one. */
+function resumable(error: unknown, project: Project): unknown {
+  if (!(error instanceof OmveeError)) return error;
+  const cause = error.hint ? `${error.hint.replace(/\s*;?\s*rerun[^.;]*[.;]?/gi, '').trim()} ` : '';
+  const hint = `${error.code === 'interrupted' ? 'finished work is kept; ' : cause}resume with: omvee run --project ${project.id}`;
+  return new OmveeError(error.code, error.message, { hint, exitCode: error.exitCode, cause: error.cause ?? error, details: { ...error.details, projectId: project.id } });
+}
+
+/**
+ * A completed final video with the same overlay choice that nothing has changed since: no clip,
+ * scene or review decision newer than it. Then a resumed run has nothing to redo.
+ */
 async function latestUsableFinal(pipeline: Pipeline, project: Project, lyricsOverlay: boolean) {
   const { store } = pipeline.services;
   const finals = await store.list('final_videos', { where: { project_id: project.id, status: 'completed', lyrics_overlay: lyricsOverlay }, order: { column: 'created_at', ascending: false }, limit: 1 });
   const final = finals[0];
   if (!final) return null;
-  const newestClip = await store.list('video_clips', { where: { project_id: project.id, status: 'completed' }, order: { column: 'updated_at', ascending: false }, limit: 1 });
-  if (newestClip[0] && newestClip[0].updated_at > final.created_at) return null;
+  const newest = async (table: 'video_clips' | 'selected_scenes' | 'user_approvals') => (await store.list(table, { where: { project_id: project.id }, order: { column: 'updated_at', ascending: false }, limit: 1 }))[0]?.updated_at;
+  for (const table of ['video_clips', 'selected_scenes', 'user_approvals'] as const) {
+    const changed = await newest(table);
+    if (changed !== undefined && Date.parse(changed) > Date.parse(final.created_at)) return null;
+  }
   return final;
 }

@@ -7,6 +7,7 @@
 import { OmveeError } from '../../cli/errors.ts';
 import type { JobLease, Store } from '../../store/port.ts';
 import type { Job } from '../model.ts';
+import { isBusyConflict } from './exclusive.ts';
 
 export interface JobControl {
   readonly job: Job;
@@ -47,11 +48,18 @@ export function backoffWithJitter(attempt: number, options: { baseSeconds?: numb
   return Math.max(1, Math.round(ceiling * (0.5 + random() * 0.5)));
 }
 
-/** Errors worth another attempt: network trouble and provider hiccups, not bad input. */
+/**
+ * Errors worth another attempt: network trouble and provider hiccups, not bad input; and
+ * 'conflict' (another omvee holds the step, or a concurrent writer got there first), which
+ * clears up once the other one is done.
+ */
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof OmveeError) return error.code === 'network' || error.code === 'provider' || error.code === 'store';
+  if (error instanceof OmveeError) return error.code === 'network' || error.code === 'provider' || error.code === 'store' || error.code === 'conflict';
   return false;
 }
+
+/** seconds a queued job waits before looking again whether the step it needs is still held */
+export const BUSY_RETRY_SECONDS = 15;
 
 export async function runClaimedJob(job: Job, handler: JobHandler, options: RunJobOptions): Promise<JobOutcome> {
   const { store } = options;
@@ -119,6 +127,12 @@ export async function runClaimedJob(job: Job, handler: JobHandler, options: RunJ
       await store.releaseJob(lease).catch(() => false);
       return { status: 'released', job: await store.get('jobs', job.id).catch(() => null) };
     }
+    if (isBusyConflict(error) && job.max_attempts > 1) {
+      // another omvee holds this step: wait for it without spending an attempt (it may run for
+      // a long time); in-process runs (max_attempts 1) fail at once with the clear message
+      const deferred = await deferBusyJob(store, lease, error.message, options.backoffSeconds);
+      if (deferred) return { status: 'failed', job: deferred, error, willRetry: true };
+    }
     const retry = isRetryable(error);
     const message = error instanceof Error ? error.message : String(error);
     const failed = await store.failJob(lease, message, { retry, backoffSeconds: (options.backoffSeconds ?? ((n) => backoffWithJitter(n)))(job.attempts) });
@@ -132,4 +146,16 @@ export async function runClaimedJob(job: Job, handler: JobHandler, options: RunJ
     clearInterval(heartbeat);
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
+}
+
+/**
+ * Give a job back to the queue (the attempt is not counted) to run again after a while. null
+ * when the lease was lost meanwhile; the job may already be claimed again by then, which is fine.
+ */
+async function deferBusyJob(store: Store, lease: JobLease, message: string, backoff: RunJobOptions['backoffSeconds']): Promise<Job | null> {
+  if (!(await store.releaseJob(lease).catch(() => false))) return null;
+  const seconds = Math.max(1, backoff ? backoff(1) : BUSY_RETRY_SECONDS);
+  const runAfter = new Date(Date.now() + seconds * 1000).toISOString();
+  const waiting = await store.updateIf('jobs', lease.id, { status: 'pending' }, { run_after: runAfter, error: message }).catch(() => null);
+  return waiting ?? (await store.get('jobs', lease.id).catch(() => null));
 }

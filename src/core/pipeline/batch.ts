@@ -43,11 +43,16 @@ export async function forEachScene<T>(
   return result;
 }
 
-/** Throw one error naming every scene that failed (the first error's code and hint). */
+/** How many failed scenes an error message names before it summarises the rest. */
+const MAX_LISTED = 5;
+
+/** Throw one error naming the scenes that failed (the first error's code and hint). */
 export function throwIfFailed(what: string, failed: BatchResult<unknown>['failed']): void {
   if (failed.length === 0) return;
   const first = failed[0]!.error;
-  const lines = failed.map(({ scene, error }) => `scene ${sceneNumber(scene)}: ${error instanceof Error ? error.message : String(error)}`);
+  const shown = failed.slice(0, MAX_LISTED);
+  const lines = shown.map(({ scene, error }) => `scene ${sceneNumber(scene)}: ${error instanceof Error ? error.message : String(error)}`);
+  if (failed.length > shown.length) lines.push(`and ${failed.length - shown.length} more`);
   const code = first instanceof OmveeError ? first.code : 'job_failed';
   throw new OmveeError(code, `${what} failed for ${failed.length} scene${failed.length > 1 ? 's' : ''}: ${lines.join('; ')}`, {
     hint: first instanceof OmveeError && first.hint ? first.hint : 'fix the cause and run the same command again; finished scenes are kept',

@@ -14,7 +14,7 @@ import { materialize, scratch, type PipelineDeps } from './deps.ts';
 import { frameBudget } from './clips-step.ts';
 import { listScenes } from './scenes-step.ts';
 import type { StepContext } from './step.ts';
-import { approvedClipId, latestCompleted, sceneNumber } from './takes.ts';
+import { clipForScene, sceneNumber } from './takes.ts';
 import { requireAudio } from './transcript-step.ts';
 
 export interface RenderOptions {
@@ -38,13 +38,9 @@ export async function chooseClips(deps: Pick<PipelineDeps, 'store'>, project: Pr
   const chosen: VideoClip[] = [];
   const unready: string[] = [];
   for (const scene of scenes) {
-    const forScene = clips.filter((c) => c.scene_id === scene.id);
-    const approved = approvedClipId(approvals, scene.id);
-    let clip: VideoClip | null = null;
-    if (typeof approved === 'string' && approved !== 'rejected') clip = forScene.find((c) => c.id === approved) ?? null;
-    else if (approved === null && autoApprove) clip = latestCompleted(forScene);
+    const { clip, reason } = clipForScene(scene.id, clips.filter((c) => c.scene_id === scene.id), approvals, autoApprove);
     if (!clip) {
-      unready.push(`${sceneNumber(scene)}${approved === 'rejected' ? ' (rejected)' : forScene.length === 0 ? ' (no clip)' : ' (not approved)'}`);
+      unready.push(`${sceneNumber(scene)} (${reason})`);
       continue;
     }
     if (clip.frame_count !== frames.get(scene.id)) {
@@ -54,9 +50,9 @@ export async function chooseClips(deps: Pick<PipelineDeps, 'store'>, project: Pr
     chosen.push(clip);
   }
   if (unready.length > 0) {
-    throw new OmveeError('invalid_input', `not every scene has a clip to use: scene ${unready.join(', ')}`, {
-      hint: `approve clips (omvee clips approve ${project.id}), generate missing ones (omvee clips generate ${project.id}), or render with --yes to use the latest takes`,
-    });
+    const hints = [`make missing, rejected or outdated clips with: omvee clips generate ${project.id}`];
+    if (!autoApprove) hints.unshift(`approve clips (omvee clips approve ${project.id}) or render with --yes to use the latest takes nobody rejected`);
+    throw new OmveeError('invalid_input', `not every scene has a clip to use: scene ${unready.join(', ')}`, { hint: hints.join('; ') });
   }
   return chosen;
 }

@@ -33,6 +33,12 @@ export async function runStep<T extends JobType>(deps: PipelineDeps, type: T, pr
     signal: options.signal,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
+  if (outcome.status === 'released') {
+    // the person stopped this run: a job handed back to the queue would be picked up later by
+    // a worker nobody expects, and `jobs watch --project` would wait for it forever; resuming
+    // (`omvee run --project`) enqueues fresh jobs anyway
+    await deps.store.cancelJob(job.id, 'interrupted').catch(() => undefined);
+  }
   return settle(outcome, job.id);
 }
 

@@ -4,6 +4,7 @@
  * scenes replace the old ones atomically. Never stored broken.
  */
 import { projectKey } from '../../blobs/keys.ts';
+import { removeTakeFiles } from '../audio.ts';
 import { OmveeError } from '../../cli/errors.ts';
 import type { SceneDraft } from '../../providers/ports.ts';
 import type { Project, Scene } from '../model.ts';
@@ -37,6 +38,7 @@ export async function selectScenes(deps: PipelineDeps, project: Project, options
   }
   if (drafts.length === 0) throw new OmveeError('internal', 'the director returned no scenes');
   step.progress(80, 'saving scenes');
+  const hadScenes = (await deps.store.count('selected_scenes', { project_id: project.id })) > 0;
   const scenes = await deps.store.replaceScenes(
     project.id,
     drafts.map((d, i) => ({
@@ -52,6 +54,8 @@ export async function selectScenes(deps: PipelineDeps, project: Project, options
       generated_by_model: proposal.model,
     })),
   );
+  // the old scenes' takes went with them (cascade): their files go too
+  if (hadScenes) await removeTakeFiles(deps.blobs, project.id);
   await deps.blobs.put(projectKey(project.id, 'scenes', 'scenes.json'), Buffer.from(JSON.stringify(scenes, null, 2)), { contentType: 'application/json' });
   await deps.store.update('projects', project.id, { status: 'scenes_selected' });
   return { scenes, model: proposal.model, costUsd: proposal.costUsd, repaired };

@@ -57,6 +57,39 @@ export function approvedClipId(approvals: readonly UserApproval[], sceneId: stri
   return newest.decision === 'approved' ? newest.clip_id : 'rejected';
 }
 
+/** The newest review decision of each clip (clips never reviewed are absent). */
+export function clipDecisions(approvals: readonly UserApproval[]): Map<string, UserApproval['decision']> {
+  const newest = new Map<string, UserApproval>();
+  for (const a of approvals) {
+    if (a.clip_id === null) continue;
+    const seen = newest.get(a.clip_id);
+    if (!seen || a.created_at > seen.created_at) newest.set(a.clip_id, a);
+  }
+  return new Map([...newest].map(([id, a]) => [id, a.decision]));
+}
+
+/**
+ * The clip a scene goes into the cut with: the clip of the scene's newest decision when it is
+ * an approval; otherwise, when auto-approving, the latest completed take nobody rejected.
+ */
+export function clipForScene<C extends { id: string; take: number; status: string }>(
+  sceneId: string,
+  clips: readonly C[],
+  approvals: readonly UserApproval[],
+  autoApprove: boolean,
+): { clip: C | null; reason: 'approved' | 'auto' | 'rejected' | 'not approved' | 'no clip' } {
+  const approved = approvedClipId(approvals, sceneId);
+  if (approved !== null && approved !== 'rejected') {
+    const clip = clips.find((c) => c.id === approved) ?? null;
+    return clip ? { clip, reason: 'approved' } : { clip: null, reason: 'no clip' };
+  }
+  if (clips.length === 0) return { clip: null, reason: 'no clip' };
+  const decisions = clipDecisions(approvals);
+  const unrejected = latestCompleted(clips.filter((c) => decisions.get(c.id) !== 'rejected'));
+  if (autoApprove && unrejected) return { clip: unrejected, reason: 'auto' };
+  return { clip: null, reason: unrejected ? 'not approved' : 'rejected' };
+}
+
 /** Human scene numbers are 1-based; order_idx is 0-based. */
 export function sceneNumber(scene: Pick<Scene, 'order_idx'>): number {
   return scene.order_idx + 1;

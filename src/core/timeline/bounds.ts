@@ -3,6 +3,8 @@ import { OmveeError } from '../../cli/errors.ts';
 
 export const DEFAULT_SCENE_MIN_S = 5;
 export const DEFAULT_SCENE_MAX_S = 10;
+/** Shortest scene we allow: a shot people can see, and never zero frames. */
+export const SCENE_MIN_LIMIT_S = 0.5;
 /** Longest scene we allow: image-to-video models make clips of seconds, not minutes. */
 export const SCENE_MAX_LIMIT_S = 60;
 /** Tolerance for comparing times (seconds). */
@@ -17,7 +19,7 @@ export interface SceneBounds {
  * Checks --scene-min/--scene-max (undefined → defaults 5 and 10). Throws OmveeError('usage').
  */
 export function validateSceneBounds(min: number | undefined = DEFAULT_SCENE_MIN_S, max: number | undefined = DEFAULT_SCENE_MAX_S): SceneBounds {
-  const hint = `Scene lengths are seconds with 0 < min ≤ max ≤ ${SCENE_MAX_LIMIT_S} (defaults: min ${DEFAULT_SCENE_MIN_S}, max ${DEFAULT_SCENE_MAX_S}).`;
+  const hint = `Scene lengths are seconds with ${SCENE_MIN_LIMIT_S} ≤ min ≤ max ≤ ${SCENE_MAX_LIMIT_S} (defaults: min ${DEFAULT_SCENE_MIN_S}, max ${DEFAULT_SCENE_MAX_S}).`;
   for (const [name, v] of [
     ['minimum', min],
     ['maximum', max],
@@ -25,7 +27,7 @@ export function validateSceneBounds(min: number | undefined = DEFAULT_SCENE_MIN_
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       throw new OmveeError('usage', `the scene ${name} length must be a number of seconds (got ${String(v)})`, { hint });
     }
-    if (v <= 0) throw new OmveeError('usage', `the scene ${name} length must be greater than 0 s (got ${v})`, { hint });
+    if (v < SCENE_MIN_LIMIT_S) throw new OmveeError('usage', `the scene ${name} length must be at least ${SCENE_MIN_LIMIT_S} s (got ${v})`, { hint });
   }
   if (max > SCENE_MAX_LIMIT_S) {
     throw new OmveeError('usage', `the scene maximum length ${max} s is above the limit of ${SCENE_MAX_LIMIT_S} s`, { hint });
