@@ -28,6 +28,27 @@ export function newWorkerId(): string {
   return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
+/**
+ * Whether the omvee named by a worker id (see newWorkerId) still runs: answered only for
+ * processes on this machine (a `kill -9`ed run whose job lease has not expired yet is gone);
+ * undefined for other machines or ids of another shape.
+ */
+export function localWorkerAlive(workerId: string): boolean | undefined {
+  const parts = workerId.split(':');
+  if (parts.length < 3) return undefined;
+  const pid = Number(parts[parts.length - 2]);
+  const host = parts.slice(0, -2).join(':');
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0) return undefined;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function openPipeline(ctx: CliContext, choice: ProviderChoice = {}, concurrency: { images?: number; clips?: number } = {}, spend: SpendOptions = {}): Promise<Pipeline> {
   const services = await ctx.services();
   const plan = planProviders(services.config, choice);
@@ -63,6 +84,7 @@ export async function openPipeline(ctx: CliContext, choice: ProviderChoice = {},
           workerId,
           leaseSeconds,
           signal: ctx.signal,
+          holderAlive: localWorkerAlive,
           onProgress: (_job, percent, detail) => progress.update(detail ?? label, percent),
         });
         progress.succeed(done ? done(job) : label);

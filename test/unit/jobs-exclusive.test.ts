@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { OmveeError } from '../../src/cli/errors.ts';
+import { localWorkerAlive } from '../../src/cli/pipeline.ts';
 import { assertExclusive, earlierHolder, isBusyConflict } from '../../src/core/jobs/exclusive.ts';
 import { isRetryable, runClaimedJob } from '../../src/core/jobs/runner.ts';
 import type { Job } from '../../src/core/model.ts';
@@ -121,6 +123,24 @@ describe('one omvee per (project, step)', () => {
     // the same old-style row with a fresh heartbeat is alive and blocks
     await store.update('jobs', oldStyle.id, { heartbeat_at: new Date().toISOString() });
     assert.equal((await earlierHolder(store, mine))?.id, oldStyle.id);
+  });
+
+  it('a holder known to be gone (killed, lease not yet run out) does not block; an unknown one does', async () => {
+    const p = await project();
+    const holder = await claimHolder(await enqueue(p), 'host:123:abcd');
+    const mine = await claim(await enqueue(p), 'me');
+    assert.equal((await earlierHolder(store, mine, { holderAlive: () => undefined }))?.id, holder.id);
+    assert.equal((await earlierHolder(store, mine, { holderAlive: () => true }))?.id, holder.id);
+    assert.equal(await earlierHolder(store, mine, { holderAlive: (id) => (id === 'host:123:abcd' ? false : undefined) }), null);
+  });
+
+  it('localWorkerAlive: this process is alive, an exited one on this host is gone, other hosts are unknown', () => {
+    assert.equal(localWorkerAlive(`${hostname()}:${process.pid}:abcd1234`), true);
+    const exited = spawnSync(process.execPath, ['-e', '']).pid;
+    assert.ok(exited);
+    assert.equal(localWorkerAlive(`${hostname()}:${exited}:abcd1234`), false);
+    assert.equal(localWorkerAlive(`not-${hostname()}:${process.pid}:abcd1234`), undefined);
+    assert.equal(localWorkerAlive('garbage'), undefined);
   });
 
   it('runStep fails at once with the conflict, without running the step, while another omvee holds it', async () => {

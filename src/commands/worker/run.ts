@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { parseOptions } from '../../cli/parse.ts';
-import { openPipeline } from '../../cli/pipeline.ts';
+import { localWorkerAlive, openPipeline } from '../../cli/pipeline.ts';
 import { Worker, type WorkerEvent, type WorkerSummary } from '../../core/jobs/worker.ts';
 import { JOB_TYPES } from '../../core/model.ts';
 import { stepHandlers } from '../../core/pipeline/handlers.ts';
@@ -32,7 +32,7 @@ export async function run(ctx: CliContext, { options }: CommandInput): Promise<v
 
   const worker = new Worker({
     store,
-    handlers: stepHandlers(pipeline.deps),
+    handlers: stepHandlers(pipeline.deps, { holderAlive: localWorkerAlive }),
     workerId: pipeline.workerId,
     concurrency: opts.concurrency,
     types,

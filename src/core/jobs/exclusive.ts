@@ -58,10 +58,23 @@ export function isBusyConflict(error: unknown): error is OmveeError {
   return error instanceof OmveeError && error.code === 'conflict' && typeof error.details?.['busy_job_id'] === 'string';
 }
 
+/**
+ * Whether the process holding a job (named by its worker id) is still running: false when it is
+ * known to be gone (e.g. a `kill -9`ed omvee on this machine, whose lease has not run out yet),
+ * undefined when this process cannot tell (another machine). Handed in by the CLI.
+ */
+export type HolderProbe = (workerId: string) => boolean | undefined;
+
 export interface ExclusiveOptions {
   /** lease length for judging rows without a stored lease end */
   leaseSeconds?: number;
   now?: () => number;
+  /** lets a rerun go ahead at once when the holder is known dead rather than wait out its lease */
+  holderAlive?: HolderProbe | undefined;
+}
+
+function holderIsGone(job: Job, probe: HolderProbe | undefined): boolean {
+  return probe !== undefined && job.locked_by !== null && probe(job.locked_by) === false;
 }
 
 /**
@@ -73,7 +86,7 @@ export async function earlierHolder(store: Store, job: Job, options: ExclusiveOp
   const now = (options.now ?? Date.now)();
   const running = await store.list('jobs', { where: { type: job.type, project_id: job.project_id, status: 'running' } });
   const holders = running
-    .filter((other) => other.id !== job.id && leaseIsLive(other, now, options.leaseSeconds) && holdsBefore(other, job))
+    .filter((other) => other.id !== job.id && leaseIsLive(other, now, options.leaseSeconds) && holdsBefore(other, job) && !holderIsGone(other, options.holderAlive))
     .sort((a, b) => (holdsBefore(a, b) ? -1 : 1));
   return holders[0] ?? null;
 }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { OmveeError } from '../../cli/errors.ts';
-import { assertExclusive } from '../jobs/exclusive.ts';
+import { assertExclusive, type HolderProbe } from '../jobs/exclusive.ts';
 import type { JobHandler } from '../jobs/runner.ts';
 import { LYRICS_FORMATS } from '../lyrics/index.ts';
 import { JOB_TYPES, type Job, type JobSchema } from '../model.ts';
@@ -67,12 +67,12 @@ async function projectOf(deps: PipelineDeps, job: Job) {
  * omvee is running the same step of the same project (see ../jobs/exclusive.ts), then runs the
  * step, then enqueues the next link of its chain.
  */
-export function stepHandlers(deps: PipelineDeps): Record<JobType, JobHandler> {
+export function stepHandlers(deps: PipelineDeps, options: { holderAlive?: HolderProbe | undefined } = {}): Record<JobType, JobHandler> {
   const handlers = baseHandlers(deps);
   const chained = {} as Record<JobType, JobHandler>;
   for (const type of JOB_TYPES) {
     chained[type] = async (job, control) => {
-      await assertExclusive(deps.store, job, control.lease.leaseSeconds !== undefined ? { leaseSeconds: control.lease.leaseSeconds } : {});
+      await assertExclusive(deps.store, job, { holderAlive: options.holderAlive, ...(control.lease.leaseSeconds !== undefined ? { leaseSeconds: control.lease.leaseSeconds } : {}) });
       const outcome = await handlers[type](job, control);
       const [next, ...rest] = chainOf(job);
       if (next && job.project_id) {

@@ -3,6 +3,7 @@
  * lease. If a worker elsewhere claimed it first, wait for that worker to finish it instead.
  */
 import { OmveeError } from '../../cli/errors.ts';
+import type { HolderProbe } from '../jobs/exclusive.ts';
 import { runClaimedJob, type JobOutcome } from '../jobs/runner.ts';
 import type { Job } from '../model.ts';
 import type { JobType, Store } from '../../store/port.ts';
@@ -16,6 +17,8 @@ export interface StepRunOptions {
   onProgress?: (job: Job, percent: number, detail: string | undefined) => void;
   /** in-process runs fail at once by default: the person is watching */
   maxAttempts?: number;
+  /** tells whether the omvee holding this step elsewhere still runs (see jobs/exclusive.ts) */
+  holderAlive?: HolderProbe;
 }
 
 export async function enqueueStep<T extends JobType>(store: Store, type: T, projectId: string, payload: Payload<T>, maxAttempts = 3): Promise<Job> {
@@ -26,7 +29,7 @@ export async function runStep<T extends JobType>(deps: PipelineDeps, type: T, pr
   const job = await enqueueStep(deps.store, type, projectId, payload, options.maxAttempts ?? 1);
   const claimed = await deps.store.claimJob({ workerId: options.workerId, leaseSeconds: options.leaseSeconds, jobId: job.id });
   if (!claimed) return waitForJob(deps.store, job.id, options.signal);
-  const outcome = await runClaimedJob(claimed, stepHandlers(deps)[type], {
+  const outcome = await runClaimedJob(claimed, stepHandlers(deps, { holderAlive: options.holderAlive })[type], {
     store: deps.store,
     workerId: options.workerId,
     leaseSeconds: options.leaseSeconds,
