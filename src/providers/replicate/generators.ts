@@ -118,15 +118,7 @@ export function createReplicateImageGenerator(opts: ReplicateGeneratorOptions): 
         onPrediction: input.onPrediction,
       },
       ctx,
-      (url) =>
-        downloadTo(url, input.outPath, {
-          maxBytes: opts.downloadMaxBytes ?? 50 * 1024 * 1024,
-          allowedContentTypes: ['image/png', 'image/jpeg', 'image/webp'],
-          signal: ctx.signal,
-          allowLoopbackHttp: opts.allowLoopbackHttp,
-          fetch: opts.fetch,
-          retry: opts.retry,
-        }),
+      saveOutput(opts, input.outPath, ctx, 50 * 1024 * 1024, ['image/png', 'image/jpeg', 'image/webp']),
     );
     const urls = outputUrls(prediction.output);
     return {
@@ -145,6 +137,19 @@ export function createReplicateImageGenerator(opts: ReplicateGeneratorOptions): 
     generate: (input, ctx) => limit(() => generateOne(input, ctx)),
     cancel: async (id, signal) => cancelWith(await client(), id, signal),
   };
+}
+
+/** Copy a prediction's output into omvee's storage path at once (Replicate deletes it later). */
+function saveOutput(opts: ReplicateGeneratorOptions, outPath: string, ctx: CallContext, defaultMaxBytes: number, types: string[]) {
+  return (url: string) =>
+    downloadTo(url, outPath, {
+      maxBytes: opts.downloadMaxBytes ?? defaultMaxBytes,
+      allowedContentTypes: types,
+      signal: ctx.signal,
+      allowLoopbackHttp: opts.allowLoopbackHttp,
+      fetch: opts.fetch,
+      retry: opts.retry,
+    });
 }
 
 export function createReplicateClipGenerator(opts: ReplicateClipOptions): ReplicateClipGenerator {
@@ -180,15 +185,7 @@ export function createReplicateClipGenerator(opts: ReplicateClipOptions): Replic
         onPrediction: input.onPrediction,
       },
       ctx,
-      (url) =>
-        downloadTo(url, input.outPath, {
-          maxBytes: opts.downloadMaxBytes ?? 200 * 1024 * 1024,
-          allowedContentTypes: ['video/mp4', 'video/quicktime', 'video/webm'],
-          signal: ctx.signal,
-          allowLoopbackHttp: opts.allowLoopbackHttp,
-          fetch: opts.fetch,
-          retry: opts.retry,
-        }),
+      saveOutput(opts, input.outPath, ctx, 200 * 1024 * 1024, ['video/mp4', 'video/quicktime', 'video/webm']),
     );
     const metrics = prediction.metrics as Record<string, unknown> | undefined;
     const reportedSeconds = metrics?.['video_output_duration_seconds'];
