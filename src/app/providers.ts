@@ -3,6 +3,7 @@
  * default) means the real provider when its key is configured. Real adapters load lazily.
  */
 import { OmveeError } from '../cli/errors.ts';
+import { isLoopbackUrl } from '../providers/http/loopback.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import type { MediaTools } from '../media/port.ts';
 import type { ClipGenerator, Director, ImageGenerator, Providers, Transcriber } from '../providers/ports.ts';
@@ -115,7 +116,7 @@ export async function buildProviders(config: ResolvedConfig, media: MediaTools, 
 /** Token and base URL for Replicate; http output URLs are allowed only for a loopback base URL (tests). */
 function replicateConnection(config: ResolvedConfig): { apiToken: string; baseUrl?: string; allowLoopbackHttp?: boolean } {
   const v = config.values;
-  return { apiToken: v.REPLICATE_API_TOKEN ?? '', ...(v.REPLICATE_BASE_URL ? { baseUrl: v.REPLICATE_BASE_URL, allowLoopbackHttp: isLoopback(v.REPLICATE_BASE_URL) } : {}) };
+  return { apiToken: v.REPLICATE_API_TOKEN ?? '', ...(v.REPLICATE_BASE_URL ? { baseUrl: v.REPLICATE_BASE_URL, allowLoopbackHttp: isLoopbackUrl(v.REPLICATE_BASE_URL) } : {}) };
 }
 
 /** The price table: built-in prices, overridden by the JSON file named by OMVEE_PRICES_FILE. */
@@ -179,15 +180,6 @@ export async function cancelInFlightPredictions(config: ResolvedConfig, store: S
     }
   }
   return canceled;
-}
-
-function isLoopback(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
-  } catch {
-    return false;
-  }
 }
 
 async function localImages(media: MediaTools): Promise<ImageGenerator> {

@@ -93,23 +93,3 @@ function plainProgress(ctx: CliContext, text: string): Progress {
     stop() {},
   };
 }
-
-/** Run work under a progress display, closing it on success or failure. */
-export async function withProgress<T>(
-  ctx: CliContext,
-  text: string,
-  work: (progress: Progress) => Promise<T>,
-  doneText?: (result: T) => string,
-): Promise<T> {
-  const progress = await startProgress(ctx, text);
-  try {
-    const result = await work(progress);
-    progress.succeed(doneText ? doneText(result) : text);
-    return result;
-  } catch (error) {
-    progress.fail(`${text} failed`);
-    throw error;
-  } finally {
-    progress.stop();
-  }
-}

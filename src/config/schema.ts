@@ -4,14 +4,14 @@
  * Secrets never come from flags.
  */
 import { z } from 'zod';
+import { isLoopbackHost } from '../providers/http/loopback.ts';
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 /** Keys travel to these URLs: https, or plain http to this machine only (local servers, tests). */
 const optionalUrl = z
   .url({ protocol: /^https?$/ })
   .refine((value) => {
     const url = new URL(value);
-    return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
+    return url.protocol === 'https:' || isLoopbackHost(url.hostname);
   }, 'must be an https:// URL (plain http is allowed only for localhost)')
   .optional();
 const choice = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional();
@@ -60,12 +60,6 @@ export const SECRET_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
   'OPENROUTER_API_KEY',
   'REPLICATE_API_TOKEN',
 ]);
-
-/** Settings that a global flag may set (never a secret). */
-export const FLAG_KEYS = {
-  backend: 'OMVEE_BACKEND',
-  home: 'OMVEE_HOME',
-} as const satisfies Record<string, ConfigKey>;
 
 export const CONFIG_DESCRIPTIONS: Record<ConfigKey, string> = {
   OMVEE_BACKEND: 'where state lives: auto (Supabase when configured), local, supabase',

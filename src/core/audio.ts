@@ -3,15 +3,13 @@
  * copy it into the blob store under a content-addressed key, then record it on the project.
  * The row changes only after the file is safely stored; a failure leaves the project as it was.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { Blobs } from '../blobs/port.ts';
 import { projectKey, projectPrefix } from '../blobs/keys.ts';
 import { contentTypeFor } from '../blobs/content-type.ts';
-import type { MediaTools } from '../media/port.ts';
+import type { AudioProbe, MediaTools } from '../media/port.ts';
 import type { Store } from '../store/port.ts';
-import { checkInputFile } from './files.ts';
+import { checkInputFile, sha256File } from './files.ts';
 import type { Project } from './model.ts';
 
 export interface AudioDeps {
@@ -20,17 +18,12 @@ export interface AudioDeps {
   media: MediaTools;
 }
 
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 const AUDIO_EXTENSIONS = new Set(['.mp3', '.wav', '.flac', '.m4a', '.aac', '.ogg', '.oga', '.opus', '.webm', '.mp4']);
 
-export async function attachAudio(deps: AudioDeps, project: Project, filePath: string): Promise<Project> {
+/** `probe`: the file's probe when the caller already has it (each file is probed once). */
+export async function attachAudio(deps: AudioDeps, project: Project, filePath: string, probe?: AudioProbe): Promise<Project> {
   const file = await checkInputFile(filePath, 'audio file');
-  const probe = await deps.media.probeAudio(file.path);
+  probe ??= await deps.media.probeAudio(file.path);
   const digest = await sha256File(file.path);
   const rawExt = extname(file.path).toLowerCase();
   const ext = AUDIO_EXTENSIONS.has(rawExt) ? rawExt : `.${probe.formatName.split(',')[0]}`;
@@ -50,6 +43,22 @@ export async function attachAudio(deps: AudioDeps, project: Project, filePath: s
   });
   if (previous && previous !== key) await deps.blobs.remove([previous]).catch(() => undefined);
   return updated;
+}
+
+/**
+ * A new project with its song. The file is checked and probed before the row exists, and a
+ * failure while storing it removes the row again: no half-made project.
+ */
+export async function createProjectWithSong(deps: AudioDeps, fields: { name: string; style: string | null }, filePath: string, probe?: AudioProbe): Promise<Project> {
+  await checkInputFile(filePath, 'audio file');
+  probe ??= await deps.media.probeAudio(filePath);
+  const project = await deps.store.insert('projects', fields);
+  try {
+    return await attachAudio(deps, project, filePath, probe);
+  } catch (error) {
+    await deps.store.delete('projects', project.id).catch(() => undefined);
+    throw error;
+  }
 }
 
 /** What a new song makes obsolete: how much of the project was built on the old one. */

@@ -1,4 +1,6 @@
 /** Checks on files a person points omvee at, with messages that say what is wrong. */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { OmveeError } from '../cli/errors.ts';
 
@@ -28,4 +30,11 @@ export async function checkInputFile(path: string, what: string): Promise<InputF
     throw new OmveeError('invalid_input', `${what} is not readable: ${path}`, { hint: (error as Error).message });
   }
   return { path, size: info.size };
+}
+
+/** The sha256 of a file's content, hex, streamed (songs and videos can be large). */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }

@@ -332,18 +332,5 @@ export const REQUIRED_ON_INSERT: { [K in TableName]: readonly (keyof Tables[K])[
   artists: ['name'],
 };
 
-/** Unique keys besides the primary key (idempotency keys of the pipeline). */
-export const UNIQUE_KEYS: { [K in TableName]: readonly (readonly (keyof Tables[K])[])[] } = {
-  projects: [],
-  selected_scenes: [['project_id', 'order_idx']],
-  scene_prompts: [['scene_id']],
-  generated_images: [['scene_id', 'take']],
-  video_clips: [['scene_id', 'take']],
-  user_approvals: [],
-  final_videos: [],
-  jobs: [],
-  artists: [],
-};
-
 /** Project name rules shared by every command that takes a name. */
 export const PROJECT_NAME_MAX = 255;

@@ -4,13 +4,12 @@
  * `omvee worker` — on this machine or any other sharing the store.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
-import { contentTypeFor } from '../../blobs/content-type.ts';
-import { projectKey } from '../../blobs/keys.ts';
+import { basename } from 'node:path';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../cli/errors.ts';
 import { printRecord } from '../../cli/output.ts';
-import { attachAudio } from '../../core/audio.ts';
+import { createProjectWithSong } from '../../core/audio.ts';
+import { storeLyricsSource } from '../../core/pipeline/transcript-step.ts';
 import { parseLyrics } from '../../core/lyrics/index.ts';
 import type { Project } from '../../core/model.ts';
 import type { ChainLink } from '../../core/pipeline/handlers.ts';
@@ -40,17 +39,9 @@ export async function runDetached(ctx: CliContext, input: DetachInput): Promise<
     const probe = await media.probeAudio(input.audio!);
     const lyricsBytes = input.lyrics !== undefined ? await readFile(input.lyrics) : null;
     if (lyricsBytes) for (const w of parseLyrics(lyricsBytes, { durationS: probe.durationS, fileName: basename(input.lyrics!) }).warnings) ctx.warn(w);
-    project = await store.insert('projects', { name: input.name!, style: input.style ?? null });
-    try {
-      project = await attachAudio({ store, blobs, media }, project, input.audio!);
-    } catch (error) {
-      await store.delete('projects', project.id).catch(() => undefined);
-      throw error;
-    }
+    project = await createProjectWithSong({ store, blobs, media }, { name: input.name!, style: input.style ?? null }, input.audio!, probe);
     if (lyricsBytes) {
-      const ext = extname(input.lyrics!).toLowerCase().replace(/[^a-z0-9.]/g, '') || '.txt';
-      const key = projectKey(project.id, 'transcripts', `source${ext}`);
-      await blobs.put(key, lyricsBytes, { contentType: contentTypeFor(input.lyrics!) });
+      const key = await storeLyricsSource(blobs, project.id, input.lyrics!, lyricsBytes);
       return enqueue(ctx, project, [{ type: 'transcribe', payload: { mode: 'import', source_key: key, file_name: basename(input.lyrics!) } }, ...rest(input)]);
     }
   }

@@ -3,14 +3,13 @@
  * done, so `omvee run --project <id>` after an interruption finishes without redoing anything.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
-import { projectKey } from '../../blobs/keys.ts';
-import { contentTypeFor } from '../../blobs/content-type.ts';
+import { basename } from 'node:path';
 import type { CliContext } from '../../cli/context.ts';
 import { deliver } from '../../cli/deliver.ts';
 import { OmveeError } from '../../cli/errors.ts';
 import type { Pipeline } from '../../cli/pipeline.ts';
-import { attachAudio } from '../../core/audio.ts';
+import { createProjectWithSong } from '../../core/audio.ts';
+import { storeLyricsSource } from '../../core/pipeline/transcript-step.ts';
 import { parseLyrics } from '../../core/lyrics/index.ts';
 import type { FinalVideo, Project } from '../../core/model.ts';
 import { countScenesWithout } from '../../core/pipeline/images-step.ts';
@@ -75,14 +74,8 @@ export async function runWhole(ctx: CliContext, pipeline: Pipeline, input: Whole
       // validate only: the transcript step reports the warnings (printing them here too doubled them)
       parseLyrics(lyricsBytes, { durationS: probe.durationS, fileName: basename(input.lyrics) });
     }
-    project = await store.insert('projects', { name: input.name!, style: input.style ?? null });
+    project = await timed('upload', () => createProjectWithSong({ store, blobs, media }, { name: input.name!, style: input.style ?? null }, input.audio!, probe));
     ctx.info(`project ${project.name} (${project.id})`);
-    try {
-      project = await timed('upload', () => attachAudio({ store, blobs, media }, project, input.audio!));
-    } catch (error) {
-      await store.delete('projects', project.id).catch(() => undefined);
-      throw error;
-    }
   }
 
   if (resumed && input.lyrics !== undefined && project.transcript) {
@@ -94,9 +87,7 @@ export async function runWhole(ctx: CliContext, pipeline: Pipeline, input: Whole
     if (!project.transcript) {
       if (input.lyrics !== undefined) {
         lyricsBytes ??= await readFile(input.lyrics);
-        const ext = extname(input.lyrics).toLowerCase().replace(/[^a-z0-9.]/g, '') || '.txt';
-        const key = projectKey(project.id, 'transcripts', `source${ext}`);
-        await blobs.put(key, lyricsBytes, { contentType: contentTypeFor(input.lyrics) });
+        const key = await storeLyricsSource(blobs, project.id, input.lyrics, lyricsBytes);
         await timed('transcript', () => pipeline.step('transcribe', project, { mode: 'import', source_key: key, file_name: basename(input.lyrics!) }, 'importing lyrics', (j) => `${String(j.result?.segments)} lyric lines`));
       } else {
         await timed('transcript', () => pipeline.step('transcribe', project, { mode: 'provider' }, `transcribing (${pipeline.plan.transcriber})`, (j) => `${String(j.result?.segments)} lyric lines`));

@@ -1,15 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import { z } from 'zod';
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { printRecord } from '../../cli/output.ts';
 import { parseOptions } from '../../cli/parse.ts';
 import { openPipeline } from '../../cli/pipeline.ts';
-import { projectKey } from '../../blobs/keys.ts';
-import { contentTypeFor } from '../../blobs/content-type.ts';
 import { checkInputFile } from '../../core/files.ts';
 import { LYRICS_FORMATS, parseLyrics } from '../../core/lyrics/index.ts';
+import { storeLyricsSource } from '../../core/pipeline/transcript-step.ts';
 import { resolveProject } from '../../core/projects.ts';
 
 const Options = z.object({ format: z.enum(LYRICS_FORMATS).optional() });
@@ -24,9 +23,7 @@ export async function run(ctx: CliContext, { args, options }: CommandInput): Pro
   const bytes = await readFile(file);
   const { transcript, warnings } = parseLyrics(bytes, { durationS: project.audio_duration_s, fileName: basename(file), ...(opts.format ? { format: opts.format } : {}) });
   // the warnings are printed by the transcribe step below; printing them here too doubled them
-  const ext = extname(file).toLowerCase().replace(/[^a-z0-9.]/g, '') || '.txt';
-  const key = projectKey(project.id, 'transcripts', `source${ext}`);
-  await pipeline.services.blobs.put(key, bytes, { contentType: contentTypeFor(file) });
+  const key = await storeLyricsSource(pipeline.services.blobs, project.id, file, bytes);
   const job = await pipeline.step(
     'transcribe',
     project,

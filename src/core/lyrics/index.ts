@@ -14,7 +14,7 @@ import { normalizeSegments } from './normalize.ts';
 import { parsePlainText } from './plain-text.ts';
 import { parseSrt, parseVtt } from './subtitles.ts';
 import type { LyricsFormat, ParserOutput } from './types.ts';
-import { LYRICS_FORMATS, SUPPORTED_FORMATS_HINT } from './types.ts';
+import { LYRICS_FORMATS } from './types.ts';
 import { parseWhisperJson } from './whisper-json.ts';
 
 export { formatLrc, formatSrt, formatVtt } from './format.ts';
@@ -94,6 +94,3 @@ export function parseLyrics(input: Uint8Array | string, opts: ParseLyricsOptions
   if (warnings.length > 0) transcript.warnings = [...warnings];
   return { transcript, warnings };
 }
-
-/** For CLI help texts. */
-export const LYRICS_HELP = SUPPORTED_FORMATS_HINT;

@@ -1,6 +1,6 @@
 /** What the pipeline steps work with: ports only, handed in by the caller. */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Blobs } from '../../blobs/port.ts';
 import type { MediaTools } from '../../media/port.ts';
@@ -32,7 +32,6 @@ export async function materialize(deps: Pick<PipelineDeps, 'blobs' | 'workDir'>,
   const target = join(deps.workDir, 'cache', key);
   await mkdir(dirname(target), { recursive: true });
   const info = await deps.blobs.stat(key);
-  const { stat } = await import('node:fs/promises');
   const local = await stat(target).catch(() => null);
   if (!local || !info || local.size !== info.size) await deps.blobs.getToFile(key, target);
   return target;
@@ -49,8 +48,4 @@ export async function scratch(deps: Pick<PipelineDeps, 'workDir'>, name: string)
 export function seedFor(...parts: (string | number)[]): number {
   const digest = createHash('sha256').update(parts.join('\u0000')).digest();
   return digest.readUInt32BE(0) & 0x7fffffff;
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
 }

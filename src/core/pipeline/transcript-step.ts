@@ -3,7 +3,10 @@
  * text, stored first as the project's source file) or the configured transcriber. The result
  * is kept on the project (transcript column) and as transcripts/transcript.json.
  */
+import { extname } from 'node:path';
+import { contentTypeFor } from '../../blobs/content-type.ts';
 import { projectKey } from '../../blobs/keys.ts';
+import type { Blobs } from '../../blobs/port.ts';
 import { OmveeError } from '../../cli/errors.ts';
 import { parseLyrics, type LyricsFormat } from '../lyrics/index.ts';
 import type { Project, Transcript } from '../model.ts';
@@ -23,6 +26,17 @@ export function requireAudio(project: Project): { audioPath: string; durationS: 
     throw new OmveeError('invalid_input', `project ${project.name} has no song yet`, { hint: `upload one: omvee upload audio ${project.id} song.mp3` });
   }
   return { audioPath: project.audio_path, durationS: project.audio_duration_s };
+}
+
+/**
+ * Keep the lyrics file a person gave as the project's transcript source
+ * (transcripts/source.<ext>), so any worker can import it; returns its key.
+ */
+export async function storeLyricsSource(blobs: Blobs, projectId: string, fileName: string, bytes: Uint8Array): Promise<string> {
+  const ext = extname(fileName).toLowerCase().replace(/[^a-z0-9.]/g, '') || '.txt';
+  const key = projectKey(projectId, 'transcripts', `source${ext}`);
+  await blobs.put(key, bytes, { contentType: contentTypeFor(fileName) });
+  return key;
 }
 
 /** Parse an already stored lyrics file and save the transcript on the project. */

@@ -10,7 +10,8 @@ import type { Blobs } from '../../blobs/port.ts';
 import { projectPrefix } from '../../blobs/keys.ts';
 import type { Store } from '../../store/port.ts';
 import type { Project, Tables } from '../model.ts';
-import { checkExportTarget, sha256File } from './files.ts';
+import { sha256File } from '../files.ts';
+import { checkExportTarget } from './files.ts';
 import {
   EXPORT_FORMAT,
   EXPORT_FORMAT_VERSION,

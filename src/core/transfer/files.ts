@@ -1,14 +1,6 @@
-/** Small file helpers for export/import: hashing and checking a target folder. */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+/** Checking an export's target folder. */
 import { readdir, stat } from 'node:fs/promises';
 import { OmveeError } from '../../cli/errors.ts';
-
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /** 'missing' | 'empty' (an empty folder) — anything else is refused. */
 export async function checkExportTarget(dir: string): Promise<'missing' | 'empty'> {

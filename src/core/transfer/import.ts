@@ -15,7 +15,7 @@ import { OmveeError, invalidInput } from '../../cli/errors.ts';
 import type { Store } from '../../store/port.ts';
 import { TABLE_SCHEMAS, type NewRow, type Project, type Tables } from '../model.ts';
 import { validateProjectName } from '../projects.ts';
-import { sha256File } from './files.ts';
+import { sha256File } from '../files.ts';
 import {
   EXPORT_FORMAT,
   EXPORT_FORMAT_VERSION,

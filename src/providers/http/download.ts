@@ -17,6 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import { OmveeError } from '../../cli/errors.ts';
 import { httpStatusError, errorBodyMessage } from './errors.ts';
+import { isLoopbackHost } from './loopback.ts';
 import { createRetryingFetch, type FetchLike } from './retrying-fetch.ts';
 import type { RetryPolicy } from './retry.ts';
 
@@ -42,7 +43,6 @@ export interface DownloadResult {
   contentType: string;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 function mediaType(contentType: string | null): string {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
@@ -61,7 +61,7 @@ function checkUrl(raw: string, allowLoopbackHttp: boolean): URL {
     throw new OmveeError('provider', `the provider returned an invalid output URL: ${raw.slice(0, 120)}`);
   }
   if (url.protocol === 'https:' || url.protocol === 'data:') return url;
-  if (url.protocol === 'http:' && allowLoopbackHttp && LOOPBACK.has(url.hostname)) return url;
+  if (url.protocol === 'http:' && allowLoopbackHttp && isLoopbackHost(url.hostname)) return url;
   throw new OmveeError('provider', `refusing to download from ${url.protocol}//${url.host}: only https URLs are accepted`, {
     hint: 'A provider output URL must use https.',
   });
