@@ -5,9 +5,14 @@ import type { Services } from '../app/services.ts';
 import { materialize } from '../core/pipeline/deps.ts';
 import { OmveeError } from './errors.ts';
 
+/** --out must name a video file omvee writes (MP4 container): checked before any work starts. */
+export function checkOutPath(out: string): string {
+  if (!/\.(mp4|mov|m4v)$/i.test(out)) throw new OmveeError('usage', `--out must name an .mp4 file (got ${out})`);
+  return out;
+}
+
 export async function deliver(services: Services, key: string, out: string, cwd: string): Promise<string> {
-  const target = resolve(cwd, out);
-  if (!/\.(mp4|mov|m4v)$/i.test(target)) throw new OmveeError('usage', `--out must name an .mp4 file (got ${out})`);
+  const target = resolve(cwd, checkOutPath(out));
   const source = await materialize(services, key);
   await mkdir(dirname(target), { recursive: true }).catch((error: Error) => {
     throw new OmveeError('invalid_input', `cannot create the folder for ${target}: ${error.message}`);

@@ -10,12 +10,12 @@ import { basename, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Blobs } from '../blobs/port.ts';
 import { artistKey } from '../blobs/keys.ts';
-import { OmveeError } from '../cli/errors.ts';
+import { notFound, OmveeError } from '../cli/errors.ts';
 import type { MediaTools } from '../media/port.ts';
 import type { Store } from '../store/port.ts';
 import { checkInputFile } from './files.ts';
 import { ARTIST_ROLES, type Artist, type Scene } from './model.ts';
-import { isUuid } from './projects.ts';
+import { resolveRef, validateName, validateText } from './refs.ts';
 
 export const ARTIST_IMAGES_MIN = 3;
 export const ARTIST_IMAGES_MAX = 5;
@@ -30,33 +30,15 @@ export const ARTIST_IMAGE_MAX_SIDE = 8192;
 export type ArtistRole = (typeof ARTIST_ROLES)[number];
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
 
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-const TEXT_CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f]/;
-const ID_PREFIX = /^[0-9a-f-]{4,36}$/i;
-
 /** Trimmed, non-empty, at most 255 characters, no control characters. */
 export function validateArtistName(raw: string): string {
-  const name = raw.trim();
-  if (name.length === 0) throw new OmveeError('invalid_input', 'artist name is empty', { hint: 'give the artist a name, e.g. "Mara Vey"' });
-  const length = [...name].length;
-  if (length > ARTIST_NAME_MAX) {
-    throw new OmveeError('invalid_input', `artist name is too long (${length} characters; at most ${ARTIST_NAME_MAX})`, { hint: 'use a shorter name' });
-  }
-  if (CONTROL_CHARS.test(name)) {
-    throw new OmveeError('invalid_input', 'artist name contains control characters (newlines, tabs, escapes)', { hint: 'use printable characters only' });
-  }
-  return name;
+  return validateName(raw, 'artist', ARTIST_NAME_MAX, 'Mara Vey');
 }
 
 /** undefined → leave as is (undefined); "" → null (clears); otherwise trimmed text. */
 export function validateArtistDescription(raw: string | undefined): string | null | undefined {
   if (raw === undefined) return undefined;
-  const text = raw.trim();
-  if ([...text].length > ARTIST_DESCRIPTION_MAX) {
-    throw new OmveeError('invalid_input', `description is too long (${[...text].length} characters; at most ${ARTIST_DESCRIPTION_MAX})`, { hint: 'shorten the description' });
-  }
-  if (TEXT_CONTROL_CHARS.test(text)) throw new OmveeError('invalid_input', 'description contains control characters', { hint: 'use printable characters only' });
-  return text === '' ? null : text;
+  return validateText(raw, 'description', ARTIST_DESCRIPTION_MAX) || null;
 }
 
 export function parseArtistRole(raw: string | undefined, fallback: ArtistRole = 'primary'): ArtistRole {
@@ -170,37 +152,11 @@ export async function listArtists(store: Store): Promise<Artist[]> {
   return store.list('artists', { order: [{ column: 'name' }, { column: 'created_at' }, { column: 'id' }] });
 }
 
-/**
- * Find an artist by full id, unique exact name, or unique id prefix (4+ hex characters).
- * Unknown → not_found; several matches → ambiguous (listing them).
- */
-export async function resolveArtist(store: Store, ref: string): Promise<Artist> {
-  const wanted = ref.trim();
-  if (wanted === '') throw new OmveeError('usage', 'artist reference is empty', { hint: 'pass an artist id, id prefix or name (see: omvee artists list)' });
-  if (CONTROL_CHARS.test(wanted)) throw new OmveeError('invalid_input', 'artist reference contains control characters');
-  if (isUuid(wanted)) {
-    const artist = await store.get('artists', wanted.toLowerCase());
-    if (artist) return artist;
-    throw artistNotFound(wanted);
-  }
-  const byName = await store.list('artists', { where: { name: wanted }, limit: 3 });
-  if (byName.length === 1) return byName[0]!;
-  if (byName.length > 1) throw ambiguous(wanted, byName);
-  if (ID_PREFIX.test(wanted)) {
-    const matches = (await listArtists(store)).filter((a) => a.id.startsWith(wanted.toLowerCase()));
-    if (matches.length === 1) return matches[0]!;
-    if (matches.length > 1) throw ambiguous(wanted, matches);
-  }
-  throw artistNotFound(wanted);
-}
+/** Find an artist by full id, unique exact name, or unique id prefix (4+ hex characters). */
+const ARTIST_HINT = 'list artists with `omvee artists list`, add one with `omvee artists add`';
 
-function artistNotFound(ref: string): OmveeError {
-  return new OmveeError('not_found', `artist not found: ${ref}`, { hint: 'list artists with `omvee artists list`, add one with `omvee artists add`' });
-}
-
-function ambiguous(ref: string, matches: readonly Artist[]): OmveeError {
-  const list = matches.map((a) => `${a.id} (${a.name})`).join(', ');
-  return new OmveeError('ambiguous', `"${ref}" matches several artists: ${list}`, { hint: 'use the full artist id' });
+export function resolveArtist(store: Store, ref: string): Promise<Artist> {
+  return resolveRef(store, 'artists', ref, { noun: 'artist', hint: ARTIST_HINT });
 }
 
 async function assertNameFree(store: Store, name: string, exceptId?: string): Promise<void> {
@@ -317,7 +273,7 @@ export async function removeArtist(deps: Pick<ArtistDeps, 'store' | 'blobs'>, ar
   const featuring = await scenesFeaturing(deps.store, artist.id);
   for (const scene of featuring) await deps.store.update('selected_scenes', scene.id, { artist_id: null, artist_role: 'none' });
   const deleted = await deps.store.delete('artists', artist.id);
-  if (!deleted) throw artistNotFound(artist.id);
+  if (!deleted) throw notFound('artist', artist.id, ARTIST_HINT);
   try {
     const filesRemoved = await deps.blobs.removePrefix(artistPrefix(artist.id));
     return { scenesCleared: featuring.length, filesRemoved, fileError: null };

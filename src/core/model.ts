@@ -10,30 +10,9 @@
  */
 import { z } from 'zod';
 
-export const PROJECT_STATUSES = [
-  'created',
-  'uploaded',
-  'transcribed',
-  'scenes_selected',
-  'prompts_generated',
-  'images_generated',
-  'clips_generated',
-  'rendered',
-  'failed',
-] as const;
-export const JOB_TYPES = [
-  'upload_audio',
-  'transcribe',
-  'analyze_scenes',
-  'generate_prompts',
-  'generate_images',
-  'generate_clips',
-  'assemble_video',
-] as const;
-export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed', 'canceled'] as const;
-export const TAKE_STATUSES = ['pending', 'processing', 'completed', 'failed', 'canceled'] as const;
-export const APPROVAL_DECISIONS = ['approved', 'rejected', 'regenerate'] as const;
-export const ARTIST_ROLES = ['primary', 'background', 'none'] as const;
+import { APPROVAL_DECISIONS, ARTIST_ROLES, JOB_STATUSES, JOB_TYPES, PROJECT_STATUSES, TAKE_STATUSES } from './enums.ts';
+
+export { APPROVAL_DECISIONS, ARTIST_ROLES, JOB_STATUSES, JOB_TYPES, PROJECT_STATUSES, TAKE_STATUSES };
 
 const id = z.string().min(1);
 const ts = z.string();

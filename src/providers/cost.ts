@@ -13,6 +13,8 @@
  */
 import { z } from 'zod';
 import { OmveeError } from '../cli/errors.ts';
+import { naturalSceneCount } from '../core/timeline/bounds.ts';
+import { chooseClipDuration } from './replicate/inputs.ts';
 
 export const ModelPriceSchema = z
   .object({
@@ -69,7 +71,8 @@ export function priceOf(table: PriceTable, model: string): ModelPrice | undefine
   return table[model] ?? table[model.split(':')[0] ?? model];
 }
 
-const round = (usd: number): number => Math.round(usd * 1e6) / 1e6;
+/** Money is kept to a millionth of a dollar. */
+export const roundUsd = (usd: number): number => Math.round(usd * 1e6) / 1e6;
 
 export interface LlmUsage {
   prompt_tokens?: number | null;
@@ -81,15 +84,15 @@ export interface LlmUsage {
 /** Cost of one chat completion: OpenRouter's reported cost when present, else tokens × price. */
 export function llmCallCost(table: PriceTable, model: string, usage: LlmUsage | null | undefined): number {
   if (!usage) return 0;
-  if (typeof usage.cost === 'number' && Number.isFinite(usage.cost)) return round(usage.cost);
+  if (typeof usage.cost === 'number' && Number.isFinite(usage.cost)) return roundUsd(usage.cost);
   const p = priceOf(table, model);
   if (!p) return 0;
-  return round(((usage.prompt_tokens ?? 0) * (p.inputPer1M ?? 0) + (usage.completion_tokens ?? 0) * (p.outputPer1M ?? 0)) / 1e6);
+  return roundUsd(((usage.prompt_tokens ?? 0) * (p.inputPer1M ?? 0) + (usage.completion_tokens ?? 0) * (p.outputPer1M ?? 0)) / 1e6);
 }
 
 export function transcriptionCost(table: PriceTable, model: string, durationS: number): number {
   const p = priceOf(table, model);
-  return round(((p?.perAudioMinute ?? 0) * Math.max(0, durationS)) / 60);
+  return roundUsd(((p?.perAudioMinute ?? 0) * Math.max(0, durationS)) / 60);
 }
 
 export interface PredictionBilling {
@@ -105,14 +108,14 @@ export interface PredictionBilling {
 /** Cost of one finished Replicate prediction. */
 export function predictionCost(table: PriceTable, model: string, billing: PredictionBilling): number {
   const p = priceOf(table, model);
-  if (p?.perImage !== undefined) return round(p.perImage * (billing.outputCount ?? 1));
+  if (p?.perImage !== undefined) return roundUsd(p.perImage * (billing.outputCount ?? 1));
   if (p?.perVideoSecond) {
     const rate = (billing.resolution ? p.perVideoSecond[billing.resolution] : undefined) ?? Object.values(p.perVideoSecond)[0] ?? 0;
-    return round(rate * (billing.videoSeconds ?? 0));
+    return roundUsd(rate * (billing.videoSeconds ?? 0));
   }
   const predictTime = billing.metrics?.predict_time;
   const perSecond = p?.perPredictSecond ?? DEFAULT_PER_PREDICT_SECOND;
-  return typeof predictTime === 'number' ? round(predictTime * perSecond) : 0;
+  return typeof predictTime === 'number' ? roundUsd(predictTime * perSecond) : 0;
 }
 
 export interface EstimateInput {
@@ -147,9 +150,8 @@ const LLM_TOKENS = { scenes: { in: 3000, out: 2500 }, prompts: { in: 4000, out: 
 /** An estimate for `--dry-run`: what a run would cost with the chosen models. */
 export function estimateRunCost(table: PriceTable, input: EstimateInput): Estimate {
   const takes = input.takes ?? 1;
-  const durations =
-    input.sceneDurationsS ??
-    Array.from({ length: input.sceneCount ?? targetSceneCountFor(input.durationS) }, () => input.durationS / (input.sceneCount ?? targetSceneCountFor(input.durationS)));
+  const count = input.sceneCount ?? naturalSceneCount(input.durationS);
+  const durations = input.sceneDurationsS ?? Array.from({ length: count }, () => input.durationS / count);
   const lines: EstimateLine[] = [];
   if (input.transcriber) {
     lines.push({ step: 'transcript', model: input.transcriber, usd: transcriptionCost(table, input.transcriber, input.durationS), detail: `${(input.durationS / 60).toFixed(1)} min of audio` });
@@ -161,27 +163,23 @@ export function estimateRunCost(table: PriceTable, input: EstimateInput): Estima
     }
   }
   if (input.images) {
-    lines.push({ step: 'images', model: input.images, usd: round(predictionCost(table, input.images, { outputCount: 1, metrics: { predict_time: 5 } }) * durations.length * takes), detail: `${durations.length} scenes × ${takes} take(s)` });
+    lines.push({ step: 'images', model: input.images, usd: roundUsd(predictionCost(table, input.images, { outputCount: 1, metrics: { predict_time: 5 } }) * durations.length * takes), detail: `${durations.length} scenes × ${takes} take(s)` });
   }
   if (input.clips) {
     const allowed = input.clipDurationsS ?? [5, 10];
     let usd = 0;
     let seconds = 0;
     for (const d of durations) {
-      const s = allowed.find((a) => a >= d - 1e-9) ?? allowed[allowed.length - 1] ?? d;
+      const s = chooseClipDuration(d, allowed).durationS;
       seconds += s;
       usd += predictionCost(table, input.clips, { videoSeconds: s, resolution: input.clipResolution ?? '720p', metrics: { predict_time: 60 } });
     }
-    lines.push({ step: 'clips', model: input.clips, usd: round(usd * takes), detail: `${durations.length} clips, ${seconds} s of video × ${takes} take(s)` });
+    lines.push({ step: 'clips', model: input.clips, usd: roundUsd(usd * takes), detail: `${durations.length} clips, ${seconds} s of video × ${takes} take(s)` });
   }
   return {
     lines,
-    totalUsd: round(lines.reduce((s, l) => s + l.usd, 0)),
+    totalUsd: roundUsd(lines.reduce((s, l) => s + l.usd, 0)),
     note: 'estimate from the configured price table; providers bill the actual amounts',
   };
 }
 
-/** 15–20 scenes for a 3-minute song, scaled by duration (≈ one scene per 10 s). */
-export function targetSceneCountFor(durationS: number): number {
-  return Math.max(1, Math.round(durationS / 10.3));
-}

@@ -2,7 +2,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { budgetStop, createBudgetGuard } from '../../src/core/cost/budget.ts';
-import { expectedSceneCount, priceWork, unitPrice, type PlannedWork, type WorkModels } from '../../src/core/cost/estimate.ts';
+import { priceWork, unitPrice, type PlannedWork, type WorkModels } from '../../src/core/cost/estimate.ts';
+import { targetSceneCount } from '../../src/core/timeline/bounds.ts';
 import { DEFAULT_PRICES } from '../../src/providers/cost.ts';
 import { OmveeError } from '../../src/cli/errors.ts';
 
@@ -51,9 +52,9 @@ describe('work estimate', () => {
   });
 
   test('scene count follows the song length within the bounds', () => {
-    assert.equal(expectedSceneCount(180, 5, 10), 18, 'at most 10 s each');
-    assert.equal(expectedSceneCount(180, 5, 12), 17, '~one per 10 s');
-    assert.equal(expectedSceneCount(8, 2, 3), 3);
-    assert.equal(expectedSceneCount(8, 5, 10), 1);
+    assert.equal(targetSceneCount(180, 5, 10), 18, 'at most 10 s each');
+    assert.equal(targetSceneCount(180, 5, 12), 17, '~one per 10 s');
+    assert.equal(targetSceneCount(8, 2, 3), 3);
+    assert.equal(targetSceneCount(8, 5, 10), 1);
   });
 });

@@ -1,7 +1,8 @@
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeOpenAi, scenesAnswer, promptsAnswer, type FakeOpenAi } from '../support/fake-openai/server.ts';
-import { createLlmDirector, targetSceneCount } from '../../src/providers/llm/llm-director.ts';
+import { createLlmDirector } from '../../src/providers/llm/llm-director.ts';
+import { targetSceneCount } from '../../src/core/timeline/bounds.ts';
 import { extractJson } from '../../src/providers/llm/json-answer.ts';
 import { validateScenes } from '../../src/core/timeline/index.ts';
 import { OmveeError } from '../../src/cli/errors.ts';

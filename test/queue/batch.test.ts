@@ -110,7 +110,7 @@ describe('runBatch', () => {
   it('continues past failed lines and summarizes every line', async () => {
     const seen: string[] = [];
     const { ctx, stdout, stderr } = context(home.dir, false);
-    const outcome = await runBatch(ctx, file, { renderOne: async (item) => (seen.push(item.name), renderOne(item)) });
+    const outcome = await runBatch(ctx, file, async (item) => (seen.push(item.name), renderOne(item)));
     assert.deepEqual(seen, ['One', 'Two', 'Three'], 'a missing audio file fails its line without calling renderOne');
     assert.equal(outcome.failed, 2);
     const rows = stdout.text.trimEnd().split('\n').map((l) => l.split('\t'));
@@ -124,7 +124,7 @@ describe('runBatch', () => {
     assert.match(stderr.text, /2 of 4 rendered, 2 failed/);
   });
 
-  it('--json prints an array of results; the render function may be passed directly', async () => {
+  it('--json prints an array of results', async () => {
     const { ctx, stdout } = context(home.dir, true);
     const outcome = await runBatch(ctx, file, renderOne);
     const printed = JSON.parse(stdout.text) as BatchLineResult[];

@@ -4,7 +4,7 @@ import type { CliContext } from '../../cli/context.ts';
 import { printRecord } from '../../cli/output.ts';
 import { parseOptions } from '../../cli/parse.ts';
 import { createArtist } from '../../core/artists.ts';
-import { artistFields, artistJson } from './view.ts';
+import { artistFields } from './view.ts';
 
 const Options = z.object({ image: z.array(z.string()).default([]), description: z.string().optional() });
 
@@ -14,5 +14,5 @@ export async function run(ctx: CliContext, { args, options }: CommandInput): Pro
   const media = await services.media();
   const artist = await createArtist({ store: services.store, blobs: services.blobs, media }, { name: args[0] ?? '', description: opts.description, images: opts.image });
   ctx.success(`added artist ${artist.name} (${artist.id}) with ${artist.reference_images.length} reference images`);
-  printRecord(ctx, artistFields(artist), artistJson(artist));
+  printRecord(ctx, artistFields(artist), artist);
 }

@@ -2,11 +2,11 @@ import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { printRecord } from '../../cli/output.ts';
 import { resolveArtist, scenesFeaturing } from '../../core/artists.ts';
-import { artistFields, artistJson } from './view.ts';
+import { artistFields } from './view.ts';
 
 export async function run(ctx: CliContext, { args }: CommandInput): Promise<void> {
   const { store } = await ctx.services();
   const artist = await resolveArtist(store, args[0] ?? '');
   const featuring = ctx.json ? 0 : (await scenesFeaturing(store, artist.id)).length;
-  printRecord(ctx, [...artistFields(artist), ['featured in', `${featuring} scene${featuring === 1 ? '' : 's'}`]], artistJson(artist));
+  printRecord(ctx, [...artistFields(artist), ['featured in', `${featuring} scene${featuring === 1 ? '' : 's'}`]], artist);
 }

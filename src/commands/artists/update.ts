@@ -5,7 +5,7 @@ import { OmveeError } from '../../cli/errors.ts';
 import { printRecord } from '../../cli/output.ts';
 import { parseOptions } from '../../cli/parse.ts';
 import { resolveArtist, updateArtist } from '../../core/artists.ts';
-import { artistFields, artistJson } from './view.ts';
+import { artistFields } from './view.ts';
 
 const Options = z.object({ name: z.string().optional(), description: z.string().optional() });
 
@@ -15,5 +15,5 @@ export async function run(ctx: CliContext, { args, options }: CommandInput): Pro
   const { store } = await ctx.services();
   const artist = await updateArtist(store, await resolveArtist(store, args[0] ?? ''), opts);
   ctx.success(`updated artist ${artist.name} (${artist.id})`);
-  printRecord(ctx, artistFields(artist), artistJson(artist));
+  printRecord(ctx, artistFields(artist), artist);
 }

@@ -21,8 +21,3 @@ export function artistFields(artist: Artist): [string, unknown][] {
     ['updated', artist.updated_at],
   ];
 }
-
-/** The row as stored: what `--json` prints for one artist. */
-export function artistJson(artist: Artist): Artist {
-  return { ...artist };
-}

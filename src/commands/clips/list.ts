@@ -2,16 +2,17 @@ import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { formatUsd, printList } from '../../cli/output.ts';
 import { listScenes } from '../../core/pipeline/scenes-step.ts';
+import { clipReviews } from '../../core/pipeline/takes.ts';
 import { resolveProject } from '../../core/projects.ts';
 
 export async function run(ctx: CliContext, { args }: CommandInput): Promise<void> {
   const { store } = await ctx.services();
   const project = await resolveProject(store, args[0]!);
   const order = new Map((await listScenes({ store }, project.id)).map((s) => [s.id, s.order_idx]));
-  const approvals = await store.list('user_approvals', { where: { project_id: project.id }, order: { column: 'created_at', ascending: false } });
+  const reviews = clipReviews(await store.list('user_approvals', { where: { project_id: project.id } }));
   const clips = (await store.list('video_clips', { where: { project_id: project.id } })).sort((a, b) => (order.get(a.scene_id) ?? 0) - (order.get(b.scene_id) ?? 0) || a.take - b.take);
   const rows = clips.map((c) => {
-    const newest = approvals.find((a) => a.clip_id === c.id);
+    const newest = reviews.get(c.id);
     return { ...c, scene: (order.get(c.scene_id) ?? 0) + 1, review: newest ? (newest.decision === 'approved' ? 'approved' : 'rejected') : 'unreviewed', review_note: newest?.note ?? null };
   });
   printList(ctx, rows, [

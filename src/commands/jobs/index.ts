@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { ActionFactory } from '../../cli/action.ts';
-import { JOB_STATUSES_LIST, JOB_TYPES_LIST } from './names.ts';
+import { JOB_STATUSES, JOB_TYPES } from '../../core/enums.ts';
 
 export function registerJobs(program: Command, act: ActionFactory): void {
   const jobs = program.command('jobs').description('inspect, watch, retry and cancel jobs (every pipeline step is a job)');
@@ -9,8 +9,8 @@ export function registerJobs(program: Command, act: ActionFactory): void {
     .command('list')
     .description('list jobs, newest first')
     .option('--project <project>', 'only jobs of this project (id, prefix or name)')
-    .addOption(new Option('--status <status>', 'only jobs in this status').choices(JOB_STATUSES_LIST))
-    .addOption(new Option('--type <type>', 'only jobs of this type').choices(JOB_TYPES_LIST))
+    .addOption(new Option('--status <status>', 'only jobs in this status').choices(JOB_STATUSES))
+    .addOption(new Option('--type <type>', 'only jobs of this type').choices(JOB_TYPES))
     .option('--since <when>', 'only jobs created since: an ISO time or a duration like 30m, 2h, 1d')
     .option('--limit <n>', 'at most n jobs', '100')
     .addHelpText('after', `

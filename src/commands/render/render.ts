@@ -1,7 +1,7 @@
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../cli/errors.ts';
-import { deliver } from '../../cli/deliver.ts';
+import { checkOutPath, deliver } from '../../cli/deliver.ts';
 import { formatDuration, printRecord } from '../../cli/output.ts';
 import { openPipeline } from '../../cli/pipeline.ts';
 import { enqueueDetached } from '../enqueue.ts';
@@ -9,7 +9,7 @@ import { resolveProject } from '../../core/projects.ts';
 
 export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
   const out = typeof options.out === 'string' ? options.out : undefined;
-  if (out !== undefined && !/\.(mp4|mov|m4v)$/i.test(out)) throw new OmveeError('usage', `--out must name an .mp4 file (got ${out})`);
+  if (out !== undefined) checkOutPath(out);
   const payload = { auto_approve: options.autoApprove === true || ctx.yes, lyrics_overlay: options.lyricsOverlay === true };
   if (options.detach === true) {
     if (out !== undefined) throw new OmveeError('usage', '--detach cannot be combined with --out', { hint: 'a worker renders the video; copy it afterwards with: omvee render <project> --yes --out FILE' });

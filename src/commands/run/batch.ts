@@ -4,7 +4,7 @@
  * caller exits 1 when any failed. The render itself is injected (`renderOne`), so this module
  * only sequences, reports and summarizes.
  */
-import { access } from 'node:fs/promises';
+import { checkInputFile } from '../../core/files.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../cli/errors.ts';
 import { printList, type Column } from '../../cli/output.ts';
@@ -30,10 +30,6 @@ export interface BatchLineResult {
 /** runs the whole pipeline for one song; throws on failure (projectId in OmveeError details when known) */
 export type RenderOne = (item: BatchItem, signal: AbortSignal) => Promise<RenderedItem>;
 
-export interface BatchOptions {
-  renderOne: RenderOne;
-}
-
 export interface BatchOutcome {
   failed: number;
   results: BatchLineResult[];
@@ -47,9 +43,7 @@ const COLUMNS: Column<BatchLineResult>[] = [
   { header: 'output / error', value: (r) => r.output ?? r.error },
 ];
 
-/** `options` may be the render function itself. */
-export async function runBatch(ctx: CliContext, file: string, options: BatchOptions | RenderOne): Promise<BatchOutcome> {
-  const renderOne = typeof options === 'function' ? options : options.renderOne;
+export async function runBatch(ctx: CliContext, file: string, renderOne: RenderOne): Promise<BatchOutcome> {
   const items = await readBatchFile(file);
   const results: BatchLineResult[] = [];
   for (const [index, item] of items.entries()) {
@@ -60,14 +54,8 @@ export async function runBatch(ctx: CliContext, file: string, options: BatchOpti
     }
     ctx.info(`${ctx.paint('1', `[${index + 1}/${items.length}]`)} ${item.name} (line ${item.line})`);
     try {
-      await access(item.audio).catch(() => {
-        throw new OmveeError('not_found', `audio file not found: ${item.audio}`);
-      });
-      if (item.lyrics !== undefined) {
-        await access(item.lyrics).catch(() => {
-          throw new OmveeError('not_found', `lyrics file not found: ${item.lyrics}`);
-        });
-      }
+      await checkInputFile(item.audio, 'audio file');
+      if (item.lyrics !== undefined) await checkInputFile(item.lyrics, 'lyrics file');
       const done = await renderOne(item, ctx.signal);
       results.push({ ...base, status: 'ok', project_id: done.projectId, output: done.outputPath, error: null });
     } catch (error) {

@@ -4,6 +4,7 @@ import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../cli/errors.ts';
 import { formatDuration, formatUsd, printRecord } from '../../cli/output.ts';
+import { checkOutPath } from '../../cli/deliver.ts';
 import { parseOptions } from '../../cli/parse.ts';
 import { openPipeline, providerChoice } from '../../cli/pipeline.ts';
 import { parseSpendOptions, runPreflight } from '../../cli/spend.ts';
@@ -18,7 +19,7 @@ const Options = z
     lyrics: z.string().optional(),
     name: z.string().optional(),
     style: z.string().optional(),
-    out: z.string().regex(/\.(mp4|mov|m4v)$/i, 'must name an .mp4 file').optional(),
+    out: z.string().optional(),
     project: z.string().optional(),
     batch: z.string().optional(),
     lyricsOverlay: z.boolean().optional(),
@@ -27,6 +28,7 @@ const Options = z
 
 export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
   const opts = parseOptions(Options, options);
+  if (opts.out !== undefined) checkOutPath(opts.out);
   const audio = args[0];
   const modes = [audio !== undefined, opts.project !== undefined, opts.batch !== undefined].filter(Boolean).length;
   if (modes !== 1) {

@@ -15,6 +15,7 @@ import type { FinalVideo, Project } from '../../core/model.ts';
 import { countScenesWithout } from '../../core/pipeline/images-step.ts';
 import { resolveProject } from '../../core/projects.ts';
 import type { SceneBounds } from '../../core/timeline/index.ts';
+import { roundUsd } from '../../providers/cost.ts';
 
 export interface WholeRunInput {
   audio?: string;
@@ -135,7 +136,7 @@ export async function runWhole(ctx: CliContext, pipeline: Pipeline, input: Whole
     scenes: sceneCount,
     images,
     clips,
-    cost_usd: Math.round(jobs.reduce((sum, j) => sum + (j.cost_usd ?? 0), 0) * 1e6) / 1e6,
+    cost_usd: roundUsd(jobs.reduce((sum, j) => sum + (j.cost_usd ?? 0), 0)),
     elapsed_s: Math.round(performance.now() - started) / 1000,
     resumed,
     steps,

@@ -10,10 +10,11 @@ import { pickScenes } from '../../core/pipeline/takes.ts';
 import { requireAudio } from '../../core/pipeline/transcript-step.ts';
 import { resolveProject } from '../../core/projects.ts';
 import { adjustScene } from '../../core/timeline/index.ts';
+import { hasControlChars } from '../../core/refs.ts';
 import { SCENE_COLUMNS } from './view.ts';
 
 const seconds = z.string().trim().regex(/^\d+(\.\d+)?$/, 'a number of seconds, e.g. 27.5').transform(Number);
-const text = z.string().max(2000).refine((t) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(t), 'no control characters');
+const text = z.string().max(2000).refine((t) => !hasControlChars(t), 'no control characters');
 const Options = z.object({ start: seconds.optional(), end: seconds.optional(), title: text.optional(), theme: text.optional(), excerpt: text.optional() });
 
 export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {

@@ -6,7 +6,7 @@
  * the step stops with OmveeError('budget'); finished takes are kept.
  */
 import { OmveeError } from '../../cli/errors.ts';
-import { roundUsd } from './project-cost.ts';
+import { roundUsd } from '../../providers/cost.ts';
 
 export interface PaidWork {
   projectId: string;

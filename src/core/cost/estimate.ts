@@ -4,10 +4,10 @@
  * counted; when the scenes are not chosen yet their count is estimated from the song length
  * and the scene bounds, as the director would choose them.
  */
-import { estimateRunCost, targetSceneCountFor, type Estimate, type EstimateLine, type PriceTable } from '../../providers/cost.ts';
+import { targetSceneCount } from '../timeline/bounds.ts';
+import { estimateRunCost, roundUsd, type Estimate, type EstimateLine, type PriceTable } from '../../providers/cost.ts';
 import type { Store } from '../../store/port.ts';
 import type { Project, Scene } from '../model.ts';
-import { roundUsd } from './project-cost.ts';
 
 /** Model per step; null where the step runs locally (free). */
 export interface WorkModels {
@@ -48,12 +48,6 @@ export interface PlanWorkInput {
   newTake?: boolean;
 }
 
-/** How many scenes a director picks for a song: ~one per 10 s, within the bounds. */
-export function expectedSceneCount(durationS: number, sceneMinS: number, sceneMaxS: number): number {
-  const lo = Math.max(1, Math.ceil(durationS / sceneMaxS - 1e-9));
-  const hi = Math.max(lo, Math.floor(durationS / sceneMinS + 1e-9));
-  return Math.min(hi, Math.max(lo, targetSceneCountFor(durationS)));
-}
 
 /** The work left on a project (or on a song not stored yet when project is null). */
 export async function planWork(store: Store, project: Project | null, input: PlanWorkInput): Promise<PlannedWork> {
@@ -76,7 +70,7 @@ export async function planWork(store: Store, project: Project | null, input: Pla
     clipped = new Set(clips.map((c) => c.scene_id));
   }
   const estimated = scenes.length === 0;
-  const count = expectedSceneCount(input.durationS, input.bounds.sceneMinS, input.bounds.sceneMaxS);
+  const count = targetSceneCount(input.durationS, input.bounds.sceneMinS, input.bounds.sceneMaxS);
   const lengths = estimated ? Array.from({ length: count }, () => input.durationS / count) : scenes.map((s) => s.end_time_s - s.start_time_s);
   const ids = estimated ? lengths.map((_, i) => `estimated-${i}`) : scenes.map((s) => s.id);
   const picked = new Set(input.sceneNumbers && input.sceneNumbers.length > 0 ? input.sceneNumbers.map((n) => n - 1) : lengths.map((_, i) => i));

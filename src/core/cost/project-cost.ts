@@ -4,6 +4,7 @@
  * Whisper call per job, recorded on the job. Take costs are read from the takes (not from the
  * image/clip jobs) so a step that stopped half-way still counts the predictions it paid for.
  */
+import { roundUsd } from '../../providers/cost.ts';
 import type { Store } from '../../store/port.ts';
 
 export type CostStep = 'transcript' | 'scenes' | 'prompts' | 'images' | 'clips';
@@ -41,7 +42,6 @@ export interface ProjectCost {
 
 const JOB_STEPS = { transcribe: 'transcript', analyze_scenes: 'scenes', generate_prompts: 'prompts' } as const;
 
-export const roundUsd = (usd: number): number => Math.round(usd * 1e6) / 1e6;
 
 export async function projectCost(store: Store, projectId: string): Promise<ProjectCost> {
   const [scenes, jobs, prompts, images, clips] = await Promise.all([

@@ -16,7 +16,7 @@ import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
 import { countScenesWithout } from './images-step.ts';
 import { listScenes } from './scenes-step.ts';
 import type { StepContext } from './step.ts';
-import { clipDecisions, latestCompleted, pickScenes, sceneNumber, takesOf, takeToWorkOn } from './takes.ts';
+import { clipReviews, latestCompleted, pickScenes, sceneNumber, takesOf, takeToWorkOn } from './takes.ts';
 
 export interface ClipOptions {
   scenes?: readonly number[];
@@ -36,7 +36,7 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
   const frames = frameBudget(project, all);
   const images = await deps.store.list('generated_images', { where: { project_id: project.id, status: 'completed' } });
   const approvals = await deps.store.list('user_approvals', { where: { project_id: project.id } });
-  const decisions = clipDecisions(approvals);
+  const reviews = clipReviews(approvals);
   const prompts = new Map((await deps.store.list('scene_prompts', { where: { project_id: project.id } })).map((p) => [p.scene_id, p]));
   const imageFor = (scene: Scene): GeneratedImage | null => {
     const approved = approvals
@@ -58,7 +58,7 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
       async (scene) => {
         // a new take when the latest one no longer fits the scene's times, or was rejected
         const current = latestCompleted(await takesOf(deps.store, 'video_clips', scene.id));
-        const stale = current !== null && (current.frame_count !== frames.get(scene.id) || decisions.get(current.id) === 'rejected');
+        const stale = current !== null && (current.frame_count !== frames.get(scene.id) || reviews.get(current.id)?.decision === 'rejected');
         const take = await takeToWorkOn(deps.store, 'video_clips', scene, options.newTake === true || stale);
         if (!take) {
           skipped += 1;

@@ -57,15 +57,15 @@ export function approvedClipId(approvals: readonly UserApproval[], sceneId: stri
   return newest.decision === 'approved' ? newest.clip_id : 'rejected';
 }
 
-/** The newest review decision of each clip (clips never reviewed are absent). */
-export function clipDecisions(approvals: readonly UserApproval[]): Map<string, UserApproval['decision']> {
+/** The newest review of each clip (clips never reviewed are absent). */
+export function clipReviews(approvals: readonly UserApproval[]): Map<string, UserApproval> {
   const newest = new Map<string, UserApproval>();
   for (const a of approvals) {
     if (a.clip_id === null) continue;
     const seen = newest.get(a.clip_id);
     if (!seen || a.created_at > seen.created_at) newest.set(a.clip_id, a);
   }
-  return new Map([...newest].map(([id, a]) => [id, a.decision]));
+  return newest;
 }
 
 /**
@@ -84,8 +84,8 @@ export function clipForScene<C extends { id: string; take: number; status: strin
     return clip ? { clip, reason: 'approved' } : { clip: null, reason: 'no clip' };
   }
   if (clips.length === 0) return { clip: null, reason: 'no clip' };
-  const decisions = clipDecisions(approvals);
-  const unrejected = latestCompleted(clips.filter((c) => decisions.get(c.id) !== 'rejected'));
+  const reviews = clipReviews(approvals);
+  const unrejected = latestCompleted(clips.filter((c) => reviews.get(c.id)?.decision !== 'rejected'));
   if (autoApprove && unrejected) return { clip: unrejected, reason: 'auto' };
   return { clip: null, reason: unrejected ? 'not approved' : 'rejected' };
 }

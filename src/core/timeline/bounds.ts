@@ -64,3 +64,15 @@ export function leastViolatingSceneCount(durationS: number, min: number, max: nu
   const under = (min - durationS / kShort) / min;
   return over <= under ? kLong : kShort;
 }
+
+/** About one scene per 10 s: 15–20 scenes for a 3-minute song, scaled by duration. */
+export function naturalSceneCount(durationS: number): number {
+  return Math.max(1, Math.round(durationS / 10.3));
+}
+
+/** How many scenes to aim for: the natural count, kept within what the length bounds allow. */
+export function targetSceneCount(durationS: number, minS: number, maxS: number): number {
+  const lo = Math.max(1, Math.ceil(durationS / maxS - 1e-9));
+  const hi = Math.max(lo, Math.floor(durationS / minS + 1e-9));
+  return Math.min(hi, Math.max(lo, naturalSceneCount(durationS)));
+}

@@ -9,6 +9,8 @@ export {
   feasibleSceneCount,
   isPartitionFeasible,
   leastViolatingSceneCount,
+  naturalSceneCount,
+  targetSceneCount,
   validateSceneBounds,
 } from './bounds.ts';
 export type { SceneBounds } from './bounds.ts';

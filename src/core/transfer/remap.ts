@@ -20,9 +20,6 @@ export class IdMap {
     return this.#map.get(old.toLowerCase()) ?? old;
   }
 
-  has(old: string): boolean {
-    return this.#map.has(old.toLowerCase());
-  }
 
   text(value: string): string {
     return value.replace(UUID_IN_TEXT, (m) => this.#map.get(m.toLowerCase()) ?? m);

@@ -21,7 +21,8 @@ import type { ChatCompletion, ChatCompletionMessageParam } from 'openai/resource
 import { OmveeError } from '../../cli/errors.ts';
 import { repairScenes, validateScenes } from '../../core/timeline/index.ts';
 import type { Transcript } from '../../core/model.ts';
-import { buildPriceTable, llmCallCost, targetSceneCountFor, type PriceTable } from '../cost.ts';
+import { targetSceneCount } from '../../core/timeline/bounds.ts';
+import { buildPriceTable, llmCallCost, roundUsd, type PriceTable } from '../cost.ts';
 import { httpStatusError, isRetryableStatus, toProviderError, type ServiceInfo } from '../http/errors.ts';
 import { resolveRetryPolicy, withRetry } from '../http/retry.ts';
 import {
@@ -49,12 +50,6 @@ export const DEFAULT_OPENAI_CHAT_MODEL = 'gpt-4o-mini';
 
 const SYSTEM = 'You are the director of a music video. You plan scenes that follow the song and write precise visual prompts. Reply with one JSON object only, exactly in the requested shape, no commentary.';
 
-/** Scene count to ask for: ≈ one per 10 s (15–20 for 3 min), kept inside the min/max bounds. */
-export function targetSceneCount(durationS: number, minS: number, maxS: number): number {
-  const lo = Math.max(1, Math.ceil(durationS / maxS - 1e-9));
-  const hi = Math.max(lo, Math.floor(durationS / minS + 1e-9));
-  return Math.min(hi, Math.max(lo, targetSceneCountFor(durationS)));
-}
 
 function fmt(t: number): string {
   return t.toFixed(2);
@@ -217,7 +212,7 @@ export function createLlmDirector(opts: LlmDirectorOptions): Director {
             ctx.log?.(`repaired the model's scenes: ${repaired.problems.slice(0, 5).join('; ')}${repaired.problems.length > 5 ? '; …' : ''}`);
           }
           const remaining = validateScenes(scenes, bounds);
-          if (remaining.length === 0) return { scenes, model: chat.model, costUsd: round(chat.costUsd) };
+          if (remaining.length === 0) return { scenes, model: chat.model, costUsd: roundUsd(chat.costUsd) };
           error = `the scenes do not cover the song within the bounds: ${remaining.slice(0, 5).join('; ')}`;
         } else {
           error = `the JSON does not match the requested shape: ${zodProblems(parsed.error)}`;
@@ -231,7 +226,7 @@ export function createLlmDirector(opts: LlmDirectorOptions): Director {
     }
     throw new OmveeError('provider', `${chat.service.name} model ${chat.model} gave no usable scenes after 2 answers: ${lastError}`, {
       hint: 'Rerun, pick another model (director model in config), or use the local director.',
-      details: { costUsd: round(chat.costUsd) },
+      details: { costUsd: roundUsd(chat.costUsd) },
     });
   }
 
@@ -261,7 +256,7 @@ export function createLlmDirector(opts: LlmDirectorOptions): Director {
       } else problems.push(answer.error);
       const missing = input.scenes.map((_, i) => i).filter((i) => !got.has(i));
       if (missing.length === 0) {
-        return { prompts: input.scenes.map((_, i) => got.get(i)!), model: chat.model, costUsd: round(chat.costUsd) };
+        return { prompts: input.scenes.map((_, i) => got.get(i)!), model: chat.model, costUsd: roundUsd(chat.costUsd) };
       }
       problems.push(`no valid prompts for scene_index ${missing.join(', ')}`);
       lastError = problems.join('; ');
@@ -275,11 +270,9 @@ export function createLlmDirector(opts: LlmDirectorOptions): Director {
     }
     throw new OmveeError('provider', `${chat.service.name} model ${chat.model} did not write usable prompts for every scene: ${lastError}`, {
       hint: 'Rerun, pick another model, or use the local director for prompts.',
-      details: { costUsd: round(chat.costUsd) },
+      details: { costUsd: roundUsd(chat.costUsd) },
     });
   }
 
   return { name, selectScenes, writePrompts };
 }
-
-const round = (usd: number): number => Math.round(usd * 1e6) / 1e6;

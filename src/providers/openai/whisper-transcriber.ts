@@ -14,7 +14,7 @@ import { basename, extname, join } from 'node:path';
 import { OmveeError } from '../../cli/errors.ts';
 import type { TranscriptSegment } from '../../core/model.ts';
 import { runFfmpeg } from '../../media/run.ts';
-import { buildPriceTable, transcriptionCost, type PriceTable } from '../cost.ts';
+import { buildPriceTable, roundUsd, transcriptionCost, type PriceTable } from '../cost.ts';
 import { toProviderError } from '../http/errors.ts';
 import type { CallContext, TranscribeInput, TranscribeResult, Transcriber } from '../ports.ts';
 import { createOpenAiClient, DEFAULT_OPENAI_BASE_URL, OPENAI_SERVICE, type OpenAI, type OpenAiConnection } from './client.ts';
@@ -142,7 +142,7 @@ export function createWhisperTranscriber(opts: WhisperTranscriberOptions): Trans
             ...(suspect ? { warnings: [`${suspect} segment(s) look unreliable (loops or no speech); review them`] } : {}),
           },
           model,
-          costUsd: reported ? Math.round(costUsd * 1e6) / 1e6 : transcriptionCost(prices, model, input.durationS),
+          costUsd: reported ? roundUsd(costUsd) : transcriptionCost(prices, model, input.durationS),
         };
       } finally {
         await rm(work, { recursive: true, force: true });

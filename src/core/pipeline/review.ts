@@ -1,0 +1,39 @@
+/**
+ * Reviewing clips: record an approval or rejection for the chosen clip of each scene. Every
+ * scene is checked first, so either every decision is recorded or none.
+ */
+import { OmveeError } from '../../cli/errors.ts';
+import type { Project, Scene, UserApproval, VideoClip } from '../model.ts';
+import type { Store } from '../../store/port.ts';
+import { listScenes } from './scenes-step.ts';
+import { latestCompleted, pickScenes, sceneNumber } from './takes.ts';
+
+export interface ReviewInput {
+  /** 1-based scene numbers; every scene when empty */
+  scenes: readonly number[] | undefined;
+  decision: UserApproval['decision'];
+  note: string | null;
+  /** a specific take instead of the latest completed one */
+  take?: number | undefined;
+}
+
+export async function reviewClips(store: Store, project: Project, input: ReviewInput): Promise<{ scene: Scene; clip: VideoClip; approval: UserApproval }[]> {
+  const scenes = pickScenes(await listScenes({ store }, project.id), input.scenes);
+  if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
+  const clips = await store.list('video_clips', { where: { project_id: project.id, status: 'completed' } });
+  const chosen = scenes.map((scene) => {
+    const forScene = clips.filter((c) => c.scene_id === scene.id);
+    const clip = input.take === undefined ? latestCompleted(forScene) : forScene.find((c) => c.take === input.take) ?? null;
+    if (!clip) {
+      throw new OmveeError('invalid_input', `scene ${sceneNumber(scene)} has no ${input.take === undefined ? 'completed clip' : `completed take ${input.take}`}`, {
+        hint: `generate it: omvee clips generate ${project.id} --scene ${sceneNumber(scene)}`,
+      });
+    }
+    return { scene, clip };
+  });
+  const approvals = await store.insertMany(
+    'user_approvals',
+    chosen.map(({ scene, clip }) => ({ project_id: project.id, scene_id: scene.id, clip_id: clip.id, image_id: clip.image_id, decision: input.decision, note: input.note })),
+  );
+  return chosen.map((c, i) => ({ ...c, approval: approvals[i]! }));
+}
