@@ -1,3 +1,5 @@
+import { OmveeError } from '../cli/errors.ts';
+
 /** Storage layout per project: projects/{project_id}/{audio,transcripts,...}/file */
 export const BUCKET = 'project-files';
 
@@ -19,9 +21,22 @@ export function artistKey(artistId: string, fileName: string): string {
   return `artists/${artistId}/${fileName}`;
 }
 
-/** Reject keys that could escape the bucket. */
-export function assertSafeKey(key: string): void {
-  if (key.length === 0 || key.startsWith('/') || key.split('/').some((p) => p === '..' || p === '.' || p === '')) {
-    throw new Error(`unsafe blob key: ${key}`);
+const KEY_HINT = 'blob keys are relative paths like projects/<id>/audio/song.mp3, without "..", "." or empty parts';
+
+/**
+ * Reject keys that could escape the bucket or mean different things to different stores: not a
+ * string, empty, absolute, with "..", "." or empty parts, a backslash (a separator on Windows)
+ * or a NUL byte. Throws OmveeError invalid_input.
+ */
+export function assertSafeKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string') throw new OmveeError('invalid_input', `unsafe blob key: ${String(key)}`, { hint: KEY_HINT });
+  if (
+    key.length === 0 ||
+    key.startsWith('/') ||
+    key.includes('\\') ||
+    key.includes('\0') ||
+    key.split('/').some((p) => p === '..' || p === '.' || p === '')
+  ) {
+    throw new OmveeError('invalid_input', `unsafe blob key: ${JSON.stringify(key)}`, { hint: KEY_HINT });
   }
 }

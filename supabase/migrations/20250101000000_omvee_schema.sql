@@ -274,29 +274,6 @@ begin
 end;
 $$;
 
-/**
- * An update that moves a running job's heartbeat_at but leaves lease_expires_at as it was keeps
- * the lease's length (an operator backdating a heartbeat moves the lease end with it). The queue
- * functions below always set both, so they are not affected.
- */
-create or replace function public.omvee_keep_lease_length() returns trigger
-language plpgsql
-set search_path = ''
-as $$
-begin
-  if new.heartbeat_at is not null and old.heartbeat_at is not null
-     and new.heartbeat_at is distinct from old.heartbeat_at
-     and new.lease_expires_at is not distinct from old.lease_expires_at
-     and old.lease_expires_at is not null then
-    new.lease_expires_at := old.lease_expires_at + (new.heartbeat_at - old.heartbeat_at);
-  end if;
-  return new;
-end;
-$$;
-
-create trigger jobs_keep_lease_length before update on public.jobs
-  for each row execute function public.omvee_keep_lease_length();
-
 -- ---------------------------------------------------------------------------------------------
 -- row level security
 
@@ -659,6 +636,5 @@ begin
 end;
 $$;
 revoke execute on function public.omvee_touch_row() from public, anon;
-revoke execute on function public.omvee_keep_lease_length() from public, anon;
 revoke execute on function public.omvee_renewed_lease(integer, timestamptz, timestamptz) from public, anon;
 grant execute on function public.omvee_renewed_lease(integer, timestamptz, timestamptz) to authenticated, service_role;

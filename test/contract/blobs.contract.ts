@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Blobs } from '../../src/blobs/port.ts';
 import { isOmveeError, type ErrorCode } from '../../src/cli/errors.ts';
 
@@ -148,11 +149,22 @@ export function runBlobsContract(label: string, factory: () => Promise<BlobsFixt
       assert.equal(await blobs.exists('projects/p1/audio/x.mp3'), false);
     });
 
-    it('signedUrl returns a URL string', async () => {
-      await blobs.put('projects/p1/final/out.mp4', bytes('video'), { contentType: 'video/mp4' });
+    it('signedUrl gives a URL that reads the object back; a missing key is not_found', async () => {
+      const data = bytes('video bytes \u0000\u00ff');
+      await blobs.put('projects/p1/final/out.mp4', data, { contentType: 'video/mp4' });
       const url = await blobs.signedUrl('projects/p1/final/out.mp4', 60);
-      assert.equal(typeof url, 'string');
       assert.ok(URL.canParse(url), `parseable URL: ${url}`);
+      const protocol = new URL(url).protocol;
+      let read: Buffer;
+      if (protocol === 'file:') read = await readFile(fileURLToPath(url));
+      else {
+        assert.ok(protocol === 'http:' || protocol === 'https:', `unexpected URL scheme ${protocol}`);
+        const res = await fetch(url);
+        assert.equal(res.status, 200, `GET ${url} answered ${res.status}`);
+        read = Buffer.from(await res.arrayBuffer());
+      }
+      assert.deepEqual(new Uint8Array(read), new Uint8Array(data));
+      await rejectsWith(blobs.signedUrl('projects/p1/final/missing.mp4', 60), 'not_found');
     });
   });
 }

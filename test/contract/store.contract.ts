@@ -561,6 +561,11 @@ export function runStoreContract(label: string, factory: () => Promise<StoreFixt
       async function addJob(extra: AnyRow = {}): Promise<Job> {
         return store.insert('jobs', { type: 'transcribe', ...extra } as never);
       }
+      /** Fake a dead worker: its last heartbeat and its lease end both lie `agoMs` in the past. */
+      async function backdateLease(id: string, agoMs: number): Promise<void> {
+        const past = new Date(Date.now() - agoMs).toISOString();
+        await store.update('jobs', id, { heartbeat_at: past, lease_expires_at: past });
+      }
 
       it('claims the oldest runnable job once, and marks it running', async () => {
         assert.equal(await store.claimJob({ workerId: 'w1', ...lease }), null);
@@ -668,7 +673,7 @@ export function runStoreContract(label: string, factory: () => Promise<StoreFixt
         const a = await store.claimJob({ workerId: 'worker-a', ...lease });
         assert.ok(a);
         assert.equal(await store.recoverExpiredJobs(60), 0, 'a fresh lease is kept');
-        await store.update('jobs', job.id, { heartbeat_at: new Date(Date.now() - 120_000).toISOString() });
+        await backdateLease(job.id, 120_000);
         assert.equal(await store.recoverExpiredJobs(60), 1);
         const recovered = await store.get('jobs', job.id);
         assert.equal(recovered?.status, 'pending');
@@ -685,7 +690,7 @@ export function runStoreContract(label: string, factory: () => Promise<StoreFixt
         assert.equal(await store.failJob(stale, 'stale', { retry: false }), null);
         assert.equal(await store.releaseJob(stale), false);
         // the same worker id on an old attempt is refused too
-        await store.update('jobs', job.id, { heartbeat_at: new Date(Date.now() - 120_000).toISOString() });
+        await backdateLease(job.id, 120_000);
         assert.equal(await store.recoverExpiredJobs(60), 1);
         const again = await store.claimJob({ workerId: 'worker-a', ...lease });
         assert.equal(again?.attempts, 3);
@@ -722,9 +727,12 @@ export function runStoreContract(label: string, factory: () => Promise<StoreFixt
         assert.ok(Math.abs(length(await store.get('jobs', job.id)) - 200_000) < 1000, 'progress renews the lease too');
         await rejectsWith(store.heartbeatJob({ ...held, leaseSeconds: 0 }), 'invalid_input');
 
-        // moving the heartbeat by hand moves the lease end with it
+        // a plain update of heartbeat_at is just that: the lease end stays where it was
+        const before = await store.get('jobs', job.id);
         await store.update('jobs', job.id, { heartbeat_at: new Date(Date.now() - 10_000).toISOString() });
-        assert.ok(Math.abs(length(await store.get('jobs', job.id)) - 200_000) < 1000);
+        const after = await store.get('jobs', job.id);
+        assert.equal(after?.lease_expires_at, before?.lease_expires_at);
+        assert.ok(Math.abs(ms(after?.heartbeat_at) - (Date.now() - 10_000)) < 1000);
 
         // an ended lease is recovered whatever the caller's lease, even with a recent heartbeat
         await store.update('jobs', job.id, { lease_expires_at: new Date(Date.now() - 1000).toISOString() });
@@ -764,7 +772,7 @@ export function runStoreContract(label: string, factory: () => Promise<StoreFixt
       it('fails an expired job whose attempts are spent', async () => {
         const job = await addJob({ max_attempts: 1 });
         assert.ok(await store.claimJob({ workerId: 'w', ...lease }));
-        await store.update('jobs', job.id, { heartbeat_at: new Date(Date.now() - 600_000).toISOString() });
+        await backdateLease(job.id, 600_000);
         assert.equal(await store.recoverExpiredJobs(60), 1);
         const failed = await store.get('jobs', job.id);
         assert.equal(failed?.status, 'failed');
@@ -812,6 +820,36 @@ export function runStoreContract(label: string, factory: () => Promise<StoreFixt
         await store.failJob(jobLease(toFail), 'x', { retry: false });
         await rejectsWith(store.cancelJob(toFail.id), 'conflict');
         await rejectsWith(store.cancelJob(randomUUID()), 'not_found');
+      });
+
+      it('refuses bad queue input the same way on every store', async () => {
+        await rejectsWith(store.claimJob({ workerId: '', ...lease }), 'invalid_input');
+        await rejectsWith(store.claimJob({ workerId: 'w', leaseSeconds: -1 }), 'invalid_input');
+        await addJob();
+        const claimed = await store.claimJob({ workerId: 'w', ...lease });
+        assert.ok(claimed);
+        const held = jobLease(claimed);
+        await rejectsWith(store.heartbeatJob(held, 101), 'invalid_input');
+        await rejectsWith(store.heartbeatJob(held, -1), 'invalid_input');
+        await rejectsWith(store.updateJobProgress(held, 101), 'invalid_input');
+        await rejectsWith(store.updateJobProgress(held, Number.NaN), 'invalid_input');
+        await rejectsWith(store.failJob(held, 'boom', { retry: true, backoffSeconds: -5 }), 'invalid_input');
+        const row = await store.get('jobs', claimed.id);
+        assert.equal(row?.status, 'running', 'refused calls change nothing');
+        assert.equal(row?.progress, 0);
+        assert.equal(await store.heartbeatJob(held, 100), true, 'the bounds themselves are allowed');
+      });
+
+      it('a missing job is not_found with a hint, for cancel and retry', async () => {
+        const attempts = [() => store.cancelJob(randomUUID()), () => store.retryJob(randomUUID()), () => store.cancelJob('not-a-uuid')];
+        for (const attempt of attempts) {
+          await assert.rejects(attempt(), (error: unknown) => {
+            assert.ok(isOmveeError(error));
+            assert.equal(error.code, 'not_found');
+            assert.match(error.hint ?? '', /omvee jobs list/);
+            return true;
+          });
+        }
       });
 
       it('retryJob: failed and canceled jobs only', async () => {

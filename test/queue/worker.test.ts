@@ -57,7 +57,7 @@ describe('worker and runner', () => {
     const claimed = await store.claimJob({ workerId: 'stale', leaseSeconds: 60 });
     assert.equal(claimed?.id, job.id);
     // the stale worker went quiet two minutes ago
-    await store.update('jobs', job.id, { heartbeat_at: new Date(Date.now() - 120_000).toISOString() });
+    await store.update('jobs', job.id, { heartbeat_at: new Date(Date.now() - 120_000).toISOString(), lease_expires_at: new Date(Date.now() - 60_000).toISOString() });
 
     const events: WorkerEvent[] = [];
     const seen = newSeen();
@@ -245,7 +245,7 @@ describe('worker and runner', () => {
     const claimed = (await store.claimJob({ workerId: 'first', leaseSeconds: 60 }))!;
     const outcome = await runClaimedJob(claimed, async () => {
       // meanwhile the lease expired and another worker took the job
-      await store.update('jobs', job.id, { heartbeat_at: new Date(Date.now() - 120_000).toISOString() });
+      await store.update('jobs', job.id, { heartbeat_at: new Date(Date.now() - 120_000).toISOString(), lease_expires_at: new Date(Date.now() - 60_000).toISOString() });
       await store.recoverExpiredJobs(60);
       await store.claimJob({ workerId: 'second', leaseSeconds: 60 });
       return { result: { by: 'first' } };

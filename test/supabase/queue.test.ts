@@ -52,7 +52,8 @@ describe('job queue on Supabase', () => {
     assert.equal(a?.id, job.id);
     assert.equal(await store.recoverExpiredJobs(30), 0);
     // machine-a dies: its heartbeat stops
-    await store.update('jobs', job.id, { heartbeat_at: new Date(Date.now() - 60_000).toISOString() });
+    const dead = new Date(Date.now() - 60_000).toISOString();
+    await store.update('jobs', job.id, { heartbeat_at: dead, lease_expires_at: dead });
     assert.equal(await store.recoverExpiredJobs(30), 1);
     const b = await store.claimJob({ workerId: 'machine-b', leaseSeconds: 30 });
     assert.equal(b?.id, job.id);

@@ -111,11 +111,7 @@ describe('local store', () => {
       assert.equal(await store.count('projects'), 1);
       await assert.rejects(store.list('projects', { limit: -1 }), assertOmvee('invalid_input'));
       await assert.rejects(store.list('projects', { order: { column: 'nope' as never } }), assertOmvee('invalid_input'));
-      await assert.rejects(store.claimJob({ workerId: '', leaseSeconds: 30 }), assertOmvee('invalid_input'));
-      await store.insert('jobs', { type: 'transcribe' });
-      const job = await store.claimJob({ workerId: 'w', leaseSeconds: 30 });
-      assert.ok(job);
-      await assert.rejects(store.heartbeatJob({ id: job.id, workerId: 'w', attempt: 1 }, 101), assertOmvee('invalid_input'));
+      // bad queue input (empty workerId, progress 101, negative backoff) is in test/contract/store.contract.ts
       const project = await store.insert('projects', { name: 'p' });
       await assert.rejects(store.update('projects', project.id, { id: 'other' } as never), assertOmvee('invalid_input'));
       await assert.rejects(store.replaceScenes('no-such-project', []), assertOmvee('not_found'));

@@ -39,20 +39,18 @@ function storageError(action: string, key: string, error: unknown): OmveeError {
   });
 }
 
-/** assertSafeKey plus the names this adapter reserves; throws invalid_input. */
-function checkKey(key: string): string {
-  try {
-    if (typeof key !== 'string') throw new Error(`unsafe blob key: ${String(key)}`);
-    assertSafeKey(key);
-  } catch (error) {
-    throw new OmveeError('invalid_input', (error as Error).message, {
-      hint: 'blob keys are relative paths like projects/<id>/audio/song.mp3 without "..", "." or empty parts',
-    });
-  }
+/** The names this adapter reserves for its own files (assertSafeKey has checked the rest). */
+function checkReserved(key: string): void {
   const parts = key.split('/');
-  if (parts[0] === META_DIR || parts.some((p) => p.startsWith(TMP_PREFIX)) || key.includes('\0') || key.includes('\\')) {
+  if (parts[0] === META_DIR || parts.some((p) => p.startsWith(TMP_PREFIX))) {
     throw new OmveeError('invalid_input', `unsafe blob key: ${key}`, { hint: `names starting with ${META_DIR} or ${TMP_PREFIX} are reserved` });
   }
+}
+
+/** assertSafeKey plus the names this adapter reserves; throws invalid_input. */
+function checkKey(key: string): string {
+  assertSafeKey(key);
+  checkReserved(key);
   return key;
 }
 

@@ -37,7 +37,7 @@ export interface SupabaseBlobs extends Blobs {
   createSignedUploadUrl(key: string, options?: { upsert?: boolean }): Promise<SignedUpload>;
 }
 
-export const DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+const DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 const LIST_PAGE = 1000;
 
 interface StorageErr {
@@ -53,15 +53,6 @@ interface ListEntry {
   id: string | null;
   updated_at: string | null;
   metadata: { size?: number; mimetype?: string } | null;
-}
-
-function safeKey(key: string): string {
-  try {
-    assertSafeKey(key);
-  } catch {
-    throw invalidInput(`unsafe blob key: ${JSON.stringify(key)}`, 'keys are relative paths like projects/<id>/audio/song.mp3, without "..", "." or empty parts');
-  }
-  return key;
 }
 
 function folderOf(prefix: string): string {
@@ -114,7 +105,7 @@ class SupabaseStorageBlobs implements SupabaseBlobs {
   }
 
   async put(key: string, data: Uint8Array, options: PutOptions = {}): Promise<BlobInfo> {
-    safeKey(key);
+    assertSafeKey(key);
     if (data.length > this.#maxUpload) {
       throw new OmveeError('invalid_input', `${key} is ${mb(data.length)}; Supabase Storage takes at most ${mb(this.#maxUpload)} in one upload`, {
         hint: 'compress or shorten the file, or raise the bucket limit on a paid plan and set a larger maxUploadBytes',
@@ -131,7 +122,7 @@ class SupabaseStorageBlobs implements SupabaseBlobs {
   }
 
   async putFile(key: string, localPath: string, options: PutOptions = {}): Promise<BlobInfo> {
-    safeKey(key);
+    assertSafeKey(key);
     const info = await statFile(localPath).catch(() => null);
     if (!info || !info.isFile()) throw notFound('file', localPath, 'check the path');
     if (info.size > this.#maxUpload) {
@@ -143,7 +134,7 @@ class SupabaseStorageBlobs implements SupabaseBlobs {
   }
 
   async get(key: string): Promise<Buffer> {
-    safeKey(key);
+    assertSafeKey(key);
     const files = await this.#files();
     const { data, error } = await files.download(key);
     if (error || !data) throw this.#error(error, `download ${key}`, key);
@@ -164,7 +155,7 @@ class SupabaseStorageBlobs implements SupabaseBlobs {
   }
 
   async stat(key: string): Promise<BlobInfo | null> {
-    safeKey(key);
+    assertSafeKey(key);
     const files = await this.#files();
     const { data, error } = await files.info(key);
     if (error) {
@@ -183,7 +174,7 @@ class SupabaseStorageBlobs implements SupabaseBlobs {
 
   async list(prefix: string): Promise<BlobInfo[]> {
     const root = folderOf(prefix);
-    if (root !== '') safeKey(root);
+    if (root !== '') assertSafeKey(root);
     const files = await this.#files();
     const out: BlobInfo[] = [];
     const walk = async (folder: string): Promise<void> => {
@@ -211,7 +202,7 @@ class SupabaseStorageBlobs implements SupabaseBlobs {
   }
 
   async remove(keys: readonly string[]): Promise<void> {
-    keys.forEach(safeKey);
+    keys.forEach((key) => assertSafeKey(key));
     if (keys.length === 0) return;
     const files = await this.#files();
     for (let i = 0; i < keys.length; i += LIST_PAGE) {
@@ -227,7 +218,7 @@ class SupabaseStorageBlobs implements SupabaseBlobs {
   }
 
   async signedUrl(key: string, expiresInSeconds: number): Promise<string> {
-    safeKey(key);
+    assertSafeKey(key);
     const files = await this.#files();
     const { data, error } = await files.createSignedUrl(key, Math.max(1, Math.round(expiresInSeconds)));
     if (error || !data) throw this.#error(error, `sign ${key}`, key);
@@ -235,7 +226,7 @@ class SupabaseStorageBlobs implements SupabaseBlobs {
   }
 
   async createSignedUploadUrl(key: string, options: { upsert?: boolean } = {}): Promise<SignedUpload> {
-    safeKey(key);
+    assertSafeKey(key);
     const files = await this.#files();
     const { data, error } = await files.createSignedUploadUrl(key, options.upsert ? { upsert: true } : undefined);
     if (error || !data) throw this.#error(error, `presign an upload to ${key}`, key);

@@ -24,8 +24,12 @@ export async function run(ctx: CliContext, { options }: CommandInput): Promise<v
 
   let session;
   if (opts.tokenStdin) {
-    const [{ parseTokenInput, signInWithTokens }, text] = await Promise.all([import('./token-session.ts'), readStdinSecret(ctx, 'an access token (and a refresh token)', '--token-stdin')]);
-    session = await signInWithTokens(target, parseTokenInput(text));
+    const [{ parseTokenInput }, { signInWithTokens }, text] = await Promise.all([
+      import('./token-session.ts'),
+      import('../../store/supabase/session.ts'),
+      readStdinSecret(ctx, 'an access token (and a refresh token)', '--token-stdin'),
+    ]);
+    session = await signInWithTokens({ ...target, tokens: parseTokenInput(text) });
   } else {
     const email = (opts.email ?? (await askText(ctx, 'Email', { flag: '--email' }))).trim();
     if (!EMAIL.test(email)) throw new OmveeError('invalid_input', `"${email}" is not an email address`, { hint: 'pass the email of your Supabase account with --email' });

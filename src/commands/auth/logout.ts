@@ -1,21 +1,12 @@
-import { rm } from 'node:fs/promises';
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { sessionPath, signOut } from '../../store/supabase/session.ts';
+import { signOut } from '../../store/supabase/session.ts';
 
 export async function run(ctx: CliContext, _input: CommandInput): Promise<void> {
   const config = await ctx.config();
   const { SUPABASE_URL: url, SUPABASE_ANON_KEY: anonKey } = config.values;
-  let removed: boolean;
-  if (url && anonKey) removed = await signOut({ url, anonKey, configDir: config.paths.configDir });
-  else {
-    // without the project settings the session cannot be revoked, but it can still be forgotten
-    const file = sessionPath(config.paths.configDir);
-    removed = await rm(file).then(
-      () => true,
-      () => false,
-    );
-  }
+  // without the project settings the session cannot be revoked, but it is still forgotten
+  const removed = await signOut({ url, anonKey, configDir: config.paths.configDir });
   if (removed) ctx.success('signed out');
   else ctx.info('not signed in (no session to remove)');
   if (ctx.json) ctx.writeJson({ signed_out: removed });

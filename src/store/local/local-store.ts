@@ -23,19 +23,24 @@ import type { ClaimOptions, FailOptions, Filter, JobLease, ListQuery, SchemaInfo
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations.ts';
 import { busyExhaustedError, isBusyError, mapSqliteError } from './sqlite-errors.ts';
 import { buildLimit, buildOrder, buildWhere, type SqlParam } from './sql-query.ts';
+import { FOREIGN_KEYS, projectScopedKeys, projectScopedReferrers, shapeRow, toSqlValue } from './table-meta.ts';
 import {
-  FOREIGN_KEYS,
+  JOB_NOT_FOUND_HINT,
+  MANAGED_COLUMNS,
   TABLE_LABELS,
   assertColumn,
+  assertLease,
+  assertPlainObject,
+  checkPartialRow,
+  checkProgress,
+  checkSeconds,
+  checkWorkerId,
+  formatZodError,
   normalizeTimestamp,
-  projectScopedKeys,
-  projectScopedReferrers,
-  shapeRow,
   tableMeta,
   tableSchema,
-  toSqlValue,
   type AnyRow,
-} from './table-meta.ts';
+} from '../row-checks.ts';
 
 export interface LocalStoreOptions {
   /** omvee home folder; created when missing. The database is `${home}/omvee.db`. */
@@ -44,12 +49,10 @@ export interface LocalStoreOptions {
   busyTimeoutMs?: number;
 }
 
-export const LOCAL_DB_FILE = 'omvee.db';
+const LOCAL_DB_FILE = 'omvee.db';
 const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 /** extra attempts after SQLITE_BUSY escaped the busy handler */
 const BUSY_RETRIES = 5;
-const MANAGED_COLUMNS = new Set(['id', 'created_at', 'updated_at']);
-const JOB_NOT_FOUND_HINT = 'list jobs with `omvee jobs list`';
 
 const nowIso = (): string => new Date().toISOString();
 const isoIn = (seconds: number): string => new Date(Date.now() + seconds * 1000).toISOString();
@@ -124,39 +127,6 @@ function migrate(db: DatabaseSync, location: string): number {
   });
 }
 
-function formatZodError(table: string, error: z.ZodError): string {
-  const issues = error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(row)'}: ${issue.message}`);
-  return `invalid ${table} row: ${issues.join('; ')}`;
-}
-
-function assertPlainObject(value: unknown, what: string): asserts value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw invalidInput(`${what} must be an object`);
-  }
-}
-
-function assertLease(lease: JobLease): void {
-  assertPlainObject(lease, 'job lease');
-  if (typeof lease.id !== 'string' || typeof lease.workerId !== 'string' || !Number.isInteger(lease.attempt)) {
-    throw invalidInput('job lease needs a string id, a string workerId and an integer attempt');
-  }
-  if (lease.leaseSeconds !== undefined) checkSeconds('leaseSeconds', lease.leaseSeconds, false);
-}
-
-function checkProgress(progress: number): number {
-  if (typeof progress !== 'number' || !Number.isFinite(progress) || progress < 0 || progress > 100) {
-    throw invalidInput(`job progress must be a number from 0 to 100, got ${String(progress)}`);
-  }
-  return Math.round(progress);
-}
-
-function checkSeconds(name: string, value: number, allowZero: boolean): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw invalidInput(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number of seconds, got ${String(value)}`);
-  }
-  return value;
-}
-
 /** The lease guard: only the worker and attempt holding a running job may move it on. */
 const LEASE_GUARD = `id = ? AND locked_by = ? AND attempts = ? AND status = 'running'`;
 const leaseParams = (lease: JobLease): SqlParam[] => [lease.id, lease.workerId, lease.attempt];
@@ -179,7 +149,6 @@ export class LocalStore implements Store {
   readonly location: string;
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
-  readonly #partialSchemas = new Map<TableName, z.ZodType>();
 
   /** Use LocalStore.open / openLocalStore: opening applies migrations. */
   constructor(db: DatabaseSync, location: string) {
@@ -251,15 +220,6 @@ export class LocalStore implements Store {
     }
   }
 
-  #partialSchema(table: TableName): z.ZodType {
-    let schema = this.#partialSchemas.get(table);
-    if (!schema) {
-      schema = tableSchema(table).partial();
-      this.#partialSchemas.set(table, schema);
-    }
-    return schema;
-  }
-
   /** Reject a reference to a missing parent with a message that names it. */
   #checkParents(table: TableName, row: AnyRow): void {
     for (const fk of FOREIGN_KEYS[table]) {
@@ -321,20 +281,6 @@ export class LocalStore implements Store {
     }
   }
 
-  /**
-   * An update that moves a running job's heartbeat_at without naming lease_expires_at keeps the
-   * lease's length: the lease end moves with the heartbeat (it was set as heartbeat + length).
-   */
-  #keepLeaseLength(id: string, clean: AnyRow): void {
-    if (typeof clean.heartbeat_at !== 'string' || clean.lease_expires_at !== undefined) return;
-    const current = this.#stmt('SELECT heartbeat_at, lease_expires_at FROM jobs WHERE id = ?').get(id) as
-      | { heartbeat_at: string | null; lease_expires_at: string | null }
-      | undefined;
-    if (!current?.heartbeat_at || !current.lease_expires_at) return;
-    const length = Date.parse(current.lease_expires_at) - Date.parse(current.heartbeat_at);
-    clean.lease_expires_at = new Date(Date.parse(clean.heartbeat_at) + length).toISOString();
-  }
-
   #insertSync(table: TableName, input: AnyRow, now: string): AnyRow {
     const meta = tableMeta(table);
     assertPlainObject(input, `a new ${table} row`);
@@ -376,11 +322,9 @@ export class LocalStore implements Store {
       if (MANAGED_COLUMNS.has(column)) throw invalidInput(`${table}.${column} cannot be changed by an update`);
       clean[column] = meta.timestamp.has(column) && value !== null ? normalizeTimestamp(table, column, value) : value;
     }
-    const parsed = this.#partialSchema(table).safeParse(clean);
-    if (!parsed.success) throw invalidInput(formatZodError(table, parsed.error as z.ZodError));
+    checkPartialRow(table, clean);
     this.#checkParents(table, clean);
     this.#checkProjectScope(table, id, clean);
-    if (table === 'jobs') this.#keepLeaseLength(id, clean);
     const columns = Object.keys(clean);
     const sets = [...columns.map((c) => `"${c}" = ?`), '"updated_at" = ?'].join(', ');
     const where = buildWhere(table, expect);
@@ -492,9 +436,7 @@ export class LocalStore implements Store {
 
   async claimJob(options: ClaimOptions): Promise<Job | null> {
     assertPlainObject(options, 'claim options');
-    if (typeof options.workerId !== 'string' || options.workerId.length === 0) {
-      throw invalidInput('claimJob needs a non-empty workerId');
-    }
+    checkWorkerId(options.workerId);
     checkSeconds('leaseSeconds', options.leaseSeconds, false);
     if (options.types !== undefined && options.types.length === 0) return null;
     const conditions = [`status = 'pending'`, 'run_after <= ?'];

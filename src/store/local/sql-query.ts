@@ -4,7 +4,8 @@
  */
 import type { TableName } from '../../core/model.ts';
 import { OmveeError } from '../../cli/errors.ts';
-import { assertColumn, toSqlValue } from './table-meta.ts';
+import { assertColumn } from '../row-checks.ts';
+import { toSqlValue } from './table-meta.ts';
 
 export type SqlParam = string | number | null;
 export interface SqlFragment {

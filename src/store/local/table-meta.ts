@@ -1,30 +1,11 @@
 /**
- * What the local store needs to know about each table beyond its SQL: column lists (from the
- * zod schemas in core/model.ts), which columns are timestamps, JSON or booleans, and the
- * foreign keys it checks itself so a missing parent gets a message naming it.
+ * What the local store needs beyond the shared row checks (../row-checks.ts): the foreign keys
+ * it checks itself so a missing parent gets a message naming it, and the conversions between
+ * model values and what node:sqlite binds and returns.
  */
-import type { z } from 'zod';
-import { BOOLEAN_COLUMNS, JSON_COLUMNS, TABLE_NAMES, TABLE_SCHEMAS, type TableName } from '../../core/model.ts';
+import type { TableName } from '../../core/model.ts';
 import { OmveeError } from '../../cli/errors.ts';
-
-export type AnyRow = Record<string, unknown>;
-
-export function tableSchema(table: TableName): z.ZodObject<z.ZodRawShape> {
-  return TABLE_SCHEMAS[table] as unknown as z.ZodObject<z.ZodRawShape>;
-}
-
-/** Human label for messages ("scene not found: …"). */
-export const TABLE_LABELS: { [K in TableName]: string } = {
-  projects: 'project',
-  selected_scenes: 'scene',
-  scene_prompts: 'scene prompt',
-  generated_images: 'image',
-  video_clips: 'clip',
-  user_approvals: 'approval',
-  final_videos: 'final video',
-  jobs: 'job',
-  artists: 'artist',
-};
+import { normalizeTimestamp, tableMeta, type AnyRow } from '../row-checks.ts';
 
 export interface ForeignKey {
   column: string;
@@ -35,7 +16,7 @@ export interface ForeignKey {
  * Parents whose rows belong to one project: a row that refers to one of them must be in the same
  * project (the Supabase schema enforces this with composite foreign keys on (ref, project_id)).
  */
-export const PROJECT_SCOPED_PARENTS: ReadonlySet<TableName> = new Set<TableName>([
+const PROJECT_SCOPED_PARENTS: ReadonlySet<TableName> = new Set<TableName>([
   'selected_scenes',
   'scene_prompts',
   'generated_images',
@@ -92,59 +73,6 @@ export function projectScopedReferrers(parent: TableName): readonly Referrer[] {
     for (const fk of keys) if (fk.parent === parent) out.push({ table, column: fk.column });
   }
   return out;
-}
-
-interface TableMeta {
-  columns: readonly string[];
-  columnSet: ReadonlySet<string>;
-  json: ReadonlySet<string>;
-  boolean: ReadonlySet<string>;
-  timestamp: ReadonlySet<string>;
-}
-
-const isTimestampColumn = (column: string): boolean => column.endsWith('_at') || column === 'run_after';
-
-const META = new Map<TableName, TableMeta>(
-  TABLE_NAMES.map((table) => {
-    const columns = Object.keys(tableSchema(table).shape);
-    return [
-      table,
-      {
-        columns,
-        columnSet: new Set(columns),
-        json: new Set(JSON_COLUMNS[table] as readonly string[]),
-        boolean: new Set(BOOLEAN_COLUMNS[table] as readonly string[]),
-        timestamp: new Set(columns.filter(isTimestampColumn)),
-      },
-    ];
-  }),
-);
-
-export function tableMeta(table: string): TableMeta {
-  const meta = META.get(table as TableName);
-  if (!meta) {
-    throw new OmveeError('invalid_input', `unknown table: ${table}`, { hint: `tables: ${TABLE_NAMES.join(', ')}` });
-  }
-  return meta;
-}
-
-export function assertColumn(table: TableName, column: string, what = 'column'): void {
-  if (!tableMeta(table).columnSet.has(column)) {
-    throw new OmveeError('invalid_input', `unknown ${what} "${column}" for table ${table}`, {
-      hint: `columns of ${table}: ${tableMeta(table).columns.join(', ')}`,
-    });
-  }
-}
-
-/** Normalise a timestamp to `new Date(x).toISOString()`; rejects what is not a date. */
-export function normalizeTimestamp(table: TableName, column: string, value: unknown): string {
-  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
-  if (Number.isNaN(date.getTime())) {
-    throw new OmveeError('invalid_input', `${table}.${column}: not a valid timestamp: ${String(value)}`, {
-      hint: 'use an ISO-8601 date, e.g. 2025-01-31T12:00:00.000Z',
-    });
-  }
-  return date.toISOString();
 }
 
 /** A JS value (already validated) → what node:sqlite binds. */

@@ -6,7 +6,7 @@
 import { OmveeError } from '../../cli/errors.ts';
 
 export const DB_PUSH_HINT = 'run `supabase db push` in the omvee folder (or paste supabase/migrations/*.sql into the SQL editor)';
-export const KEY_HINT = 'check SUPABASE_SERVICE_KEY (or SUPABASE_ANON_KEY), or run `omvee login` again';
+const KEY_HINT = 'check SUPABASE_SERVICE_KEY (or SUPABASE_ANON_KEY), or run `omvee login` again';
 
 export interface RemoteFailure {
   /** HTTP status, 0 when no response arrived */
@@ -19,7 +19,7 @@ export interface RemoteFailure {
 
 const NETWORK_CODES = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|other side closed|fetch failed|socket hang up/i;
 
-export function looksLikeMarkup(text: string | undefined | null): boolean {
+function looksLikeMarkup(text: string | undefined | null): boolean {
   return typeof text === 'string' && /^\s*</.test(text);
 }
 
@@ -31,7 +31,7 @@ function short(text: string | undefined | null): string {
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
 
-export function isNetworkFailure(f: RemoteFailure): boolean {
+function isNetworkFailure(f: RemoteFailure): boolean {
   return f.status === 0 && NETWORK_CODES.test(`${f.message ?? ''} ${f.details ?? ''}`);
 }
 

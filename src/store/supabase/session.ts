@@ -9,10 +9,10 @@
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OmveeError } from '../../cli/errors.ts';
-import { checkSupabaseUrl, displayUrl } from './client.ts';
+import { createOmveeClient, displayUrl } from './client.ts';
 import { mapRemoteError } from './errors.ts';
 
-export const SESSION_FILE = 'supabase-session.json';
+const SESSION_FILE = 'supabase-session.json';
 /** refresh when the access token has less than this left */
 const REFRESH_MARGIN_SECONDS = 60;
 
@@ -39,13 +39,9 @@ export function sessionPath(configDir: string): string {
   return path.join(configDir, SESSION_FILE);
 }
 
-async function authClient(options: SessionOptions) {
-  checkSupabaseUrl(options.url);
-  const { createClient } = await import('@supabase/supabase-js');
-  return createClient(options.url, options.anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    global: options.fetch ? { fetch: options.fetch } : {},
-  });
+/** A GoTrue client for the project, built by the one client factory (client.ts). */
+function authClient(options: SessionOptions) {
+  return createOmveeClient({ url: options.url, key: options.anonKey, ...(options.fetch ? { fetch: options.fetch } : {}) });
 }
 
 interface AuthErr {
@@ -76,6 +72,8 @@ export async function saveSession(configDir: string, session: StoredSession): Pr
   await rename(tmp, file);
 }
 
+const nowSeconds = (options: SessionOptions): number => options.now?.() ?? Math.floor(Date.now() / 1000);
+
 function toStored(url: string, s: { access_token: string; refresh_token: string; expires_at?: number; expires_in: number; user: { id: string; email?: string } }, now: number): StoredSession {
   return {
     url: displayUrl(url),
@@ -91,8 +89,70 @@ export async function signIn(options: SessionOptions & { email: string; password
   const client = await authClient(options);
   const { data, error } = await client.auth.signInWithPassword({ email: options.email, password: options.password });
   if (error || !data.session) throw authError(error ?? { message: 'no session returned', status: 500 }, 'sign in', options.url);
-  const now = options.now?.() ?? Math.floor(Date.now() / 1000);
+  const now = nowSeconds(options);
   const stored = toStored(options.url, data.session as never, now);
+  await saveSession(options.configDir, stored);
+  return stored;
+}
+
+/** Tokens a user already has (`omvee login --token-stdin`); the refresh token may be missing. */
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string | null;
+}
+
+/** the `exp` claim of a JWT access token (unix seconds), null when it has none */
+function expiryOf(accessToken: string): number | null {
+  try {
+    const payload = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp : null;
+  } catch {
+    return null;
+  }
+}
+
+/** GoTrue refused the token itself (as opposed to being unreachable or failing) */
+function tokenRejected(error: AuthErr): boolean {
+  const status = error.name === 'AuthRetryableFetchError' ? 0 : (error.status ?? 0);
+  return status === 401 || status === 403 || (status === 400 && /refresh/i.test(`${error.message}`));
+}
+
+function tokenError(error: AuthErr, what: string, url: string): OmveeError {
+  if (tokenRejected(error)) {
+    return new OmveeError('config', `Supabase did not accept the token (${what})`, { hint: 'get a fresh token, or sign in with email and password: omvee login' });
+  }
+  return authError(error, what, url);
+}
+
+/**
+ * Keep a session made from tokens the user already has. The access token is checked with GoTrue
+ * (GET /auth/v1/user); when it is expired (or refused) and a refresh token was given, a fresh
+ * pair is fetched instead. Returns the saved session (tokens included: don't print).
+ */
+export async function signInWithTokens(options: SessionOptions & { tokens: TokenPair }): Promise<StoredSession> {
+  const { tokens } = options;
+  const client = await authClient(options);
+  const now = nowSeconds(options);
+  let user: { id: string; email?: string | undefined } | null = null;
+  let stored: StoredSession | null = null;
+
+  const expiresAt = expiryOf(tokens.accessToken) ?? now + 3600;
+  if (expiresAt > now + 30) {
+    const { data, error } = await client.auth.getUser(tokens.accessToken);
+    if (error && !(tokens.refreshToken && (error.status === 401 || error.status === 403))) throw tokenError(error, 'check the access token', options.url);
+    user = data.user ?? null;
+    if (user) {
+      stored = { url: displayUrl(options.url), accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? '', expiresAt, user: { id: user.id, email: user.email ?? null } };
+    }
+  }
+  if (!stored) {
+    if (!tokens.refreshToken) {
+      throw new OmveeError('config', 'the access token has expired and no refresh token was given', { hint: 'pipe both tokens ("ACCESS REFRESH"), or sign in with email and password: omvee login' });
+    }
+    const { data, error } = await client.auth.refreshSession({ refresh_token: tokens.refreshToken });
+    if (error || !data.session) throw tokenError(error ?? { status: 500, message: 'no session returned' }, 'refresh the session', options.url);
+    stored = toStored(options.url, data.session as never, now);
+  }
   await saveSession(options.configDir, stored);
   return stored;
 }
@@ -110,7 +170,7 @@ export async function loadSession(options: SessionOptions): Promise<StoredSessio
     return null;
   }
   if (!stored || typeof stored.accessToken !== 'string' || stored.url !== displayUrl(options.url)) return null;
-  const now = options.now?.() ?? Math.floor(Date.now() / 1000);
+  const now = nowSeconds(options);
   if (stored.expiresAt - REFRESH_MARGIN_SECONDS > now) return stored;
 
   const client = await authClient(options);
@@ -128,19 +188,26 @@ export async function loadSession(options: SessionOptions): Promise<StoredSessio
   return fresh;
 }
 
-/** Forget the session (and revoke it on the server when it can be reached). Returns whether one existed. */
-export async function signOut(options: SessionOptions): Promise<boolean> {
+/**
+ * Forget the session, and revoke it on the server when the project's URL and anon key are known
+ * and the server can be reached. Returns whether one existed.
+ */
+export async function signOut(options: Pick<SessionOptions, 'configDir' | 'fetch'> & Partial<Pick<SessionOptions, 'url' | 'anonKey'>>): Promise<boolean> {
   const file = sessionPath(options.configDir);
-  let stored: StoredSession | null = null;
+  let text: string;
   try {
-    stored = JSON.parse(await readFile(file, 'utf8')) as StoredSession;
+    text = await readFile(file, 'utf8');
   } catch {
     return false;
   }
-  if (stored?.accessToken && stored.url === displayUrl(options.url)) {
+  const { url, anonKey } = options;
+  if (url && anonKey) {
     try {
-      const client = await authClient(options);
-      await client.auth.admin.signOut(stored.accessToken);
+      const stored = JSON.parse(text) as StoredSession | null;
+      if (stored?.accessToken && stored.url === displayUrl(url)) {
+        const client = await authClient({ ...options, url, anonKey });
+        await client.auth.admin.signOut(stored.accessToken);
+      }
     } catch {
       // revoking is best effort: the local file is what makes the CLI signed in
     }

@@ -8,33 +8,34 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { OmveeError, invalidInput, notFound } from '../../cli/errors.ts';
-import { REQUIRED_ON_INSERT, TABLE_SCHEMAS, type Job, type NewRow, type RowPatch, type TableName, type Tables } from '../../core/model.ts';
+import { isUuid } from '../../core/projects.ts';
+import { REQUIRED_ON_INSERT, type Job, type NewRow, type RowPatch, type TableName, type Tables } from '../../core/model.ts';
 import type { ClaimOptions, FailOptions, Filter, JobLease, ListQuery, Order, SchemaInfo, Store } from '../port.ts';
 import { createOmveeClient, displayUrl, type SupabaseConnectOptions } from './client.ts';
 import { mapRemoteError } from './errors.ts';
+import {
+  JOB_NOT_FOUND_HINT,
+  MANAGED_COLUMNS,
+  TABLE_LABELS,
+  assertColumn,
+  assertLease,
+  assertPlainObject,
+  checkPartialRow,
+  checkProgress,
+  checkSeconds,
+  checkWorkerId,
+  tableMeta,
+  type AnyRow,
+} from '../row-checks.ts';
 
 /** the schema version this build of omvee expects (omvee_schema_version() in the migrations) */
-export const SUPABASE_SCHEMA_VERSION = 1;
+const SUPABASE_SCHEMA_VERSION = 1;
 
 /** PostgREST's default max-rows on Supabase; larger lists are fetched page by page */
 const PAGE_SIZE = 1000;
 
-const TIMESTAMP_COLUMNS = new Set([
-  'created_at',
-  'updated_at',
-  'run_after',
-  'locked_at',
-  'heartbeat_at',
-  'lease_expires_at',
-  'started_at',
-  'finished_at',
-]);
-const UUID_COLUMNS = new Set(['id', 'user_id', 'project_id', 'scene_id', 'prompt_id', 'image_id', 'clip_id', 'artist_id']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export type SupabaseStoreOptions = SupabaseConnectOptions;
 
-type AnyRow = Record<string, unknown>;
 type Query = any; // postgrest-js builders are deeply generic; we keep our own typing at the port
 
 interface PgResult {
@@ -46,43 +47,27 @@ interface PgResult {
 /** a filter that can match nothing (e.g. a non-UUID id), so no request is needed */
 const IMPOSSIBLE = Symbol('impossible');
 
-function normalizeRow<K extends TableName>(row: AnyRow): Tables[K] {
+/** timestamps as ISO strings in UTC, like the local store returns them */
+function normalizeRow<K extends TableName>(table: K, row: AnyRow): Tables[K] {
+  const timestamps = tableMeta(table).timestamp;
   const out: AnyRow = {};
   for (const [k, v] of Object.entries(row)) {
-    out[k] = TIMESTAMP_COLUMNS.has(k) && typeof v === 'string' ? new Date(v).toISOString() : v;
+    out[k] = timestamps.has(k) && typeof v === 'string' ? new Date(v).toISOString() : v;
   }
   return out as Tables[K];
 }
 
-function shapeOf(table: TableName): Record<string, unknown> {
-  return (TABLE_SCHEMAS[table] as unknown as { shape: Record<string, unknown> }).shape;
+function checkColumns(table: TableName, keys: Iterable<string>): void {
+  for (const key of keys) assertColumn(table, key);
 }
 
-function checkColumns(table: TableName, keys: Iterable<string>, what: string): void {
-  const shape = shapeOf(table);
-  for (const key of keys) {
-    if (!(key in shape)) throw invalidInput(`${what}: ${table} has no column "${key}"`);
-  }
-}
-
-/** check a new row or a patch against the model (partial: the database fills defaults) */
-function checkValues(table: TableName, row: AnyRow, what: string): void {
-  checkColumns(table, Object.keys(row), what);
-  const schema = (TABLE_SCHEMAS[table] as unknown as { partial(): { safeParse(v: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } } }).partial();
-  const parsed = schema.safeParse(row);
-  if (!parsed.success) {
-    const issue = parsed.error?.issues[0];
-    throw invalidInput(`${what}: ${issue ? `${issue.path.map(String).join('.')}: ${issue.message}` : 'invalid value'}`);
-  }
-}
-
-function checkNewRow(table: TableName, row: AnyRow, what: string, skip: readonly string[] = []): void {
-  if (row === null || typeof row !== 'object' || Array.isArray(row)) throw invalidInput(`${what}: a row must be an object`);
+/** a new row: the model's required columns, then the same value checks as a patch */
+function checkNewRow(table: TableName, row: AnyRow, what: string): void {
+  assertPlainObject(row, `${what}: a row`);
   for (const column of REQUIRED_ON_INSERT[table] as readonly string[]) {
-    if (skip.includes(column)) continue;
-    if (row[column] === undefined || row[column] === null) throw invalidInput(`${what}: ${table}.${column} is required`);
+    if (row[column] === undefined || row[column] === null) throw invalidInput(`${what}: ${table}.${column} is required`, `give a value for "${column}"`);
   }
-  checkValues(table, row, what);
+  checkPartialRow(table, row);
 }
 
 /** drop undefined values: JSON has no undefined, and "not given" must mean "use the default" */
@@ -113,12 +98,12 @@ class SupabaseStore implements Store {
 
   #applyFilter(query: Query, table: TableName, where: Filter<AnyRow> | undefined): Query | typeof IMPOSSIBLE {
     if (!where) return query;
-    checkColumns(table, Object.keys(where), `filter on ${table}`);
+    checkColumns(table, Object.keys(where));
     let q = query;
     for (const [column, cond] of Object.entries(where)) {
       if (cond === undefined) continue;
-      const uuid = UUID_COLUMNS.has(column);
-      const badId = (v: unknown): boolean => uuid && !(typeof v === 'string' && UUID.test(v));
+      const uuid = tableMeta(table).uuid.has(column);
+      const badId = (v: unknown): boolean => uuid && !(typeof v === 'string' && isUuid(v));
       if (cond === null) q = q.is(column, null);
       else if (typeof cond === 'object' && !Array.isArray(cond)) {
         const [op, value] = Object.entries(cond as AnyRow)[0] ?? [];
@@ -144,11 +129,13 @@ class SupabaseStore implements Store {
 
   async insertMany<K extends TableName>(table: K, rows: readonly NewRow<K>[]): Promise<Tables[K][]> {
     const what = `insert into ${table}`;
+    tableMeta(table);
+    if (!Array.isArray(rows)) throw invalidInput(`insertMany(${table}) needs an array of rows`);
     const clean = rows.map((r) => defined(r as AnyRow));
     clean.forEach((r) => checkNewRow(table, r, what));
     if (clean.length === 0) return [];
     const data = await this.#run<AnyRow[]>(this.#db.from(table).insert(clean, { defaultToNull: false }).select() as never, what);
-    return data.map((r) => normalizeRow<K>(r));
+    return data.map((r) => normalizeRow(table, r));
   }
 
   async get<K extends TableName>(table: K, id: string): Promise<Tables[K] | null> {
@@ -159,7 +146,8 @@ class SupabaseStore implements Store {
   async list<K extends TableName>(table: K, query: ListQuery<Tables[K]> = {}): Promise<Tables[K][]> {
     const what = `list ${table}`;
     const orders = (query.order === undefined ? [] : Array.isArray(query.order) ? query.order : [query.order]) as Order<AnyRow>[];
-    checkColumns(table, orders.map((o) => o.column), what);
+    tableMeta(table);
+    checkColumns(table, orders.map((o) => o.column));
     if (query.limit !== undefined && (!Number.isInteger(query.limit) || query.limit < 0)) throw invalidInput(`${what}: limit must be a whole number ≥ 0`);
     if (query.offset !== undefined && (!Number.isInteger(query.offset) || query.offset < 0)) throw invalidInput(`${what}: offset must be a whole number ≥ 0`);
     const want = query.limit ?? Number.POSITIVE_INFINITY;
@@ -173,11 +161,11 @@ class SupabaseStore implements Store {
       q = filtered;
       for (const o of orders) q = q.order(o.column, { ascending: o.ascending ?? true });
       // a stable tie-breaker so pages neither repeat nor skip rows
-      if (!orders.some((o) => o.column === 'created_at') && orders.length === 0) q = q.order('created_at', { ascending: true });
+      if (orders.length === 0) q = q.order('created_at', { ascending: true });
       if (!orders.some((o) => o.column === 'id')) q = q.order('id', { ascending: true });
       q = q.range(offset, offset + n - 1);
       const page = await this.#run<AnyRow[]>(q, what);
-      out.push(...page.map((r) => normalizeRow<K>(r)));
+      out.push(...page.map((r) => normalizeRow(table, r)));
       if (page.length < n) break;
       offset += page.length;
     }
@@ -195,18 +183,20 @@ class SupabaseStore implements Store {
 
   async update<K extends TableName>(table: K, id: string, patch: RowPatch<K>): Promise<Tables[K]> {
     const row = await this.updateIf(table, id, {}, patch);
-    if (!row) throw notFound(table === 'selected_scenes' ? 'scene' : table.replace(/s$/, ''), id);
+    if (!row) throw notFound(TABLE_LABELS[table], id);
     return row;
   }
 
   async updateIf<K extends TableName>(table: K, id: string, expect: Filter<Tables[K]>, patch: RowPatch<K>): Promise<Tables[K] | null> {
     const what = `update ${table}`;
     const clean = defined(patch as AnyRow);
-    for (const managed of ['id', 'created_at', 'updated_at']) {
-      if (managed in clean) throw invalidInput(`${what}: ${managed} cannot be changed`);
+    tableMeta(table);
+    assertPlainObject(expect, `updateIf(${table}) expectation`);
+    for (const managed of MANAGED_COLUMNS) {
+      if (managed in clean) throw invalidInput(`${what}: ${table}.${managed} cannot be changed by an update`);
     }
-    checkValues(table, clean, what);
-    checkColumns(table, Object.keys(expect), what);
+    checkPartialRow(table, clean);
+    checkColumns(table, Object.keys(expect));
     if (Object.keys(clean).length === 0) {
       const rows = await this.list(table, { where: { ...expect, id } as Filter<Tables[K]>, limit: 1 });
       return rows[0] ?? null;
@@ -214,7 +204,7 @@ class SupabaseStore implements Store {
     const q = this.#applyFilter(this.#db.from(table).update(clean), table, { ...(expect as AnyRow), id } as Filter<AnyRow>);
     if (q === IMPOSSIBLE) return null;
     const rows = await this.#run<AnyRow[]>(q.select(), what);
-    return rows[0] ? normalizeRow<K>(rows[0]) : null;
+    return rows[0] ? normalizeRow(table, rows[0]) : null;
   }
 
   async delete<K extends TableName>(table: K, id: string): Promise<boolean> {
@@ -236,9 +226,9 @@ class SupabaseStore implements Store {
     const what = 'replace scenes';
     const clean = scenes.map((s) => defined({ ...(s as AnyRow), project_id: projectId }));
     clean.forEach((s) => checkNewRow('selected_scenes', s, what));
-    if (!UUID.test(projectId)) throw notFound('project', projectId);
+    if (!isUuid(projectId)) throw notFound('project', projectId);
     const rows = await this.#rpc<AnyRow[]>('replace_scenes', { p_project_id: projectId, p_scenes: clean }, what);
-    return rows.map((r) => normalizeRow<'selected_scenes'>(r)).sort((a, b) => a.order_idx - b.order_idx);
+    return rows.map((r) => normalizeRow('selected_scenes', r)).sort((a, b) => a.order_idx - b.order_idx);
   }
 
   async #rpc<T>(fn: string, args: AnyRow, what: string): Promise<T> {
@@ -246,20 +236,24 @@ class SupabaseStore implements Store {
   }
 
   #leaseArgs(lease: JobLease): AnyRow | null {
-    if (!UUID.test(lease.id)) return null;
+    assertLease(lease);
+    if (!isUuid(lease.id)) return null;
     return { p_job_id: lease.id, p_worker_id: lease.workerId, p_attempt: lease.attempt };
   }
 
   /** the lease length a renewal asks for; omitted (the lease keeps its length) when the lease names none */
   #renewalArgs(lease: JobLease): AnyRow {
     if (lease.leaseSeconds === undefined) return {};
-    return { p_lease_seconds: Math.max(1, Math.round(checkPositiveSeconds('leaseSeconds', lease.leaseSeconds))) };
+    return { p_lease_seconds: Math.max(1, Math.round(checkSeconds('leaseSeconds', lease.leaseSeconds, false))) };
   }
 
   async claimJob(options: ClaimOptions): Promise<Job | null> {
-    checkPositiveSeconds('leaseSeconds', options.leaseSeconds);
-    if (options.jobId !== undefined && !UUID.test(options.jobId)) return null;
-    if (options.projectId !== undefined && !UUID.test(options.projectId)) return null;
+    assertPlainObject(options, 'claim options');
+    checkWorkerId(options.workerId);
+    checkSeconds('leaseSeconds', options.leaseSeconds, false);
+    if (options.types !== undefined && options.types.length === 0) return null;
+    if (options.jobId !== undefined && !isUuid(options.jobId)) return null;
+    if (options.projectId !== undefined && !isUuid(options.projectId)) return null;
     const rows = await this.#rpc<AnyRow[]>(
       'claim_job',
       {
@@ -271,45 +265,46 @@ class SupabaseStore implements Store {
       },
       'claim a job',
     );
-    return rows[0] ? normalizeRow<'jobs'>(rows[0]) : null;
+    return rows[0] ? normalizeRow('jobs', rows[0]) : null;
   }
 
   async heartbeatJob(lease: JobLease, progress?: number): Promise<boolean> {
+    const p = progress === undefined ? null : checkProgress(progress);
     const args = this.#leaseArgs(lease);
     if (!args) return false;
-    return this.#rpc<boolean>(
-      'heartbeat_job',
-      { ...args, ...this.#renewalArgs(lease), p_progress: progress === undefined ? null : clampProgress(progress) },
-      'job heartbeat',
-    );
+    return this.#rpc<boolean>('heartbeat_job', { ...args, ...this.#renewalArgs(lease), p_progress: p }, 'job heartbeat');
   }
 
   async updateJobProgress(lease: JobLease, progress: number, result?: Record<string, unknown>): Promise<boolean> {
+    const p = checkProgress(progress);
+    if (result !== undefined) assertPlainObject(result, 'job result');
     const args = this.#leaseArgs(lease);
     if (!args) return false;
-    return this.#rpc<boolean>(
-      'update_job_progress',
-      { ...args, ...this.#renewalArgs(lease), p_progress: clampProgress(progress), p_result: result ?? null },
-      'job progress',
-    );
+    return this.#rpc<boolean>('update_job_progress', { ...args, ...this.#renewalArgs(lease), p_progress: p, p_result: result ?? null }, 'job progress');
   }
 
   async completeJob(lease: JobLease, result: Record<string, unknown>, costUsd?: number): Promise<Job | null> {
+    assertPlainObject(result, 'job result');
+    if (costUsd !== undefined && (typeof costUsd !== 'number' || !Number.isFinite(costUsd))) {
+      throw invalidInput(`job cost must be a number, got ${String(costUsd)}`);
+    }
     const args = this.#leaseArgs(lease);
     if (!args) return null;
     const rows = await this.#rpc<AnyRow[]>('complete_job', { ...args, p_result: result, p_cost_usd: costUsd ?? null }, 'complete a job');
-    return rows[0] ? normalizeRow<'jobs'>(rows[0]) : null;
+    return rows[0] ? normalizeRow('jobs', rows[0]) : null;
   }
 
   async failJob(lease: JobLease, error: string, options: FailOptions): Promise<Job | null> {
+    assertPlainObject(options, 'fail options');
+    const backoff = checkSeconds('backoffSeconds', options.backoffSeconds ?? 0, true);
     const args = this.#leaseArgs(lease);
     if (!args) return null;
     const rows = await this.#rpc<AnyRow[]>(
       'fail_job',
-      { ...args, p_error: error, p_retry: options.retry, p_backoff_seconds: options.backoffSeconds ?? 0 },
+      { ...args, p_error: error, p_retry: options.retry, p_backoff_seconds: backoff },
       'fail a job',
     );
-    return rows[0] ? normalizeRow<'jobs'>(rows[0]) : null;
+    return rows[0] ? normalizeRow('jobs', rows[0]) : null;
   }
 
   async releaseJob(lease: JobLease): Promise<boolean> {
@@ -319,26 +314,26 @@ class SupabaseStore implements Store {
   }
 
   async recoverExpiredJobs(leaseSeconds: number): Promise<number> {
-    checkPositiveSeconds('leaseSeconds', leaseSeconds);
+    checkSeconds('leaseSeconds', leaseSeconds, false);
     // the SQL function takes whole seconds; a sub-second lease rounds up, never down to 0
     return this.#rpc<number>('recover_expired_jobs', { p_lease_seconds: Math.max(1, Math.round(leaseSeconds)) }, 'recover expired jobs');
   }
 
   async cancelJob(id: string, reason?: string): Promise<Job> {
-    if (!UUID.test(id)) throw notFound('job', id);
+    if (!isUuid(id)) throw notFound('job', id, JOB_NOT_FOUND_HINT);
     const rows = await this.#rpc<AnyRow[]>('cancel_job', { p_job_id: id, p_reason: reason ?? null }, 'cancel a job');
-    if (rows[0]) return normalizeRow<'jobs'>(rows[0]);
+    if (rows[0]) return normalizeRow('jobs', rows[0]);
     const job = await this.get('jobs', id);
-    if (!job) throw notFound('job', id);
+    if (!job) throw notFound('job', id, JOB_NOT_FOUND_HINT);
     throw new OmveeError('conflict', `job ${id} is ${job.status}; only pending or running jobs can be canceled`);
   }
 
   async retryJob(id: string, options: { resetAttempts?: boolean } = {}): Promise<Job> {
-    if (!UUID.test(id)) throw notFound('job', id);
+    if (!isUuid(id)) throw notFound('job', id, JOB_NOT_FOUND_HINT);
     const rows = await this.#rpc<AnyRow[]>('retry_job', { p_job_id: id, p_reset_attempts: options.resetAttempts ?? false }, 'retry a job');
-    if (rows[0]) return normalizeRow<'jobs'>(rows[0]);
+    if (rows[0]) return normalizeRow('jobs', rows[0]);
     const job = await this.get('jobs', id);
-    if (!job) throw notFound('job', id);
+    if (!job) throw notFound('job', id, JOB_NOT_FOUND_HINT);
     throw new OmveeError('conflict', `job ${id} is ${job.status}; only failed or canceled jobs can be retried`);
   }
 
@@ -355,18 +350,6 @@ class SupabaseStore implements Store {
   async close(): Promise<void> {
     // supabase-js keeps no connection open for REST calls; nothing to release
   }
-}
-
-/** the same rule as the local store: a lease length is a positive, finite number of seconds */
-function checkPositiveSeconds(name: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw invalidInput(`${name} must be a positive number of seconds, got ${String(value)}`);
-  }
-  return value;
-}
-
-function clampProgress(progress: number): number {
-  return Math.min(100, Math.max(0, Math.round(progress)));
 }
 
 export async function openSupabaseStore(options: SupabaseStoreOptions): Promise<Store> {
