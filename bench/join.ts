@@ -10,9 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { resolveBinaries } from '../src/media/binaries.ts';
-import { MOTION_KINDS } from '../src/media/clips.ts';
+import { COMPOSITIONS, MOTION_KINDS } from '../src/media/port.ts';
 import { createFfmpegMedia } from '../src/media/ffmpeg-media.ts';
-import { COMPOSITIONS } from '../src/media/still.ts';
+import { concatList } from '../src/media/render.ts';
 import { synthesizeSong } from '../src/media/synth.ts';
 import { benchSettings, measureFloor } from './floor.ts';
 
@@ -66,7 +66,7 @@ try {
   const tRender = secs(t);
 
   const list = path.join(dir, 'list.txt');
-  await writeFile(list, clips.map((c) => `file '${c}'`).join('\n'));
+  await writeFile(list, concatList(clips));
   t = performance.now();
   await run(bins.ffmpeg, ['-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-i', song, '-map', '0:v', '-map', '1:a', '-c:v', 'copy', '-c:a', 'aac', '-shortest', path.join(dir, 'plain.mp4')]);
   const tPlain = secs(t);

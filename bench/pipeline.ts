@@ -15,9 +15,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveBinaries } from '../src/media/binaries.ts';
 import { synthesizeSong } from '../src/media/synth.ts';
-import { measureFloor } from './floor.ts';
+import { benchSettings, measureFloor } from './floor.ts';
 
-const durationS = Number(process.env.BENCH_SECONDS ?? 180);
+// omvee renders at the project's default 1280x720@30, so only the length comes from BENCH_SECONDS
+const { durationS } = benchSettings();
 const bin = fileURLToPath(new URL('../bin/omvee', import.meta.url));
 const hasGnuTime = existsSync('/usr/bin/time');
 

@@ -4,6 +4,7 @@
  */
 import { OmveeError } from '../cli/errors.ts';
 import { isLoopbackUrl } from '../providers/http/loopback.ts';
+import { DEFAULT_MODELS } from '../providers/models.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import type { MediaTools } from '../media/port.ts';
 import type { ClipGenerator, Director, ImageGenerator, Providers, Transcriber } from '../providers/ports.ts';
@@ -144,13 +145,13 @@ export async function planModels(config: ResolvedConfig, plan: ProviderPlan, pro
   const v = config.values;
   const replicate = plan.images === 'replicate' || plan.clips === 'replicate' ? await import('../providers/replicate/index.ts') : null;
   const inputs = replicate ? await import('../providers/replicate/inputs.ts') : null;
-  const clipModel = plan.clips === 'replicate' ? (v.OMVEE_CLIP_MODEL ?? replicate!.DEFAULT_CLIP_MODEL) : null;
+  const clipModel = plan.clips === 'replicate' ? (v.OMVEE_CLIP_MODEL ?? DEFAULT_MODELS.clip) : null;
   const limits = clipModel ? replicate!.clipModelLimits(clipModel) : null;
   return {
-    transcriber: plan.transcriber === 'openai' ? (v.OMVEE_WHISPER_MODEL ?? 'whisper-1') : null,
+    transcriber: plan.transcriber === 'openai' ? (v.OMVEE_WHISPER_MODEL ?? DEFAULT_MODELS.whisper) : null,
     director:
-      plan.director === 'local' ? null : (v.OMVEE_LLM_MODEL ?? (plan.director === 'openrouter' ? 'deepseek/deepseek-v3.1-terminus' : 'gpt-4o-mini')),
-    images: plan.images === 'replicate' ? (v.OMVEE_IMAGE_MODEL ?? replicate!.DEFAULT_IMAGE_MODEL) : null,
+      plan.director === 'local' ? null : (v.OMVEE_LLM_MODEL ?? (plan.director === 'openrouter' ? DEFAULT_MODELS.openrouter : DEFAULT_MODELS.openaiChat)),
+    images: plan.images === 'replicate' ? (v.OMVEE_IMAGE_MODEL ?? DEFAULT_MODELS.image) : null,
     clips: clipModel,
     ...(limits ? { clipDurationsS: limits.durationsS, clipResolution: inputs!.chooseResolution(projectHeight, limits.resolutions) } : {}),
   };

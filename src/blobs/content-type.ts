@@ -15,6 +15,7 @@ const TYPES: Record<string, string> = {
   jpg: 'image/jpeg',
   jpeg: 'image/jpeg',
   webp: 'image/webp',
+  gif: 'image/gif',
   json: 'application/json',
   lrc: 'text/plain; charset=utf-8',
   srt: 'application/x-subrip',

@@ -9,8 +9,6 @@ import { OmveeError } from '../cli/errors.ts';
 import type { ClipFormat, Motion, ProgressFn } from './port.ts';
 import { runFfmpeg } from './run.ts';
 
-export const MOTION_KINDS = ['zoom_in', 'zoom_out', 'pan_left', 'pan_right', 'pan_up', 'pan_down', 'none'] as const;
-
 /** The mp4 timescale of every house clip: fps*512 for whole frame rates (so each frame is an exact tick count). */
 export function houseTimescale(fps: number): number {
   return Number.isInteger(fps) ? fps * 512 : 90000;

@@ -29,9 +29,16 @@ export interface ClipFormat {
   fps: number;
 }
 
+/** Camera motions the clip maker knows ('none' holds the still). */
+export const MOTION_KINDS = ['zoom_in', 'zoom_out', 'pan_left', 'pan_right', 'pan_up', 'pan_down', 'none'] as const;
+export type MotionKind = (typeof MOTION_KINDS)[number];
+
+/** Composition families of the procedural stills. */
+export const COMPOSITIONS = ['horizon', 'circles', 'stripes', 'grid', 'waves'] as const;
+export type Composition = (typeof COMPOSITIONS)[number];
+
 export interface Motion {
-  /** 'zoom_in' | 'zoom_out' | 'pan_left' | 'pan_right' | 'pan_up' | 'pan_down' */
-  kind: string;
+  kind: MotionKind;
   /** 0..1 how strong */
   strength: number;
 }
@@ -41,8 +48,8 @@ export interface StillSpec {
   height: number;
   seed: number;
   palette: readonly string[]; // hex colours, 3–5
-  /** composition family chosen from the prompt, e.g. 'horizon' | 'circles' | 'stripes' | 'grid' | 'waves' */
-  composition: string;
+  /** composition family chosen from the prompt */
+  composition: Composition;
   title: string;
   lyric: string;
 }

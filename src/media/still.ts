@@ -11,10 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { OmveeError } from '../cli/errors.ts';
 import { drawtextFontOption } from './fonts.ts';
-import type { StillSpec } from './port.ts';
+import { COMPOSITIONS, type StillSpec } from './port.ts';
 import { runFfmpeg } from './run.ts';
-
-export const COMPOSITIONS = ['horizon', 'circles', 'stripes', 'grid', 'waves'] as const;
 
 /** Small deterministic PRNG (mulberry32); the same seed always draws the same picture. */
 export function seededRandom(seed: number): () => number {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { OmveeError } from '../../src/cli/errors.ts';
 import { createFfmpegMedia } from '../../src/media/ffmpeg-media.ts';
+import type { Composition, MotionKind } from '../../src/media/port.ts';
 import { buildAss } from '../../src/media/subtitles.ts';
 import { synthesizeSong } from '../../src/media/synth.ts';
 import { bins, ff, run, tempDir } from './helpers.ts';
@@ -11,7 +12,7 @@ import { bins, ff, run, tempDir } from './helpers.ts';
 const media = createFfmpegMedia(bins);
 const format = { width: 320, height: 180, fps: 30 };
 
-async function still(dir: string, name: string, composition: string, seed: number): Promise<string> {
+async function still(dir: string, name: string, composition: Composition, seed: number): Promise<string> {
   const out = path.join(dir, name);
   await media.renderStill({ width: 320, height: 180, seed, palette: ['#112233', '#335577', '#ee8844', '#ffd166', '#ef476f'], composition, title: 'Easy Kill', lyric: "Say it soft {like} 100% you'll \\N stay" }, out);
   return out;
@@ -33,7 +34,7 @@ test('renderStill draws a PNG of the requested size, the same for the same seed'
 test('motionClip makes exactly frameCount frames in the house format for every motion', async (t) => {
   const dir = await tempDir(t);
   const img = await still(dir, 's.png', 'waves', 1);
-  const cases: [string, number][] = [['zoom_in', 1], ['zoom_out', 17], ['pan_left', 31], ['pan_right', 45], ['pan_up', 13], ['pan_down', 7]];
+  const cases: [MotionKind, number][] = [['zoom_in', 1], ['zoom_out', 17], ['pan_left', 31], ['pan_right', 45], ['pan_up', 13], ['pan_down', 7]];
   for (const [kind, frames] of cases) {
     const out = path.join(dir, `${kind}.mp4`);
     const seen: number[] = [];
@@ -135,7 +136,7 @@ test('render is aborted by the signal and leaves no output', async (t) => {
 
 test('contactSheet lays out thumbnails with captions in columns', async (t) => {
   const dir = await tempDir(t);
-  const imgs = await Promise.all(['horizon', 'grid', 'waves'].map((c, i) => still(dir, `${c}.png`, c, i)));
+  const imgs = await Promise.all((['horizon', 'grid', 'waves'] as const).map((c, i) => still(dir, `${c}.png`, c, i)));
   const out = path.join(dir, 'sheet.png');
   await media.contactSheet(imgs.map((imagePath, i) => ({ imagePath, caption: `0:0${i * 5}–0:0${i * 5 + 5} line ${i}` })), out, 2);
   const png = await readFile(out);

@@ -1,23 +1,16 @@
 // Paths are data, never patterns: a folder named like an image-sequence pattern (%d) works.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { resolveBinaries } from '../../src/media/binaries.ts';
+import { test } from 'node:test';
 import { createFfmpegMedia } from '../../src/media/ffmpeg-media.ts';
-import type { MediaTools } from '../../src/media/port.ts';
+import { bins, tempDir } from './helpers.ts';
 
-let dir: string;
-let media: MediaTools;
-before(async () => {
-  dir = join(await mkdtemp(join(tmpdir(), 'omvee-odd-')), 'take %d 100% [x]');
-  await mkdir(dir, { recursive: true });
-  media = createFfmpegMedia(await resolveBinaries(process.env));
-});
-after(() => rm(join(dir, '..'), { recursive: true, force: true }));
+const media = createFfmpegMedia(bins);
 
-test('stills, motion clips and contact sheets work in a folder whose name contains %d', async () => {
+test('stills, motion clips and contact sheets work in a folder whose name contains %d', async (t) => {
+  const dir = join(await tempDir(t), 'take %d 100% [x]');
+  await mkdir(dir);
   const still = join(dir, 'still %03d.png');
   await media.renderStill({ width: 320, height: 180, seed: 1, palette: ['#112233', '#445566', '#aabbcc'], composition: 'circles', title: 't', lyric: 'l' }, still);
   const clip = join(dir, 'clip %d.mp4');

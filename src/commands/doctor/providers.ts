@@ -38,7 +38,7 @@ async function checkKey(config: ResolvedConfig, key: ProviderKey, offline: boole
   try {
     const verify = await key.verify();
     const result = await verify({ apiKey: value, baseURL: key.baseURL, timeoutMs: 15_000 });
-    const detail = redactSecrets(result.detail.split(value).join('[redacted]'), config.values);
+    const detail = redactSecrets(result.detail, config.values);
     if (!result.ok && result.unreachable) {
       return { check: key.check, status: 'warn', detail: `${key.envVar} could not be checked: ${detail}`, hint: 'check the network (or the base URL setting), or run with --offline' };
     }
@@ -46,7 +46,7 @@ async function checkKey(config: ResolvedConfig, key: ProviderKey, offline: boole
       ? { check: key.check, status: 'ok', detail: `${key.envVar}: ${detail}`, hint: null }
       : { check: key.check, status: 'fail', detail: `${key.envVar} was refused: ${detail}`, hint: `check ${key.envVar} (env, .env or config file), or unset it to use ${key.fallback}` };
   } catch (error) {
-    const message = redactSecrets(String(error instanceof Error ? error.message : error).split(value).join('[redacted]'), config.values);
+    const message = redactSecrets(String(error instanceof Error ? error.message : error), config.values);
     return { check: key.check, status: 'fail', detail: `${key.envVar} could not be checked: ${message}`, hint: `check ${key.envVar} and the network, or run with --offline` };
   }
 }

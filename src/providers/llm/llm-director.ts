@@ -23,6 +23,7 @@ import { repairScenes, validateScenes } from '../../core/timeline/index.ts';
 import type { Transcript } from '../../core/model.ts';
 import { targetSceneCount } from '../../core/timeline/bounds.ts';
 import { buildPriceTable, llmCallCost, roundUsd, type PriceTable } from '../cost.ts';
+import { DEFAULT_MODELS } from '../models.ts';
 import { httpStatusError, isRetryableStatus, toProviderError, type ServiceInfo } from '../http/errors.ts';
 import { resolveRetryPolicy, withRetry } from '../http/retry.ts';
 import {
@@ -45,8 +46,6 @@ export interface LlmDirectorOptions extends OpenAiConnection {
   temperature?: number | undefined;
 }
 
-export const DEFAULT_OPENROUTER_MODEL = 'deepseek/deepseek-v3.1-terminus';
-export const DEFAULT_OPENAI_CHAT_MODEL = 'gpt-4o-mini';
 
 const SYSTEM = 'You are the director of a music video. You plan scenes that follow the song and write precise visual prompts. Reply with one JSON object only, exactly in the requested shape, no commentary.';
 
@@ -119,7 +118,7 @@ class TransientBodyError extends Error {}
 function makeChat(opts: LlmDirectorOptions): Chat {
   const openrouter = opts.provider === 'openrouter';
   const service = openrouter ? OPENROUTER_SERVICE : OPENAI_SERVICE;
-  const model = opts.model ?? (openrouter ? DEFAULT_OPENROUTER_MODEL : DEFAULT_OPENAI_CHAT_MODEL);
+  const model = opts.model ?? (openrouter ? DEFAULT_MODELS.openrouter : DEFAULT_MODELS.openaiChat);
   const prices = opts.prices ?? buildPriceTable();
   const policy = resolveRetryPolicy({ ...opts.retry, ...(opts.maxRetries !== undefined ? { maxAttempts: opts.maxRetries + 1 } : {}) });
   let client: Promise<OpenAI> | null = null;

@@ -2,10 +2,11 @@
  * The offline clip maker: camera motion over the still (zoom or pan, varied per scene),
  * exactly the scene's frame count, already in the house format.
  */
-import type { MediaTools, Motion } from '../../media/port.ts';
+import type { MediaTools, Motion, MotionKind } from '../../media/port.ts';
 import type { CallContext, ClipGenerator, ClipInput, ClipResult } from '../ports.ts';
 
-const KINDS = ['zoom_in', 'pan_right', 'zoom_out', 'pan_left', 'pan_up', 'pan_down'] as const;
+/** The moving kinds, in the order scenes without a stated motion cycle through them. */
+const KINDS: readonly MotionKind[] = ['zoom_in', 'pan_right', 'zoom_out', 'pan_left', 'pan_up', 'pan_down'];
 
 /** Read the motion out of a prompt ("slow zoom in", "pan left across…"); vary by scene otherwise. */
 export function motionFromPrompt(prompt: string | null, sceneIndex: number, seed: number): Motion {

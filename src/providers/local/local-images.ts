@@ -3,13 +3,12 @@
  * composition chosen from the prompt, the scene's lyric typeset — deterministic for a seed.
  */
 import { createHash } from 'node:crypto';
-import type { MediaTools } from '../../media/port.ts';
+import { COMPOSITIONS, type Composition, type MediaTools } from '../../media/port.ts';
 import type { CallContext, ImageGenerator, ImageInput, ImageResult } from '../ports.ts';
 
-export const COMPOSITIONS = ['horizon', 'circles', 'stripes', 'grid', 'waves'] as const;
 const FALLBACK_PALETTE = ['#1b1f3a', '#53354a', '#a64942', '#ff7844', '#f4d35e'];
 
-function pickComposition(text: string, seed: number): string {
+function pickComposition(text: string, seed: number): Composition {
   const lower = text.toLowerCase();
   if (/\b(sea|ocean|water|river|rain|wave|tide)\b/.test(lower)) return 'waves';
   if (/\b(city|street|neon|building|grid|window)\b/.test(lower)) return 'grid';

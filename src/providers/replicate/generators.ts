@@ -13,6 +13,7 @@ import { downloadTo, type DownloadResult } from '../http/download.ts';
 import type { CallContext, ClipGenerator, ClipInput, ClipResult, ImageGenerator, ImageInput, ImageResult } from '../ports.ts';
 import { createReplicateClient, type Replicate, type ReplicateConnection } from './client.ts';
 import { chooseClipDuration, chooseResolution, clipInput, clipModelLimits, fileToDataUrl, imageInput } from './inputs.ts';
+import { DEFAULT_MODELS } from '../models.ts';
 import { cancelWith, outputUrls, runPrediction, type RunPredictionOptions } from './predictions.ts';
 import type { Prediction } from './client.ts';
 
@@ -38,8 +39,6 @@ export interface ReplicateClipOptions extends ReplicateGeneratorOptions {
   resolution?: string | undefined;
 }
 
-export const DEFAULT_IMAGE_MODEL = 'minimax/image-01';
-export const DEFAULT_CLIP_MODEL = 'bytedance/seedance-1-lite';
 
 function lazyClient(opts: ReplicateConnection): () => Promise<Replicate> {
   let client: Promise<Replicate> | null = null;
@@ -84,15 +83,8 @@ async function predictAndDownload(
   }
 }
 
-export interface ReplicateImageGenerator extends ImageGenerator {
-  cancel(predictionId: string, signal?: AbortSignal): Promise<string>;
-}
-export interface ReplicateClipGenerator extends ClipGenerator {
-  cancel(predictionId: string, signal?: AbortSignal): Promise<string>;
-}
-
-export function createReplicateImageGenerator(opts: ReplicateGeneratorOptions): ReplicateImageGenerator {
-  const model = opts.model ?? DEFAULT_IMAGE_MODEL;
+export function createReplicateImageGenerator(opts: ReplicateGeneratorOptions): ImageGenerator {
+  const model = opts.model ?? DEFAULT_MODELS.image;
   const prices = opts.prices ?? buildPriceTable();
   const client = lazyClient(opts);
   const limit = pLimit(Math.max(1, opts.concurrency ?? 4));
@@ -135,7 +127,6 @@ export function createReplicateImageGenerator(opts: ReplicateGeneratorOptions): 
     name: 'replicate',
     model,
     generate: (input, ctx) => limit(() => generateOne(input, ctx)),
-    cancel: async (id, signal) => cancelWith(await client(), id, signal),
   };
 }
 
@@ -152,8 +143,8 @@ function saveOutput(opts: ReplicateGeneratorOptions, outPath: string, ctx: CallC
     });
 }
 
-export function createReplicateClipGenerator(opts: ReplicateClipOptions): ReplicateClipGenerator {
-  const model = opts.model ?? DEFAULT_CLIP_MODEL;
+export function createReplicateClipGenerator(opts: ReplicateClipOptions): ClipGenerator {
+  const model = opts.model ?? DEFAULT_MODELS.clip;
   const prices = opts.prices ?? buildPriceTable();
   const client = lazyClient(opts);
   const limit = pLimit(Math.max(1, opts.concurrency ?? 2));
@@ -207,7 +198,6 @@ export function createReplicateClipGenerator(opts: ReplicateClipOptions): Replic
     name: 'replicate',
     model,
     generate: (input, ctx) => limit(() => generateOne(input, ctx)),
-    cancel: async (id, signal) => cancelWith(await client(), id, signal),
   };
 }
 

@@ -3,7 +3,7 @@
  * Unknown models get a generic mapping (prompt, width/height, seed) that most accept.
  */
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { contentTypeFor } from '../../blobs/content-type.ts';
 import type { ScenePrompt } from '../../core/model.ts';
 
 const RATIOS_MINIMAX = ['1:1', '16:9', '4:3', '3:2', '2:3', '3:4', '9:16', '21:9'];
@@ -25,11 +25,10 @@ export function nearestAspectRatio(width: number, height: number, allowed: reado
   return best;
 }
 
-const MIME: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif' };
 
 /** A local image as a data URL (Replicate accepts data URLs for file inputs). */
 export async function fileToDataUrl(path: string): Promise<string> {
-  const type = MIME[extname(path).toLowerCase()] ?? 'application/octet-stream';
+  const type = contentTypeFor(path);
   return `data:${type};base64,${(await readFile(path)).toString('base64')}`;
 }
 

@@ -16,7 +16,6 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { z } from 'zod';
 import { DEFAULTS, REQUIRED_ON_INSERT, type Job, type NewRow, type RowPatch, type TableName, type Tables } from '../../core/model.ts';
 import { OmveeError, invalidInput, notFound } from '../../cli/errors.ts';
 import type { ClaimOptions, FailOptions, Filter, JobLease, ListQuery, SchemaInfo, Store } from '../port.ts';
