@@ -13,6 +13,7 @@ import { storeLyricsSource } from '../../core/pipeline/transcript-step.ts';
 import { parseLyrics } from '../../core/lyrics/index.ts';
 import type { Project } from '../../core/model.ts';
 import type { ChainLink } from '../../core/pipeline/handlers.ts';
+import { stepsToQueue, type RemainingOptions } from '../../core/pipeline/remaining.ts';
 import { enqueueStep } from '../../core/pipeline/run-step.ts';
 import { resolveProject } from '../../core/projects.ts';
 import type { SceneBounds } from '../../core/timeline/index.ts';
@@ -31,6 +32,7 @@ export async function runDetached(ctx: CliContext, input: DetachInput): Promise<
   const services = await ctx.services();
   const { store, blobs } = services;
   let project: Project;
+  let lyricsSource: RemainingOptions['lyricsSource'];
   if (input.projectRef !== undefined) {
     project = await resolveProject(store, input.projectRef);
     if (!project.audio_path) throw new OmveeError('invalid_input', `project ${project.name} has no song`, { hint: `upload one: omvee upload audio ${project.id} song.mp3` });
@@ -40,25 +42,9 @@ export async function runDetached(ctx: CliContext, input: DetachInput): Promise<
     const lyricsBytes = input.lyrics !== undefined ? await readFile(input.lyrics) : null;
     if (lyricsBytes) for (const w of parseLyrics(lyricsBytes, { durationS: probe.durationS, fileName: basename(input.lyrics!) }).warnings) ctx.warn(w);
     project = await createProjectWithSong({ store, blobs, media }, { name: input.name!, style: input.style ?? null }, input.audio!, probe);
-    if (lyricsBytes) {
-      const key = await storeLyricsSource(blobs, project.id, input.lyrics!, lyricsBytes);
-      return enqueue(ctx, project, [{ type: 'transcribe', payload: { mode: 'import', source_key: key, file_name: basename(input.lyrics!) } }, ...rest(input)]);
-    }
+    if (lyricsBytes) lyricsSource = { key: await storeLyricsSource(blobs, project.id, input.lyrics!, lyricsBytes), fileName: basename(input.lyrics!) };
   }
-  const first: ChainLink[] = project.transcript ? [] : [{ type: 'transcribe', payload: { mode: 'provider' } }];
-  const scenes = await store.count('selected_scenes', { project_id: project.id });
-  const links = [...first, ...rest(input).filter((l) => scenes === 0 || l.type !== 'analyze_scenes')];
-  return enqueue(ctx, project, links);
-}
-
-function rest(input: DetachInput): ChainLink[] {
-  return [
-    { type: 'analyze_scenes', payload: { scene_min: input.bounds.sceneMinS, scene_max: input.bounds.sceneMaxS } },
-    { type: 'generate_prompts', payload: {} },
-    { type: 'generate_images', payload: {} },
-    { type: 'generate_clips', payload: {} },
-    { type: 'assemble_video', payload: { auto_approve: true, lyrics_overlay: input.lyricsOverlay } },
-  ];
+  return enqueue(ctx, project, await stepsToQueue(store, project, { bounds: input.bounds, lyricsOverlay: input.lyricsOverlay, lyricsSource }));
 }
 
 async function enqueue(ctx: CliContext, project: Project, links: ChainLink[]): Promise<void> {

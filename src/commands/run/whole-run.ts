@@ -11,8 +11,10 @@ import type { Pipeline } from '../../cli/pipeline.ts';
 import { createProjectWithSong } from '../../core/audio.ts';
 import { storeLyricsSource } from '../../core/pipeline/transcript-step.ts';
 import { parseLyrics } from '../../core/lyrics/index.ts';
-import type { FinalVideo, Project } from '../../core/model.ts';
-import { countScenesWithout } from '../../core/pipeline/images-step.ts';
+import type { FinalVideo, Job, Project } from '../../core/model.ts';
+import type { JobType } from '../../store/port.ts';
+import type { ProviderPlan } from '../../app/providers.ts';
+import { nextStep, usableFinal, type RemainingOptions } from '../../core/pipeline/remaining.ts';
 import { resolveProject } from '../../core/projects.ts';
 import type { SceneBounds } from '../../core/timeline/index.ts';
 import { roundUsd } from '../../providers/cost.ts';
@@ -82,41 +84,27 @@ export async function runWhole(ctx: CliContext, pipeline: Pipeline, input: Whole
   if (resumed && input.lyrics !== undefined && project.transcript) {
     ctx.warn(`--lyrics ignored: ${project.name} already has a transcript (replace it with: omvee transcript import ${project.id} ${input.lyrics})`);
   }
-  let final: FinalVideo | null;
-  let sceneCount = 0;
+  let lyricsSource: RemainingOptions['lyricsSource'];
+  if (!project.transcript && input.lyrics !== undefined) {
+    lyricsBytes ??= await readFile(input.lyrics);
+    lyricsSource = { key: await storeLyricsSource(blobs, project.id, input.lyrics, lyricsBytes), fileName: basename(input.lyrics) };
+  }
+  const options: RemainingOptions = { bounds: input.bounds, lyricsOverlay: input.lyricsOverlay, lyricsSource };
+  const ran = new Set<JobType>();
+  let final: FinalVideo | null = null;
   try {
-    if (!project.transcript) {
-      if (input.lyrics !== undefined) {
-        lyricsBytes ??= await readFile(input.lyrics);
-        const key = await storeLyricsSource(blobs, project.id, input.lyrics, lyricsBytes);
-        await timed('transcript', () => pipeline.step('transcribe', project, { mode: 'import', source_key: key, file_name: basename(input.lyrics!) }, 'importing lyrics', (j) => `${String(j.result?.segments)} lyric lines`));
-      } else {
-        await timed('transcript', () => pipeline.step('transcribe', project, { mode: 'provider' }, `transcribing (${pipeline.plan.transcriber})`, (j) => `${String(j.result?.segments)} lyric lines`));
-      }
-      project = (await store.get('projects', project.id))!;
+    for (let next = await nextStep(store, project.id, options, ran); next; next = await nextStep(store, project.id, options, ran)) {
+      const { type, payload } = next;
+      const view = STEP_VIEW[type];
+      const job = await timed(view.name, () => pipeline.step(type, project, payload as never, view.label(pipeline.plan, payload), view.done));
+      ran.add(type);
+      if (type === 'assemble_video') final = await store.get('final_videos', String(job.result?.final_video_id));
     }
-
-    if ((await store.count('selected_scenes', { project_id: project.id })) === 0) {
-      await timed('scenes', () => pipeline.step('analyze_scenes', project, { scene_min: input.bounds.sceneMinS, scene_max: input.bounds.sceneMaxS }, `choosing scenes (${pipeline.plan.director})`, (j) => `${String(j.result?.scenes)} scenes`));
-    }
-    sceneCount = await store.count('selected_scenes', { project_id: project.id });
-    if ((await store.count('scene_prompts', { project_id: project.id })) < sceneCount) {
-      await timed('prompts', () => pipeline.step('generate_prompts', project, {}, `writing prompts (${pipeline.plan.director})`, (j) => `${String(j.result?.created)} prompts`));
-    }
-    if ((await countScenesWithout(pipeline.deps, project.id, 'generated_images')) > 0) {
-      await timed('images', () => pipeline.step('generate_images', project, {}, `generating images (${pipeline.plan.images})`, (j) => `${String(j.result?.generated)} images`));
-    }
-    await timed('clips', () => pipeline.step('generate_clips', project, {}, `generating clips (${pipeline.plan.clips})`, (j) => `${String(j.result?.generated)} clips${Number(j.result?.skipped) ? `, ${String(j.result?.skipped)} already done` : ''}`));
-
-    project = (await store.get('projects', project.id))!;
-    final = await latestUsableFinal(pipeline, project, input.lyricsOverlay);
-    if (!final) {
-      const job = await timed('render', () => pipeline.step('assemble_video', project, { auto_approve: true, lyrics_overlay: input.lyricsOverlay }, 'rendering the final cut', (j) => `${String(j.result?.frame_count)} frames`));
-      final = await store.get('final_videos', String(job.result?.final_video_id));
-    }
+    final ??= await usableFinal(store, project.id, input.lyricsOverlay);
   } catch (error) {
     throw resumable(error, project);
   }
+  const sceneCount = await store.count('selected_scenes', { project_id: project.id });
   if (!final?.video_path) throw new OmveeError('internal', 'the run finished without a stored video');
   const output = input.out ? await deliver(pipeline.services, final.video_path, input.out, ctx.io.cwd) : blobs.localPath(final.video_path);
   const [images, clips, jobs] = await Promise.all([
@@ -143,27 +131,25 @@ export async function runWhole(ctx: CliContext, pipeline: Pipeline, input: Whole
   };
 }
 
+/** How each step shows up in the progress display and the summary's timings. */
+const STEP_VIEW: Record<JobType, { name: string; label: (plan: ProviderPlan, payload: Record<string, unknown>) => string; done: (job: Job) => string }> = {
+  upload_audio: { name: 'upload', label: () => 'uploading', done: () => 'uploaded' },
+  transcribe: { name: 'transcript', label: (plan, p) => (p.mode === 'import' ? 'importing lyrics' : `transcribing (${plan.transcriber})`), done: (j) => `${String(j.result?.segments)} lyric lines` },
+  analyze_scenes: { name: 'scenes', label: (plan) => `choosing scenes (${plan.director})`, done: (j) => `${String(j.result?.scenes)} scenes` },
+  generate_prompts: { name: 'prompts', label: (plan) => `writing prompts (${plan.director})`, done: (j) => `${String(j.result?.created)} prompts` },
+  generate_images: { name: 'images', label: (plan) => `generating images (${plan.images})`, done: (j) => `${String(j.result?.generated)} images` },
+  generate_clips: {
+    name: 'clips',
+    label: (plan) => `generating clips (${plan.clips})`,
+    done: (j) => `${String(j.result?.generated)} clips${Number(j.result?.skipped) ? `, ${String(j.result?.skipped)} already done` : ''}`,
+  },
+  assemble_video: { name: 'render', label: () => 'rendering the final cut', done: (j) => `${String(j.result?.frame_count)} frames` },
+};
+
 /** A failed step leaves a project behind: say how to resume it rather than start a new one. */
 function resumable(error: unknown, project: Project): unknown {
   if (!(error instanceof OmveeError)) return error;
   const cause = error.hint ? `${error.hint.replace(/\s*;?\s*rerun[^.;]*[.;]?/gi, '').trim()} ` : '';
   const hint = `${error.code === 'interrupted' ? 'finished work is kept; ' : cause}resume with: omvee run --project ${project.id}`;
   return new OmveeError(error.code, error.message, { hint, exitCode: error.exitCode, cause: error.cause ?? error, details: { ...error.details, projectId: project.id } });
-}
-
-/**
- * A completed final video with the same overlay choice that nothing has changed since: no clip,
- * scene or review decision newer than it. Then a resumed run has nothing to redo.
- */
-async function latestUsableFinal(pipeline: Pipeline, project: Project, lyricsOverlay: boolean) {
-  const { store } = pipeline.services;
-  const finals = await store.list('final_videos', { where: { project_id: project.id, status: 'completed', lyrics_overlay: lyricsOverlay }, order: { column: 'created_at', ascending: false }, limit: 1 });
-  const final = finals[0];
-  if (!final) return null;
-  const newest = async (table: 'video_clips' | 'selected_scenes' | 'user_approvals') => (await store.list(table, { where: { project_id: project.id }, order: { column: 'updated_at', ascending: false }, limit: 1 }))[0]?.updated_at;
-  for (const table of ['video_clips', 'selected_scenes', 'user_approvals'] as const) {
-    const changed = await newest(table);
-    if (changed !== undefined && Date.parse(changed) > Date.parse(final.created_at)) return null;
-  }
-  return final;
 }
