@@ -26,3 +26,5 @@ export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed', 'cance
 export const TAKE_STATUSES = ['pending', 'processing', 'completed', 'failed', 'canceled'] as const;
 export const APPROVAL_DECISIONS = ['approved', 'rejected', 'regenerate'] as const;
 export const ARTIST_ROLES = ['primary', 'background', 'none'] as const;
+
+export type JobType = (typeof JOB_TYPES)[number];

@@ -7,8 +7,8 @@
  * unique-key clash, 'invalid_input' for a row that breaks a constraint, 'store' for anything else
  * (with a hint naming the fix). A failed call changes nothing.
  */
-import type { Job, JobSchema, NewRow, RowPatch, TableName, Tables } from '../core/model.ts';
-import type { z } from 'zod';
+import type { JobType } from '../core/enums.ts';
+import type { Job, NewRow, RowPatch, TableName, Tables } from '../core/model.ts';
 
 /** A condition on one column. A bare value means equality; null means IS NULL. */
 export type Condition<V> =
@@ -35,7 +35,7 @@ export interface ListQuery<T> {
   offset?: number;
 }
 
-export type JobType = z.infer<typeof JobSchema>['type'];
+export type { JobType };
 
 /** Proof that a worker holds a job: only this worker, on this attempt, may move it on. */
 export interface JobLease {

@@ -7,7 +7,8 @@ import { OmveeError } from '../../cli/errors.ts';
 import { assertExclusive, type HolderProbe } from '../jobs/exclusive.ts';
 import type { JobHandler } from '../jobs/runner.ts';
 import { LYRICS_FORMATS } from '../lyrics/index.ts';
-import { JOB_TYPES, type Job, type JobSchema } from '../model.ts';
+import { JOB_TYPES, type JobType } from '../enums.ts';
+import type { Job } from '../model.ts';
 import type { PipelineDeps } from './deps.ts';
 import { generateClips } from './clips-step.ts';
 import { generateImages } from './images-step.ts';
@@ -16,7 +17,6 @@ import { renderFinal } from './render-step.ts';
 import { selectScenes } from './scenes-step.ts';
 import { importTranscript, transcribeAudio } from './transcript-step.ts';
 
-type JobType = z.infer<typeof JobSchema>['type'];
 
 /**
  * A job may carry the steps that follow it (`chain`): when it completes, the first of them is

@@ -5,13 +5,12 @@
  * rejected ones); the final cut is redone when anything it was made from changed.
  */
 import type { Store } from '../../store/port.ts';
-import type { FinalVideo, JobSchema, Project } from '../model.ts';
+import type { FinalVideo, Project } from '../model.ts';
 import type { SceneBounds } from '../timeline/index.ts';
-import type { z } from 'zod';
+import type { JobType } from '../enums.ts';
 import type { ChainLink } from './handlers.ts';
 import { countScenesWithout } from './images-step.ts';
 
-type JobType = z.infer<typeof JobSchema>['type'];
 
 export interface RemainingOptions {
   bounds: SceneBounds;
