@@ -2,7 +2,7 @@
  * Picks each step's provider: `local` (embedded, offline) or the real one. `auto` (the
  * default) means the real provider when its key is configured. Real adapters load lazily.
  */
-import { OmveeError } from '../cli/errors.ts';
+import { OmveeError } from '../core/errors.ts';
 import { isLoopbackUrl } from '../providers/http/loopback.ts';
 import { DEFAULT_MODELS } from '../providers/models.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';

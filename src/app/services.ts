@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Blobs } from '../blobs/port.ts';
-import { OmveeError } from '../cli/errors.ts';
+import { OmveeError } from '../core/errors.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import type { MediaTools } from '../media/port.ts';
 import type { Store } from '../store/port.ts';

@@ -1,6 +1,6 @@
 /** Opens the Supabase adapters from configuration (service key, or anon key + a login session). */
 import type { Blobs } from '../blobs/port.ts';
-import { OmveeError } from '../cli/errors.ts';
+import { OmveeError } from '../core/errors.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import type { Store } from '../store/port.ts';
 

@@ -1,4 +1,4 @@
-import { OmveeError } from '../cli/errors.ts';
+import { OmveeError } from '../core/errors.ts';
 
 /** Storage layout per project: projects/{project_id}/{audio,transcripts,...}/file */
 export const BUCKET = 'project-files';

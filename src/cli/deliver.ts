@@ -3,7 +3,7 @@ import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Services } from '../app/services.ts';
 import { materialize } from '../core/pipeline/deps.ts';
-import { OmveeError } from './errors.ts';
+import { OmveeError } from '../core/errors.ts';
 
 /** --out must name a video file omvee writes (MP4 container): checked before any work starts. */
 export function checkOutPath(out: string): string {

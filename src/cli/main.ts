@@ -5,7 +5,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { actionFactory, type Runtime } from './action.ts';
 import type { IO } from './context.ts';
-import { ExitCode, OmveeError } from './errors.ts';
+import { OmveeError } from '../core/errors.ts';
+import { ExitCode, exitCodeOf } from './exit-codes.ts';
 import { registerCommands } from '../commands/index.ts';
 import { VERSION } from '../version.ts';
 
@@ -114,7 +115,7 @@ async function report(error: unknown, runtime: Runtime, debug: boolean, json: bo
   else omvee = new OmveeError('internal', error instanceof Error ? error.message : String(error), { hint: 'this is a bug in omvee; rerun with --debug and report it', cause: error });
 
   const redact = await redactor(runtime);
-  if (json) stderr.write(`${redact(JSON.stringify({ error: omvee.toJSON() }))}\n`);
+  if (json) stderr.write(`${redact(JSON.stringify({ error: { ...omvee.toJSON(), exitCode: exitCodeOf(omvee) } }))}\n`);
   else {
     stderr.write(`error: ${redact(omvee.message)}\n`);
     if (omvee.hint) stderr.write(`hint: ${redact(omvee.hint)}\n`);
@@ -123,7 +124,7 @@ async function report(error: unknown, runtime: Runtime, debug: boolean, json: bo
     const stack = (omvee.cause instanceof Error ? omvee.cause.stack : undefined) ?? omvee.stack;
     if (stack) stderr.write(`${redact(stack)}\n`);
   }
-  return omvee.exitCode;
+  return exitCodeOf(omvee);
 }
 
 async function redactor(runtime: Runtime): Promise<(text: string) => string> {

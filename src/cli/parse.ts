@@ -1,6 +1,6 @@
 /** Parse command options with a zod schema; a bad value is a usage error naming the flag. */
 import type { z } from 'zod';
-import { OmveeError } from './errors.ts';
+import { OmveeError } from '../core/errors.ts';
 
 function flagName(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

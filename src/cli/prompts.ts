@@ -4,7 +4,7 @@
  * is unset; otherwise fail naming the flag that answers the question.
  */
 import type { CliContext } from './context.ts';
-import { OmveeError } from './errors.ts';
+import { OmveeError } from '../core/errors.ts';
 
 function notInteractive(flag: string): OmveeError {
   return new OmveeError('not_interactive', `${flag} required when not running interactively`, {

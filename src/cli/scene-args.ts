@@ -1,5 +1,5 @@
 /** Scene numbers typed by a person (1-based), from arguments or --scene flags. */
-import { OmveeError } from './errors.ts';
+import { OmveeError } from '../core/errors.ts';
 
 export function parseSceneNumbers(values: readonly string[] | undefined): number[] | undefined {
   if (!values || values.length === 0) return undefined;

@@ -18,7 +18,7 @@ import type { SceneBounds } from '../core/timeline/index.ts';
 import type { Estimate } from '../providers/cost.ts';
 import type { Store } from '../store/port.ts';
 import type { CliContext } from './context.ts';
-import { OmveeError } from './errors.ts';
+import { OmveeError } from '../core/errors.ts';
 import { formatUsd, printList } from './output.ts';
 
 export interface SpendOptions {

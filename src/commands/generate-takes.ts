@@ -4,7 +4,7 @@
  */
 import type { CommandInput } from '../cli/action.ts';
 import type { CliContext } from '../cli/context.ts';
-import { OmveeError } from '../cli/errors.ts';
+import { OmveeError } from '../core/errors.ts';
 import { printRecord } from '../cli/output.ts';
 import { openPipeline, providerChoice } from '../cli/pipeline.ts';
 import { parseSceneNumbers } from '../cli/scene-args.ts';

@@ -1,4 +1,4 @@
-import { OmveeError } from '../cli/errors.ts';
+import { OmveeError } from '../core/errors.ts';
 
 export function parseConcurrency(value: unknown): number | undefined {
   if (value === undefined) return undefined;

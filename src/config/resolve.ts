@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { OmveeError } from '../cli/errors.ts';
+import { OmveeError } from '../core/errors.ts';
 import { parseDotenv } from './dotenv.ts';
 import { CONFIG_KEYS, CONFIG_SCHEMA, SECRET_KEYS, type ConfigKey, type ConfigValues } from './schema.ts';
 

@@ -10,7 +10,7 @@ import { basename, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Blobs } from '../blobs/port.ts';
 import { artistKey } from '../blobs/keys.ts';
-import { notFound, OmveeError } from '../cli/errors.ts';
+import { notFound, OmveeError } from './errors.ts';
 import type { MediaTools } from '../media/port.ts';
 import type { Store } from '../store/port.ts';
 import { checkInputFile } from './files.ts';

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { OmveeError } from '../cli/errors.ts';
+import { OmveeError } from './errors.ts';
 
 export interface InputFile {
   path: string;

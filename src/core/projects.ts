@@ -4,7 +4,7 @@
  */
 import type { Blobs } from '../blobs/port.ts';
 import { projectPrefix } from '../blobs/keys.ts';
-import { notFound } from '../cli/errors.ts';
+import { notFound } from './errors.ts';
 import type { Store } from '../store/port.ts';
 import { PROJECT_NAME_MAX, type Project } from './model.ts';
 import { resolveRef, validateName, validateText } from './refs.ts';

@@ -3,7 +3,7 @@
  * and references to rows — a full id, a unique id prefix (4+ hex characters) or, for named
  * rows, a unique exact name.
  */
-import { notFound, OmveeError } from '../cli/errors.ts';
+import { notFound, OmveeError } from './errors.ts';
 import type { Store } from '../store/port.ts';
 import type { Tables } from './model.ts';
 

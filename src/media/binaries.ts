@@ -4,7 +4,7 @@
  */
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
-import { OmveeError } from '../cli/errors.ts';
+import { OmveeError } from '../core/errors.ts';
 
 export interface MediaBinaries {
   ffmpeg: string;

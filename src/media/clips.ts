@@ -5,7 +5,7 @@
  */
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { OmveeError } from '../cli/errors.ts';
+import { OmveeError } from '../core/errors.ts';
 import type { ClipFormat, Motion, ProgressFn } from './port.ts';
 import { runFfmpeg } from './run.ts';
 

@@ -1,7 +1,7 @@
 /** ffprobe wrappers: audio facts for an uploaded song, exact video facts for clips and renders. */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { OmveeError } from '../cli/errors.ts';
+import { OmveeError } from '../core/errors.ts';
 import type { AudioProbe, VideoProbe } from './port.ts';
 import { runFfprobeJson } from './run.ts';
 

@@ -6,7 +6,7 @@
 import { copyFile, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { OmveeError } from '../cli/errors.ts';
+import { OmveeError } from '../core/errors.ts';
 import { tempSibling } from './clips.ts';
 import type { ProgressFn, RenderSpec } from './port.ts';
 import { runFfmpeg } from './run.ts';

@@ -4,7 +4,7 @@
  * and kills the child when the caller aborts.
  */
 import { execFile, spawn } from 'node:child_process';
-import { OmveeError } from '../cli/errors.ts';
+import { OmveeError } from '../core/errors.ts';
 
 /** How much of stderr is kept (the end is where ffmpeg says what went wrong). */
 const STDERR_TAIL_CHARS = 8_000;

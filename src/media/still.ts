@@ -9,7 +9,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { OmveeError } from '../cli/errors.ts';
+import { OmveeError } from '../core/errors.ts';
 import { drawtextFontOption } from './fonts.ts';
 import { COMPOSITIONS, type StillSpec } from './port.ts';
 import { runFfmpeg } from './run.ts';

@@ -12,7 +12,7 @@
  *   priced per output.
  */
 import { z } from 'zod';
-import { OmveeError } from '../cli/errors.ts';
+import { OmveeError } from '../core/errors.ts';
 import { naturalSceneCount } from '../core/timeline/bounds.ts';
 import { chooseClipDuration } from './replicate/inputs.ts';
 

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { BOOLEAN_COLUMNS, JSON_COLUMNS, TABLE_NAMES, TABLE_SCHEMAS, type TableName } from '../core/model.ts';
-import { OmveeError, invalidInput } from '../cli/errors.ts';
+import { OmveeError, invalidInput } from '../core/errors.ts';
 import type { JobLease } from './port.ts';
 
 export type AnyRow = Record<string, unknown>;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Blobs } from '../../src/blobs/port.ts';
-import { isOmveeError, type ErrorCode } from '../../src/cli/errors.ts';
+import { isOmveeError, type ErrorCode } from '../../src/core/errors.ts';
 
 export interface BlobsFixture {
   blobs: Blobs;

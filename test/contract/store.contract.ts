@@ -21,7 +21,7 @@ import {
   type TableName,
 } from '../../src/core/model.ts';
 import type { Store } from '../../src/store/port.ts';
-import { isOmveeError, type ErrorCode } from '../../src/cli/errors.ts';
+import { isOmveeError, type ErrorCode } from '../../src/core/errors.ts';
 
 export interface StoreFixture {
   store: Store;

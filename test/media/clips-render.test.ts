@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 import { createFfmpegMedia } from '../../src/media/ffmpeg-media.ts';
 import type { Composition, MotionKind } from '../../src/media/port.ts';
 import { buildAss } from '../../src/media/subtitles.ts';

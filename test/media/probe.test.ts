@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 import { createFfmpegMedia } from '../../src/media/ffmpeg-media.ts';
 import { bins, ff, tempDir } from './helpers.ts';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 import { resolveBinaries } from '../../src/media/binaries.ts';
 import { progressParser, runFfmpeg, stderrSummary } from '../../src/media/run.ts';
 import { bins, tempDir } from './helpers.ts';

@@ -5,7 +5,7 @@ import { budgetStop, createBudgetGuard } from '../../src/core/cost/budget.ts';
 import { priceWork, unitPrice, type PlannedWork, type WorkModels } from '../../src/core/cost/estimate.ts';
 import { targetSceneCount } from '../../src/core/timeline/bounds.ts';
 import { DEFAULT_PRICES } from '../../src/providers/cost.ts';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 
 const work = (label: string) => ({ projectId: 'p', kind: 'image' as const, sceneDurationS: 5, label });
 

@@ -5,7 +5,7 @@ import { startFakeReplicate, type FakeReplicate } from '../support/fake-replicat
 import { makePng } from '../support/fake-replicate/media.ts';
 import { checkOpenAiKey, checkOpenRouterKey, checkReplicateToken } from '../../src/providers/doctor-checks.ts';
 import { buildPriceTable, estimateRunCost, llmCallCost, predictionCost, transcriptionCost, DEFAULT_PRICES } from '../../src/providers/cost.ts';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 
 describe('doctor key checks', () => {
   let openai: FakeOpenAi;

@@ -9,7 +9,7 @@ import { backoffDelayMs, parseRetryAfter, resolveRetryPolicy, withRetry } from '
 import { createRetryingFetch } from '../../src/providers/http/retrying-fetch.ts';
 import { downloadTo } from '../../src/providers/http/download.ts';
 import { httpStatusError, redactSecrets } from '../../src/providers/http/errors.ts';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 
 describe('retry policy', () => {
   test('Retry-After as seconds and as an HTTP date', () => {

@@ -5,7 +5,7 @@ import { createLlmDirector } from '../../src/providers/llm/llm-director.ts';
 import { targetSceneCount } from '../../src/core/timeline/bounds.ts';
 import { extractJson } from '../../src/providers/llm/json-answer.ts';
 import { validateScenes } from '../../src/core/timeline/index.ts';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 import type { Scene, Transcript } from '../../src/core/model.ts';
 import type { SceneSelectionInput } from '../../src/providers/ports.ts';
 

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 import type { Scene, ScenePrompt } from '../../src/core/model.ts';
 import { DEFAULT_PRICES } from '../../src/providers/cost.ts';
 import { createReplicateImageGenerator } from '../../src/providers/replicate/generators.ts';

@@ -10,7 +10,7 @@ import { makeMp4, makePng } from '../support/fake-replicate/media.ts';
 import { cancelPrediction, createReplicateClipGenerator, createReplicateImageGenerator } from '../../src/providers/replicate/generators.ts';
 import { chooseClipDuration, chooseResolution, nearestAspectRatio } from '../../src/providers/replicate/inputs.ts';
 import { DEFAULT_PRICES, buildPriceTable } from '../../src/providers/cost.ts';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 import type { Scene, ScenePrompt } from '../../src/core/model.ts';
 
 const run = promisify(execFile);

@@ -9,7 +9,7 @@ import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai/server.
 import { makeToneWav } from '../support/fake-replicate/media.ts';
 import { createWhisperTranscriber } from '../../src/providers/openai/whisper-transcriber.ts';
 import { flagSuspectSegments, isRepeatedPhrase } from '../../src/providers/openai/suspect.ts';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 
 const run = promisify(execFile);
 

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CliContext, type IO, type OutStream } from '../../src/cli/context.ts';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 import { parseBatch, parseCsv, readBatchFile, type BatchItem } from '../../src/core/batch/parse.ts';
 import { runBatch, type BatchLineResult } from '../../src/commands/run/batch.ts';
 import { tempHome } from './support/helpers.ts';

@@ -11,7 +11,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliContext, type IO, type OutStream } from '../../src/cli/context.ts';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 import type { CommandInput } from '../../src/cli/action.ts';
 import { openLocalStore } from '../../src/store/local/local-store.ts';
 import type { Store } from '../../src/store/port.ts';

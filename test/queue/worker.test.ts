@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 import { backoffWithJitter, runClaimedJob, type JobHandler } from '../../src/core/jobs/runner.ts';
 import { Worker, type WorkerEvent } from '../../src/core/jobs/worker.ts';
 import { openLocalStore } from '../../src/store/local/local-store.ts';

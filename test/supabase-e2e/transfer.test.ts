@@ -10,7 +10,7 @@ import { openLocalStore } from '../../src/store/local/local-store.ts';
 import { openLocalBlobs } from '../../src/blobs/local/local-blobs.ts';
 import { exportProject } from '../../src/core/transfer/export.ts';
 import { importProject } from '../../src/core/transfer/import.ts';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 import { tempHome } from './helpers.ts';
 
 it('import remaps every id and blob key consistently and keeps only finished jobs', async (t) => {

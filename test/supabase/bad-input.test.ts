@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openSupabaseStore } from '../../src/store/supabase/supabase-store.ts';
 import { openSupabaseBlobs } from '../../src/blobs/supabase/supabase-blobs.ts';
-import { isOmveeError, type OmveeError } from '../../src/cli/errors.ts';
+import { isOmveeError, type OmveeError } from '../../src/core/errors.ts';
 import { signJwt } from '../support/postgrest-double/jwt.ts';
 import { startPostgrestDouble, type PostgrestDouble } from '../support/postgrest-double/server.ts';
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { openSupabaseStore } from '../../src/store/supabase/supabase-store.ts';
 import { openSupabaseBlobs } from '../../src/blobs/supabase/supabase-blobs.ts';
 import { loadSession, sessionPath, signIn, signOut } from '../../src/store/supabase/session.ts';
-import { isOmveeError } from '../../src/cli/errors.ts';
+import { isOmveeError } from '../../src/core/errors.ts';
 import type { Store } from '../../src/store/port.ts';
 import { startPostgrestDouble, type DoubleUser, type PostgrestDouble } from '../support/postgrest-double/server.ts';
 

@@ -16,7 +16,7 @@ import { createFfmpegMedia } from '../../src/media/ffmpeg-media.ts';
 import type { MediaTools } from '../../src/media/port.ts';
 import type { Store } from '../../src/store/port.ts';
 import type { Blobs } from '../../src/blobs/port.ts';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 import {
   artistPrefix,
   checkReferenceImages,

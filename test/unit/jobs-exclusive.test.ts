@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 import { localWorkerAlive } from '../../src/cli/pipeline.ts';
 import { assertExclusive, earlierHolder, isBusyConflict } from '../../src/core/jobs/exclusive.ts';
 import { isRetryable, runClaimedJob } from '../../src/core/jobs/runner.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 import type { Transcript } from '../../src/core/model.ts';
 import { TranscriptSchema } from '../../src/core/model.ts';
 import { detectFormat, parseLyrics } from '../../src/core/lyrics/index.ts';

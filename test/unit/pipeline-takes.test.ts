@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
 import type { Scene, UserApproval } from '../../src/core/model.ts';
 import { verifyFinal } from '../../src/core/pipeline/render-step.ts';
 import { approvedClipId, latestCompleted, pickScenes, takeToWorkOn } from '../../src/core/pipeline/takes.ts';

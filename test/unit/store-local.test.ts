@@ -10,7 +10,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { LocalStore, openLocalStore } from '../../src/store/local/local-store.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/local/migrations.ts';
 import { openLocalBlobs } from '../../src/blobs/local/local-blobs.ts';
-import { isOmveeError } from '../../src/cli/errors.ts';
+import { isOmveeError } from '../../src/core/errors.ts';
 
 function assertOmvee(code: string, hint?: RegExp) {
   return (error: unknown): boolean => {

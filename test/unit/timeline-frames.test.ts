@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { OmveeError } from '../../src/cli/errors.ts';
+import { OmveeError } from '../../src/core/errors.ts';
+import { exitCodeOf } from '../../src/cli/exit-codes.ts';
 import {
   frameBoundary,
   sceneFrameCounts,
@@ -86,7 +87,7 @@ describe('validateSceneBounds', () => {
     ] as const) {
       assert.throws(
         () => validateSceneBounds(min, max),
-        (e: unknown) => e instanceof OmveeError && e.code === 'usage' && e.exitCode === 2 && pattern.test(e.message) && !!e.hint,
+        (e: unknown) => e instanceof OmveeError && e.code === 'usage' && exitCodeOf(e) === 2 && pattern.test(e.message) && !!e.hint,
       );
     }
   });

@@ -11,7 +11,7 @@ import { copyFile, link, mkdir, readFile, readdir, rename, rm, rmdir, stat, unli
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { OmveeError, notFound } from '../../cli/errors.ts';
+import { OmveeError, notFound } from '../../core/errors.ts';
 import { BUCKET, assertSafeKey } from '../keys.ts';
 import type { BlobInfo, Blobs, PutOptions } from '../port.ts';
 import { contentTypeFor } from '../content-type.ts';

@@ -14,7 +14,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import type { BlobInfo, Blobs, PutOptions } from '../port.ts';
 import { BUCKET, assertSafeKey } from '../keys.ts';
 import { contentTypeFor } from '../content-type.ts';
-import { OmveeError, notFound } from '../../cli/errors.ts';
+import { OmveeError, notFound } from '../../core/errors.ts';
 import { createOmveeClient, displayUrl, type SupabaseConnectOptions } from '../../store/supabase/client.ts';
 import { DB_PUSH_HINT, mapRemoteError } from '../../store/supabase/errors.ts';
 

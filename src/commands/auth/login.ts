@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { OmveeError, usageError } from '../../cli/errors.ts';
+import { OmveeError, usageError } from '../../core/errors.ts';
 import { printRecord } from '../../cli/output.ts';
 import { parseOptions } from '../../cli/parse.ts';
 import { askSecret, askText } from '../../cli/prompts.ts';

@@ -1,6 +1,6 @@
 /** Reading a secret piped on stdin (never from a flag value). */
 import type { CliContext } from '../../cli/context.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 
 const MAX_BYTES = 64 * 1024;
 

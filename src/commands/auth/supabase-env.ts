@@ -1,6 +1,6 @@
 /** What `omvee login` / `logout` need from the configuration: the project URL and its anon key. */
 import type { CliContext } from '../../cli/context.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 
 export interface LoginTarget {
   url: string;

@@ -3,7 +3,7 @@
  * a web app's session, another tool) off stdin. Signing in with them is
  * store/supabase/session.ts `signInWithTokens`. Tokens are never printed.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import type { TokenPair } from '../../store/supabase/session.ts';
 
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;

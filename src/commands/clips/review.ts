@@ -1,7 +1,7 @@
 /** clips approve / reject: parse the flags, record the decisions (core), print them. */
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { printList } from '../../cli/output.ts';
 import { parseSceneNumbers } from '../../cli/scene-args.ts';
 import { reviewClips } from '../../core/pipeline/review.ts';

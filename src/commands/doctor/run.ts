@@ -1,6 +1,6 @@
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { printList } from '../../cli/output.ts';
 import { nodeCheck, runCheck, type CheckResult } from '../../core/doctor.ts';
 import { providerChecks } from './providers.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { parseOptions } from '../../cli/parse.ts';
 import { resolveJob } from '../../core/jobs/find.ts';
 import { unsuccessful, watchJobs, type WatchTarget } from '../../core/jobs/watch.ts';

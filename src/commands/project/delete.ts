@@ -1,6 +1,6 @@
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { printValue } from '../../cli/output.ts';
 import { confirm } from '../../cli/prompts.ts';
 import { deleteProject, resolveProject } from '../../core/projects.ts';

@@ -1,6 +1,6 @@
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { checkOutPath, deliver } from '../../cli/deliver.ts';
 import { formatDuration, printRecord } from '../../cli/output.ts';
 import { openPipeline } from '../../cli/pipeline.ts';

@@ -6,7 +6,7 @@
  */
 import { checkInputFile } from '../../core/files.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { printList, type Column } from '../../cli/output.ts';
 import { readBatchFile, type BatchItem } from '../../core/batch/parse.ts';
 

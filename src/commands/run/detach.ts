@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { CliContext } from '../../cli/context.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { printRecord } from '../../cli/output.ts';
 import { createProjectWithSong } from '../../core/audio.ts';
 import { storeLyricsSource } from '../../core/pipeline/transcript-step.ts';

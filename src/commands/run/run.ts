@@ -2,7 +2,7 @@ import { basename, extname } from 'node:path';
 import { z } from 'zod';
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { formatDuration, formatUsd, printRecord } from '../../cli/output.ts';
 import { checkOutPath } from '../../cli/deliver.ts';
 import { parseOptions } from '../../cli/parse.ts';

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { CliContext } from '../../cli/context.ts';
 import { deliver } from '../../cli/deliver.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import type { Pipeline } from '../../cli/pipeline.ts';
 import { createProjectWithSong } from '../../core/audio.ts';
 import { storeLyricsSource } from '../../core/pipeline/transcript-step.ts';
@@ -151,5 +151,5 @@ function resumable(error: unknown, project: Project): unknown {
   if (!(error instanceof OmveeError)) return error;
   const cause = error.hint ? `${error.hint.replace(/\s*;?\s*rerun[^.;]*[.;]?/gi, '').trim()} ` : '';
   const hint = `${error.code === 'interrupted' ? 'finished work is kept; ' : cause}resume with: omvee run --project ${project.id}`;
-  return new OmveeError(error.code, error.message, { hint, exitCode: error.exitCode, cause: error.cause ?? error, details: { ...error.details, projectId: project.id } });
+  return new OmveeError(error.code, error.message, { hint, cause: error.cause ?? error, details: { ...error.details, projectId: project.id } });
 }

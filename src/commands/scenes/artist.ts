@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { formatDuration, printList, type Column } from '../../cli/output.ts';
 import { parseOptions } from '../../cli/parse.ts';
 import { parseSceneNumbers } from '../../cli/scene-args.ts';

@@ -2,7 +2,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { formatDuration, printValue } from '../../cli/output.ts';
 import { materialize, scratch } from '../../core/pipeline/deps.ts';
 import { listScenes } from '../../core/pipeline/scenes-step.ts';

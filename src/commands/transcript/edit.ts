@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { printRecord } from '../../cli/output.ts';
 import { formatLrc, parseLyrics } from '../../core/lyrics/index.ts';
 import type { PipelineDeps } from '../../core/pipeline/deps.ts';

@@ -1,6 +1,6 @@
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { formatDuration, printList } from '../../cli/output.ts';
 import { formatLrc, formatSrt, formatVtt } from '../../core/lyrics/index.ts';
 import { resolveProject } from '../../core/projects.ts';

@@ -2,7 +2,7 @@ import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { printRecord } from '../../cli/output.ts';
 import { attachAudio, resetForNewSong, workOnSong } from '../../core/audio.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { confirm } from '../../cli/prompts.ts';
 import { checkInputFile } from '../../core/files.ts';
 import { resolveProject } from '../../core/projects.ts';

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { CommandInput } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { printRecord } from '../../cli/output.ts';
 import { projectKey } from '../../blobs/keys.ts';
 import { resolveProject } from '../../core/projects.ts';

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 
 export interface BatchItem {
   /** line of the CSV record (1-based, the header is line 1), or position in the JSON array (1-based) */

@@ -5,7 +5,7 @@
  * stored prediction costs nothing new and is never refused. When the cap would be exceeded
  * the step stops with OmveeError('budget'); finished takes are kept.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import { roundUsd } from '../../providers/cost.ts';
 
 export interface PaidWork {

@@ -4,7 +4,7 @@
  * omvee (a Replicate prediction already paid for and running) is stopped by cancel hooks: the
  * provider layer registers one that cancels a canceled job's in-flight predictions.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import type { Store } from '../../store/port.ts';
 import type { Job } from '../model.ts';
 

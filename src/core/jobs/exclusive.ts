@@ -11,7 +11,7 @@
  * not it has already passed its own check. Ordering by creation time would let an old queued
  * job, claimed late, start beside a newer job that was already well under way.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import type { Store } from '../../store/port.ts';
 import type { Job } from '../model.ts';
 

@@ -1,5 +1,5 @@
 /** Finding jobs from what an operator typed: a full id or a unique id prefix. */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import type { Store } from '../../store/port.ts';
 import type { Job } from '../model.ts';
 import { resolveRef } from '../refs.ts';

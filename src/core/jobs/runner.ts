@@ -4,7 +4,7 @@
  * job is completed or failed only through the lease — so a stale worker cannot overwrite a
  * job that someone else has re-claimed.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import type { JobLease, Store } from '../../store/port.ts';
 import type { Job } from '../model.ts';
 import { isBusyConflict } from './exclusive.ts';

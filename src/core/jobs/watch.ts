@@ -3,7 +3,7 @@
  * across machines). One job by id, or every job of a project (or of the whole store) that is
  * pending or running now or starts while we watch. Rendering is the caller's business.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import type { Filter, Store } from '../../store/port.ts';
 import type { Job } from '../model.ts';
 import { defaultSleep, type Sleep } from './worker.ts';

@@ -11,7 +11,7 @@
  *
  * Pure core: the store, handlers, clock and sleep are handed in; nothing here touches process.*.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import type { JobType, Store } from '../../store/port.ts';
 import type { Job } from '../model.ts';
 import { runClaimedJob, type JobHandler, type JobOutcome } from './runner.ts';

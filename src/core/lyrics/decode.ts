@@ -2,7 +2,7 @@
  * Turns the bytes of a lyrics file into text, refusing anything that is not text (an MP3 passed
  * by mistake, a Word document, a file in a legacy encoding) with a clear error.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import { SUPPORTED_FORMATS_HINT } from './types.ts';
 
 /** Share of control characters above which a "text" is considered binary. */

@@ -5,7 +5,7 @@
  * song when its duration is known) or throws OmveeError('invalid_input') for input that cannot
  * be lyrics (binary, bad encoding, malformed timestamps — with the line number).
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import type { Transcript } from '../model.ts';
 import { decodeLyricsText } from './decode.ts';
 import { detectFormat } from './detect.ts';

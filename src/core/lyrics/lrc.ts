@@ -12,7 +12,7 @@
  *   ignored, with one warning that counts them and quotes the first. A file with lyric lines but
  *   no timestamp at all is rejected: it is plain text and should be imported as such.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import { parseFraction, roundMs } from './time.ts';
 import type { ParserOutput, RawSegment, Word } from './types.ts';
 

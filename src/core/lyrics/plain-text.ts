@@ -3,7 +3,7 @@
  * small gap between lines. Section markers on their own line ("[Chorus]", "[Verse 2]") are not
  * sung and are skipped.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import { roundMs } from './time.ts';
 import type { ParserOutput, RawSegment } from './types.ts';
 

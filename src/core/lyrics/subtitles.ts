@@ -4,7 +4,7 @@
  * hours, cue settings and NOTE/STYLE/REGION blocks (VTT). Markup (<i>, <b>, <font>, <v Name>,
  * <c.class>, {\an8}) is stripped; VTT inline timestamps <hh:mm:ss.mmm> become word times.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import { parseClockTime } from './time.ts';
 import type { ParserOutput, RawSegment, Word } from './types.ts';
 

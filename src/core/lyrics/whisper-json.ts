@@ -5,7 +5,7 @@
  * the segment whose time range holds them. A bare array of segments is accepted too.
  * A JSON object with only `text` has no times: the caller treats it as plain text.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import { roundMs } from './time.ts';
 import type { ParserOutput, RawSegment, Word } from './types.ts';
 

@@ -3,7 +3,7 @@
  * others; the batch reports every failure at the end. An abort stops new work at once.
  */
 import pLimit from 'p-limit';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import type { Scene } from '../model.ts';
 import { sceneNumber } from './takes.ts';
 

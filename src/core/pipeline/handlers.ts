@@ -3,7 +3,7 @@
  * handlers run in-process (`omvee run`, `images generate`, …) and in `omvee worker`.
  */
 import { z } from 'zod';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import { assertExclusive, type HolderProbe } from '../jobs/exclusive.ts';
 import type { JobHandler } from '../jobs/runner.ts';
 import { LYRICS_FORMATS } from '../lyrics/index.ts';

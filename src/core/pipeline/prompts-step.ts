@@ -1,6 +1,6 @@
 /** Step 3 — visual prompts per scene, for the scenes that have none yet (or all, when forced). */
 import { projectKey } from '../../blobs/keys.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import type { Project, ScenePrompt } from '../model.ts';
 import type { PipelineDeps } from './deps.ts';
 import { listScenes } from './scenes-step.ts';

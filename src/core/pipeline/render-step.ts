@@ -6,7 +6,7 @@
 import { stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectKey } from '../../blobs/keys.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import { buildAss } from '../../media/subtitles.ts';
 import type { FinalVideo, Project, Scene, VideoClip } from '../model.ts';
 import { totalFrames } from '../timeline/index.ts';

@@ -2,7 +2,7 @@
  * Reviewing clips: record an approval or rejection for the chosen clip of each scene. Every
  * scene is checked first, so either every decision is recorded or none.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import type { Project, Scene, UserApproval, VideoClip } from '../model.ts';
 import type { Store } from '../../store/port.ts';
 import { listScenes } from './scenes-step.ts';

@@ -2,7 +2,7 @@
  * Run a step as a job in this process: enqueue it, claim exactly that job, run it under its
  * lease. If a worker elsewhere claimed it first, wait for that worker to finish it instead.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import type { HolderProbe } from '../jobs/exclusive.ts';
 import { runClaimedJob, type JobOutcome } from '../jobs/runner.ts';
 import type { Job } from '../model.ts';

@@ -5,7 +5,7 @@
  */
 import { projectKey } from '../../blobs/keys.ts';
 import { removeTakeFiles } from '../audio.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import type { SceneDraft } from '../../providers/ports.ts';
 import type { Project, Scene } from '../model.ts';
 import { repairScenes, validateScenes } from '../timeline/index.ts';

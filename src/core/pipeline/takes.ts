@@ -3,7 +3,7 @@
  * reuses an unfinished take (re-attaching to its stored prediction) instead of starting a
  * second one, so killing a run at any moment never creates duplicates or pays twice.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import type { GeneratedImage, Scene, UserApproval, VideoClip } from '../model.ts';
 import type { Store } from '../../store/port.ts';
 

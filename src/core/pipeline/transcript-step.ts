@@ -7,7 +7,7 @@ import { extname } from 'node:path';
 import { contentTypeFor } from '../../blobs/content-type.ts';
 import { projectKey } from '../../blobs/keys.ts';
 import type { Blobs } from '../../blobs/port.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import { parseLyrics, type LyricsFormat } from '../lyrics/index.ts';
 import type { Project, Transcript } from '../model.ts';
 import type { PipelineDeps } from './deps.ts';

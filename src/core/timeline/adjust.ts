@@ -3,7 +3,7 @@
  * scenes still cover the song whole; changes that would squeeze a scene below a minimum or leave
  * the song are refused with a usage error.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import { TIME_EPS } from './bounds.ts';
 import type { TimeSpan } from './frames.ts';
 

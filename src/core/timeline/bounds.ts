@@ -1,5 +1,5 @@
 /** Scene length bounds: defaults, validation, and whether a song can be cut within them. */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 
 export const DEFAULT_SCENE_MIN_S = 5;
 export const DEFAULT_SCENE_MAX_S = 10;

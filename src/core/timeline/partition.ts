@@ -12,7 +12,7 @@
  * song is split into equal scenes (exact by construction). When no partition exists at all, the
  * equal split that breaks the bounds least is used (see leastViolatingSceneCount).
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 import { TIME_EPS, feasibleSceneCount, leastViolatingSceneCount } from './bounds.ts';
 
 export interface CutCandidate {

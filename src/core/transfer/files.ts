@@ -1,6 +1,6 @@
 /** Checking an export's target folder. */
 import { readdir, stat } from 'node:fs/promises';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../errors.ts';
 
 /** 'missing' | 'empty' (an empty folder) — anything else is refused. */
 export async function checkExportTarget(dir: string): Promise<'missing' | 'empty'> {

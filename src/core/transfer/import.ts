@@ -11,7 +11,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Blobs } from '../../blobs/port.ts';
 import { assertSafeKey, projectPrefix } from '../../blobs/keys.ts';
-import { OmveeError, invalidInput } from '../../cli/errors.ts';
+import { OmveeError, invalidInput } from '../errors.ts';
 import type { Store } from '../../store/port.ts';
 import { TABLE_SCHEMAS, type NewRow, type Project, type Tables } from '../model.ts';
 import { validateProjectName } from '../projects.ts';

@@ -15,7 +15,7 @@ import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { httpStatusError, errorBodyMessage } from './errors.ts';
 import { isLoopbackHost } from './loopback.ts';
 import { createRetryingFetch, type FetchLike } from './retrying-fetch.ts';

@@ -4,7 +4,7 @@
  * 'network' (timeouts, resets, unreachable host), 'interrupted' (the caller aborted) and
  * 'provider' (everything else the provider said no to).
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 
 /** Who we were talking to: used in messages and hints, never carries a secret. */
 export interface ServiceInfo {

@@ -20,7 +20,7 @@
  * signal; the same signal governs reading the body, so a server that stalls mid-body also
  * times out. A caller abort is never retried.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { interruptedError, isRetryableStatus, type ServiceInfo } from './errors.ts';
 import { parseRetryAfter, resolveRetryPolicy, retryDelayMs, type RetryPolicy } from './retry.ts';
 

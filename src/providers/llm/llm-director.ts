@@ -18,7 +18,7 @@
  * the caller may catch the error and fall back explicitly.
  */
 import type { ChatCompletion, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { repairScenes, validateScenes } from '../../core/timeline/index.ts';
 import type { Transcript } from '../../core/model.ts';
 import { targetSceneCount } from '../../core/timeline/bounds.ts';

@@ -4,7 +4,7 @@
  * retries and per-attempt timeouts instead, so the two never multiply.
  */
 import type OpenAI from 'openai';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import type { ServiceInfo } from '../http/errors.ts';
 import { createRetryingFetch, type FetchLike } from '../http/retrying-fetch.ts';
 import type { RetryPolicy } from '../http/retry.ts';

@@ -11,7 +11,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import type { TranscriptSegment } from '../../core/model.ts';
 import { runFfmpeg } from '../../media/run.ts';
 import { buildPriceTable, roundUsd, transcriptionCost, type PriceTable } from '../cost.ts';

@@ -4,7 +4,7 @@
  */
 import type ReplicateClient from 'replicate';
 import type { Prediction } from 'replicate';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { createRetryingFetch, type FetchLike } from '../http/retrying-fetch.ts';
 import type { RetryPolicy } from '../http/retry.ts';
 import type { ServiceInfo } from '../http/errors.ts';

@@ -7,7 +7,7 @@
  * A p-limit per generator bounds concurrent predictions (default 4 images, 2 clips).
  */
 import pLimit from 'p-limit';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { buildPriceTable, predictionCost, type PriceTable } from '../cost.ts';
 import { downloadTo, type DownloadResult } from '../http/download.ts';
 import type { CallContext, ClipGenerator, ClipInput, ClipResult, ImageGenerator, ImageInput, ImageResult } from '../ports.ts';

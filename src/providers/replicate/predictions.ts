@@ -13,7 +13,7 @@
  *    re-attaches.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { toProviderError } from '../http/errors.ts';
 import type { CallContext, PredictionHooks } from '../ports.ts';
 import { REPLICATE_SERVICE, type Prediction, type Replicate } from './client.ts';

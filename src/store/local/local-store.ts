@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { DEFAULTS, REQUIRED_ON_INSERT, type Job, type NewRow, type RowPatch, type TableName, type Tables } from '../../core/model.ts';
-import { OmveeError, invalidInput, notFound } from '../../cli/errors.ts';
+import { OmveeError, invalidInput, notFound } from '../../core/errors.ts';
 import type { ClaimOptions, FailOptions, Filter, JobLease, ListQuery, SchemaInfo, Store } from '../port.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations.ts';
 import { busyExhaustedError, isBusyError, mapSqliteError } from './sqlite-errors.ts';

@@ -3,7 +3,7 @@
  * are checked against the model before they reach SQL, so nothing user-supplied is spliced in.
  */
 import type { TableName } from '../../core/model.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { assertColumn } from '../row-checks.ts';
 import { toSqlValue } from './table-meta.ts';
 

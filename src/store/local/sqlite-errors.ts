@@ -1,5 +1,5 @@
 /** Turning node:sqlite errors into OmveeErrors, and spotting "database is locked". */
-import { OmveeError, isOmveeError } from '../../cli/errors.ts';
+import { OmveeError, isOmveeError } from '../../core/errors.ts';
 
 // https://sqlite.org/rescode.html (primary codes are the low byte of extended codes)
 const SQLITE_BUSY = 5;

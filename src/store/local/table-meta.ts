@@ -4,7 +4,7 @@
  * model values and what node:sqlite binds and returns.
  */
 import type { TableName } from '../../core/model.ts';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { normalizeTimestamp, tableMeta, type AnyRow } from '../row-checks.ts';
 
 export interface ForeignKey {

@@ -4,7 +4,7 @@
  * session.ts), and the URL checked before anything is sent.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 
 export interface SupabaseConnectOptions {
   /** the project URL, e.g. https://abcd.supabase.co (SUPABASE_URL) */

@@ -3,7 +3,7 @@
  * gateway pages) into OmveeErrors that say what went wrong and what to do, never dumping an HTML
  * page or a key.
  */
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 
 export const DB_PUSH_HINT = 'run `supabase db push` in the omvee folder (or paste supabase/migrations/*.sql into the SQL editor)';
 const KEY_HINT = 'check SUPABASE_SERVICE_KEY (or SUPABASE_ANON_KEY), or run `omvee login` again';

@@ -8,7 +8,7 @@
  */
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { OmveeError } from '../../cli/errors.ts';
+import { OmveeError } from '../../core/errors.ts';
 import { createOmveeClient, displayUrl } from './client.ts';
 import { mapRemoteError } from './errors.ts';
 

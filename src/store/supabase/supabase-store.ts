@@ -7,7 +7,7 @@
  * back as ISO strings in UTC, and lists page past PostgREST's 1000-row cap.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { OmveeError, invalidInput, notFound } from '../../cli/errors.ts';
+import { OmveeError, invalidInput, notFound } from '../../core/errors.ts';
 import { isUuid } from '../../core/projects.ts';
 import { REQUIRED_ON_INSERT, type Job, type NewRow, type RowPatch, type TableName, type Tables } from '../../core/model.ts';
 import type { ClaimOptions, FailOptions, Filter, JobLease, ListQuery, Order, SchemaInfo, Store } from '../port.ts';
