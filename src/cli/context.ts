@@ -5,6 +5,7 @@
  */
 import type { ResolvedConfig } from '../config/resolve.ts';
 import type { Services } from '../app/services.ts';
+import type { Prompter } from './prompts.ts';
 
 export interface GlobalOptions {
   json: boolean;
@@ -38,14 +39,17 @@ export class CliContext {
   readonly io: IO;
   readonly globals: GlobalOptions;
   readonly abort: AbortController;
+  /** asks the person (only when canPrompt); tests give a scripted one */
+  readonly prompter: Prompter | undefined;
   #config: Promise<ResolvedConfig> | undefined;
   #services: Promise<Services> | undefined;
   #cleanups: (() => Promise<void>)[] = [];
 
-  constructor(io: IO, globals: GlobalOptions, abort: AbortController = new AbortController()) {
+  constructor(io: IO, globals: GlobalOptions, abort: AbortController = new AbortController(), prompter?: Prompter) {
     this.io = io;
     this.globals = globals;
     this.abort = abort;
+    this.prompter = prompter;
   }
 
   get env(): Record<string, string | undefined> {

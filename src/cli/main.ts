@@ -3,7 +3,8 @@
  * (0 ok, 1 failure, 2 usage, 130 interrupted). The only place that prints errors.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { actionFactory, type Runtime } from './action.ts';
+import { actionFactory, commandPath, type ParsedCommand, type Runtime } from './action.ts';
+import type { Prompter } from './prompts.ts';
 import type { IO } from './context.ts';
 import { OmveeError } from '../core/errors.ts';
 import { ExitCode, exitCodeOf } from './exit-codes.ts';
@@ -54,12 +55,6 @@ Settings: flags > environment > ./.env > ~/.config/omvee/config.json (see: omvee
 /** The command whose usage was wrong, for the "(see: omvee … --help)" line. */
 let usageOf = '';
 
-function commandPath(cmd: Command): string {
-  const names: string[] = [];
-  for (let c: Command | null = cmd; c && c.parent; c = c.parent) names.unshift(c.name());
-  return names.join(' ');
-}
-
 function applyToTree(cmd: Command, fn: (c: Command) => void): void {
   fn(cmd);
   for (const sub of cmd.commands) applyToTree(sub, fn);
@@ -75,10 +70,14 @@ const EXIT_CODES_HELP = `Exit codes:
 export interface MainOptions {
   io: IO;
   abort?: AbortController;
+  /** who answers questions (default: inquirer on the terminal) */
+  prompter?: Prompter;
+  /** tests: receive each command's parsed options instead of running it */
+  capture?: (parsed: ParsedCommand) => void;
 }
 
 export async function main(argv: string[], options: MainOptions): Promise<number> {
-  const runtime: Runtime = { io: options.io, abort: options.abort ?? new AbortController() };
+  const runtime: Runtime = { io: options.io, abort: options.abort ?? new AbortController(), prompter: options.prompter, capture: options.capture };
   // `omvee help exit-codes` is a topic, not a command
   if (argv[0] === 'help' && argv[1] === 'exit-codes') {
     options.io.stdout.write(EXIT_CODES_HELP);
@@ -115,6 +114,11 @@ async function report(error: unknown, runtime: Runtime, debug: boolean, json: bo
   else omvee = new OmveeError('internal', error instanceof Error ? error.message : String(error), { hint: 'this is a bug in omvee; rerun with --debug and report it', cause: error });
 
   const redact = await redactor(runtime);
+  if (omvee.code === 'canceled') {
+    if (json) stderr.write(`${JSON.stringify({ canceled: true, message: omvee.message })}\n`);
+    else stderr.write(`${omvee.message}\n`);
+    return exitCodeOf(omvee);
+  }
   if (json) stderr.write(`${redact(JSON.stringify({ error: { ...omvee.toJSON(), exitCode: exitCodeOf(omvee) } }))}\n`);
   else {
     stderr.write(`error: ${redact(omvee.message)}\n`);

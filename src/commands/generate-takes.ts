@@ -2,35 +2,40 @@
  * `images generate` and `clips generate`: the same command for two steps — scene selection,
  * new takes, concurrency, spending flags, --detach — differing only in the step they run.
  */
+import { z } from 'zod';
 import type { CommandInput } from '../cli/action.ts';
 import type { CliContext } from '../cli/context.ts';
 import { OmveeError } from '../core/errors.ts';
 import { printRecord } from '../cli/output.ts';
-import { openPipeline, providerChoice } from '../cli/pipeline.ts';
-import { parseSceneNumbers } from '../cli/scene-args.ts';
-import { parseSpendOptions, stepPreflight } from '../cli/spend.ts';
+import { stepPreflight } from '../cli/spend.ts';
 import { resolveProject } from '../core/projects.ts';
 import { enqueueDetached } from './enqueue.ts';
-import { parseConcurrency } from './shared-parse.ts';
+import { providerChoiceOf, providerFlags, spendOf, takeFlags } from './flag-schemas.ts';
+import { openCommandPipeline } from './pipeline.ts';
 
 const STEPS = {
   images: { type: 'generate_images', noun: 'images' },
   clips: { type: 'generate_clips', noun: 'clips' },
 } as const;
 
-export async function generateTakes(ctx: CliContext, { args, options }: CommandInput, kind: keyof typeof STEPS): Promise<void> {
+export function takeOptions<K extends keyof typeof STEPS>(kind: K) {
+  return z.object({ ...takeFlags, ...providerFlags([kind]) }).strict();
+}
+
+type TakeOptions = z.output<ReturnType<typeof takeOptions>>;
+
+export async function generateTakes(ctx: CliContext, { args, options }: CommandInput<TakeOptions>, kind: keyof typeof STEPS): Promise<void> {
   const { type, noun } = STEPS[kind];
-  const scenes = parseSceneNumbers(options.scene as string[] | undefined);
-  const concurrency = parseConcurrency(options.concurrency);
+  const scenes = options.scene;
   const payload = { ...(scenes ? { scenes } : {}), new_take: options.newTake === true };
-  const spend = parseSpendOptions(options);
+  const spend = spendOf(options);
   if (options.detach === true) {
     if (spend.dryRun || spend.maxCostUsd !== undefined) {
       throw new OmveeError('usage', '--dry-run and --max-cost need the generation to run here, not --detach', { hint: 'drop --detach, or estimate first with --dry-run and then enqueue' });
     }
     return enqueueDetached(ctx, args[0]!, type, payload);
   }
-  const pipeline = await openPipeline(ctx, providerChoice(options), concurrency ? { [kind]: concurrency } : {}, spend);
+  const pipeline = await openCommandPipeline(ctx, { choice: providerChoiceOf(options as Record<string, string | undefined>), concurrency: options.concurrency ? { [kind]: options.concurrency } : {}, spend });
   const project = await resolveProject(pipeline.services.store, args[0]!);
   if (await stepPreflight(ctx, pipeline, project, kind, { sceneNumbers: scenes, newTake: options.newTake === true }, spend)) return;
   const job = await pipeline.step(type, project, payload, `generating ${noun} (${pipeline.plan[kind]})`, (j) => `${String(j.result?.generated)} ${noun} generated, ${String(j.result?.skipped)} already done`);

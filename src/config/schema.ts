@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { isLoopbackHost } from '../providers/http/loopback.ts';
+import { providerChoices } from '../providers/registry.ts';
 
 /** Keys travel to these URLs: https, or plain http to this machine only (local servers, tests). */
 const optionalUrl = z
@@ -32,10 +33,10 @@ export const CONFIG_SCHEMA = z.object({
   REPLICATE_BASE_URL: optionalUrl,
   FFMPEG_PATH: z.string().min(1).optional(),
   FFPROBE_PATH: z.string().min(1).optional(),
-  OMVEE_TRANSCRIBER: choice(['auto', 'local', 'openai']),
-  OMVEE_DIRECTOR: choice(['auto', 'local', 'openrouter', 'openai']),
-  OMVEE_IMAGES: choice(['auto', 'local', 'replicate']),
-  OMVEE_CLIPS: choice(['auto', 'local', 'replicate']),
+  OMVEE_TRANSCRIBER: choice(providerChoices('transcriber')),
+  OMVEE_DIRECTOR: choice(providerChoices('director')),
+  OMVEE_IMAGES: choice(providerChoices('images')),
+  OMVEE_CLIPS: choice(providerChoices('clips')),
   OMVEE_WHISPER_MODEL: z.string().min(1).optional(),
   OMVEE_LLM_MODEL: z.string().min(1).optional(),
   OMVEE_IMAGE_MODEL: z.string().min(1).optional(),
@@ -75,10 +76,10 @@ export const CONFIG_DESCRIPTIONS: Record<ConfigKey, string> = {
   REPLICATE_BASE_URL: 'Replicate API base URL',
   FFMPEG_PATH: 'ffmpeg binary (default: found on PATH)',
   FFPROBE_PATH: 'ffprobe binary (default: found on PATH)',
-  OMVEE_TRANSCRIBER: 'auto | local | openai',
-  OMVEE_DIRECTOR: 'auto | local | openrouter | openai',
-  OMVEE_IMAGES: 'auto | local | replicate',
-  OMVEE_CLIPS: 'auto | local | replicate',
+  OMVEE_TRANSCRIBER: providerChoices('transcriber').join(' | '),
+  OMVEE_DIRECTOR: providerChoices('director').join(' | '),
+  OMVEE_IMAGES: providerChoices('images').join(' | '),
+  OMVEE_CLIPS: providerChoices('clips').join(' | '),
   OMVEE_WHISPER_MODEL: 'transcription model (default whisper-1)',
   OMVEE_LLM_MODEL: 'director model (default deepseek/deepseek-v3.1-terminus on OpenRouter)',
   OMVEE_IMAGE_MODEL: 'Replicate image model (default minimax/image-01)',

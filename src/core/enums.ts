@@ -13,18 +13,9 @@ export const PROJECT_STATUSES = [
   'rendered',
   'failed',
 ] as const;
-export const JOB_TYPES = [
-  'upload_audio',
-  'transcribe',
-  'analyze_scenes',
-  'generate_prompts',
-  'generate_images',
-  'generate_clips',
-  'assemble_video',
-] as const;
+export { JOB_TYPES, type JobType } from './pipeline/steps.ts';
 export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed', 'canceled'] as const;
 export const TAKE_STATUSES = ['pending', 'processing', 'completed', 'failed', 'canceled'] as const;
 export const APPROVAL_DECISIONS = ['approved', 'rejected', 'regenerate'] as const;
 export const ARTIST_ROLES = ['primary', 'background', 'none'] as const;
 
-export type JobType = (typeof JOB_TYPES)[number];

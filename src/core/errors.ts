@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'conflict'
   | 'not_interactive'
   | 'aborted'
+  /** the person declined a confirmation: said plainly, not as an error */
+  | 'canceled'
   | 'interrupted'
   | 'media'
   | 'ffmpeg_missing'

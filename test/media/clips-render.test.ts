@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { OmveeError } from '../../src/core/errors.ts';
 import { createFfmpegMedia } from '../../src/media/ffmpeg-media.ts';
 import type { Composition, MotionKind } from '../../src/media/port.ts';
-import { buildAss } from '../../src/media/subtitles.ts';
+import { buildAss } from '../../src/core/captions/ass.ts';
 import { synthesizeSong } from '../../src/media/synth.ts';
 import { bins, ff, run, tempDir } from './helpers.ts';
 

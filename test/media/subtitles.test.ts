@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assTime, buildAss, escapeAssText } from '../../src/media/subtitles.ts';
+import { assTime, buildAss, escapeAssText } from '../../src/core/captions/ass.ts';
 
 test('assTime formats centiseconds', () => {
   assert.equal(assTime(0), '0:00:00.00');

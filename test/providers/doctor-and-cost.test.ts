@@ -4,7 +4,9 @@ import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai/server.
 import { startFakeReplicate, type FakeReplicate } from '../support/fake-replicate/server.ts';
 import { makePng } from '../support/fake-replicate/media.ts';
 import { checkOpenAiKey, checkOpenRouterKey, checkReplicateToken } from '../../src/providers/doctor-checks.ts';
-import { buildPriceTable, estimateRunCost, llmCallCost, predictionCost, transcriptionCost, DEFAULT_PRICES } from '../../src/providers/cost.ts';
+import { buildPriceTable, DEFAULT_PRICES } from '../../src/providers/cost.ts';
+import { llmCallCost, predictionCost, transcriptionCost } from '../../src/core/cost/prices.ts';
+import { estimateRunCost } from '../../src/core/cost/estimate.ts';
 import { OmveeError } from '../../src/core/errors.ts';
 
 describe('doctor key checks', () => {

@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliContext, type IO, type OutStream } from '../../src/cli/context.ts';
 import { OmveeError } from '../../src/core/errors.ts';
-import type { CommandInput } from '../../src/cli/action.ts';
+import type { CommandModule } from '../../src/cli/action.ts';
+import { parseOptions } from '../../src/cli/parse.ts';
 import { openLocalStore } from '../../src/store/local/local-store.ts';
 import type { Store } from '../../src/store/port.ts';
 import type { Job } from '../../src/core/model.ts';
@@ -61,10 +62,11 @@ function fakeContext(home: string, options: { tty: boolean; json?: boolean }): {
   return { ctx, stdout, stderr };
 }
 
-async function runHandler(mod: Promise<{ run: (ctx: CliContext, input: CommandInput) => Promise<void> }>, ctx: CliContext, args: string[], options: Record<string, unknown> = {}): Promise<void> {
-  const { run } = await mod;
+async function runHandler(mod: Promise<CommandModule>, ctx: CliContext, args: string[], options: Record<string, unknown> = {}): Promise<void> {
+  const { run, Options } = await mod;
   try {
-    await run(ctx, { args, options, command: undefined as never });
+    // as the action wrapper does: the options go through the handler's schema first
+    await run(ctx, { args, options: parseOptions(Options, options), command: undefined as never });
   } finally {
     await ctx.close();
   }

@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { OmveeError } from '../../src/core/errors.ts';
-import { localWorkerAlive } from '../../src/cli/pipeline.ts';
+import { localWorkerAlive } from '../../src/app/worker-identity.ts';
 import { assertExclusive, earlierHolder, isBusyConflict } from '../../src/core/jobs/exclusive.ts';
 import { isRetryable, runClaimedJob } from '../../src/core/jobs/runner.ts';
 import type { Job } from '../../src/core/model.ts';

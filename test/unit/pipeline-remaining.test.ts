@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { nextStep, stepsToQueue, usableFinal } from '../../src/core/pipeline/remaining.ts';
+import { nextStep, stepsToQueue } from '../../src/core/pipeline/remaining.ts';
+import { usableFinal } from '../../src/core/pipeline/final-video.ts';
 import { openLocalStore } from '../../src/store/local/local-store.ts';
 import type { JobType, Store } from '../../src/store/port.ts';
 

@@ -7,7 +7,7 @@ import { OmveeError } from '../../src/core/errors.ts';
 import type { Scene, UserApproval } from '../../src/core/model.ts';
 import { verifyFinal } from '../../src/core/pipeline/render-step.ts';
 import { approvedClipId, latestCompleted, pickScenes, takeToWorkOn } from '../../src/core/pipeline/takes.ts';
-import { parseSceneNumbers } from '../../src/cli/scene-args.ts';
+import { parseSceneNumbers } from '../../src/commands/flag-schemas.ts';
 import { openLocalStore } from '../../src/store/local/local-store.ts';
 import type { Store } from '../../src/store/port.ts';
 

@@ -1,10 +1,13 @@
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
+import { NoOptions } from '../flag-schemas.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { printRecord } from '../../cli/output.ts';
 import { resolveArtist, scenesFeaturing } from '../../core/artists.ts';
 import { artistFields } from './view.ts';
 
-export async function run(ctx: CliContext, { args }: CommandInput): Promise<void> {
+export const Options = NoOptions;
+
+export async function run(ctx: CliContext, { args }: InputOf<typeof Options>): Promise<void> {
   const { store } = await ctx.services();
   const artist = await resolveArtist(store, args[0] ?? '');
   const featuring = ctx.json ? 0 : (await scenesFeaturing(store, artist.id)).length;

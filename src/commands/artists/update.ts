@@ -1,16 +1,14 @@
 import { z } from 'zod';
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
 import { printRecord } from '../../cli/output.ts';
-import { parseOptions } from '../../cli/parse.ts';
 import { resolveArtist, updateArtist } from '../../core/artists.ts';
 import { artistFields } from './view.ts';
 
-const Options = z.object({ name: z.string().optional(), description: z.string().optional() });
+export const Options = z.object({ name: z.string().optional(), description: z.string().optional() }).strict();
 
-export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
-  const opts = parseOptions(Options, options);
+export async function run(ctx: CliContext, { args, options: opts }: InputOf<typeof Options>): Promise<void> {
   if (opts.name === undefined && opts.description === undefined) throw new OmveeError('usage', 'nothing to change', { hint: 'pass --name or --description' });
   const { store } = await ctx.services();
   const artist = await updateArtist(store, await resolveArtist(store, args[0] ?? ''), opts);

@@ -1,23 +1,21 @@
 import { z } from 'zod';
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError, usageError } from '../../core/errors.ts';
 import { printRecord } from '../../cli/output.ts';
-import { parseOptions } from '../../cli/parse.ts';
 import { askSecret, askText } from '../../cli/prompts.ts';
 import { readStdinSecret } from './stdin.ts';
 import { loginTarget } from './supabase-env.ts';
 
-const Options = z.object({
+export const Options = z.object({
   email: z.string().optional(),
   passwordStdin: z.boolean().optional(),
   tokenStdin: z.boolean().optional(),
-});
+}).strict();
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
-export async function run(ctx: CliContext, { options }: CommandInput): Promise<void> {
-  const opts = parseOptions(Options, options);
+export async function run(ctx: CliContext, { options: opts }: InputOf<typeof Options>): Promise<void> {
   if (opts.passwordStdin && opts.tokenStdin) throw usageError('--password-stdin and --token-stdin cannot be used together', 'pick one way to sign in');
   if (opts.tokenStdin && opts.email !== undefined) throw usageError('--email is not used with --token-stdin', 'the token says who you are; drop --email');
   const target = await loginTarget(ctx, 'login');
@@ -26,7 +24,7 @@ export async function run(ctx: CliContext, { options }: CommandInput): Promise<v
   if (opts.tokenStdin) {
     const [{ parseTokenInput }, { signInWithTokens }, text] = await Promise.all([
       import('./token-session.ts'),
-      import('../../store/supabase/session.ts'),
+      import('../../app/auth.ts'),
       readStdinSecret(ctx, 'an access token (and a refresh token)', '--token-stdin'),
     ]);
     session = await signInWithTokens({ ...target, tokens: parseTokenInput(text) });
@@ -37,8 +35,8 @@ export async function run(ctx: CliContext, { options }: CommandInput): Promise<v
       ? await readStdinSecret(ctx, 'the password', '--password-stdin')
       : await askSecret(ctx, `Password for ${email}`, { flag: '--password-stdin' });
     if (password === '') throw new OmveeError('invalid_input', 'the password is empty');
-    const { signIn } = await import('../../store/supabase/session.ts');
-    session = await signIn({ ...target, email, password });
+    const { signInWithPassword } = await import('../../app/auth.ts');
+    session = await signInWithPassword({ ...target, email, password });
   }
   ctx.success(`signed in to ${session.url} as ${session.user.email ?? session.user.id}`);
   const expires = new Date(session.expiresAt * 1000).toISOString();

@@ -1,8 +1,11 @@
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
+import { NoOptions } from '../flag-schemas.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { signOut } from '../../store/supabase/session.ts';
+import { signOut } from '../../app/auth.ts';
 
-export async function run(ctx: CliContext, _input: CommandInput): Promise<void> {
+export const Options = NoOptions;
+
+export async function run(ctx: CliContext, _input: InputOf<typeof Options>): Promise<void> {
   const config = await ctx.config();
   const { SUPABASE_URL: url, SUPABASE_ANON_KEY: anonKey } = config.values;
   // without the project settings the session cannot be revoked, but it is still forgotten

@@ -4,7 +4,7 @@
  * store/supabase/session.ts `signInWithTokens`. Tokens are never printed.
  */
 import { OmveeError } from '../../core/errors.ts';
-import type { TokenPair } from '../../store/supabase/session.ts';
+import type { TokenPair } from '../../app/auth.ts';
 
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const FORMAT_HINT = 'pipe {"access_token": "…", "refresh_token": "…"}, or "ACCESS_TOKEN REFRESH_TOKEN", or an access token alone (see omvee login --help)';

@@ -1,5 +1,6 @@
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { review } from './review.ts';
+import { Options, review } from './review.ts';
 
-export const run = (ctx: CliContext, input: CommandInput): Promise<void> => review(ctx, input, 'approved');
+export { Options };
+export const run = (ctx: CliContext, input: InputOf<typeof Options>): Promise<void> => review(ctx, input, 'approved');

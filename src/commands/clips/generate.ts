@@ -1,5 +1,6 @@
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { generateTakes } from '../generate-takes.ts';
+import { generateTakes, takeOptions } from '../generate-takes.ts';
 
-export const run = (ctx: CliContext, input: CommandInput): Promise<void> => generateTakes(ctx, input, 'clips');
+export const Options = takeOptions('clips');
+export const run = (ctx: CliContext, input: InputOf<typeof Options>): Promise<void> => generateTakes(ctx, input, 'clips');

@@ -1,18 +1,28 @@
 /** clips approve / reject: parse the flags, record the decisions (core), print them. */
-import type { CommandInput } from '../../cli/action.ts';
+import { z } from 'zod';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
 import { printList } from '../../cli/output.ts';
-import { parseSceneNumbers } from '../../cli/scene-args.ts';
+import { flagValue, parseSceneNumbers, wholeNumber } from '../flag-schemas.ts';
 import { reviewClips } from '../../core/pipeline/review.ts';
 import { resolveProject } from '../../core/projects.ts';
 import { hasControlChars } from '../../core/refs.ts';
 
-export async function review(ctx: CliContext, { args, options }: CommandInput, decision: 'approved' | 'rejected'): Promise<void> {
-  const note = typeof options.note === 'string' ? options.note.trim() : undefined;
-  if (note !== undefined && (note.length > 2000 || hasControlChars(note))) throw new OmveeError('usage', 'invalid --note: at most 2000 printable characters');
-  const take = options.take === undefined ? undefined : Number(options.take);
-  if (take !== undefined && (!Number.isInteger(take) || take < 1)) throw new OmveeError('usage', `invalid --take "${String(options.take)}"`, { hint: 'a take number from 1' });
+export const Options = z
+  .object({
+    note: flagValue((raw): string | undefined => {
+      if (raw === undefined) return undefined;
+      const note = String(raw).trim();
+      if (note.length > 2000 || hasControlChars(note)) throw new OmveeError('usage', 'invalid --note: at most 2000 printable characters', { hint: 'keep the note to a short line or two' });
+      return note;
+    }),
+    take: wholeNumber('--take', 1, Number.MAX_SAFE_INTEGER, 'a take number from 1'),
+  })
+  .strict();
+
+export async function review(ctx: CliContext, { args, options }: InputOf<typeof Options>, decision: 'approved' | 'rejected'): Promise<void> {
+  const { note, take } = options;
   const { store } = await ctx.services();
   const project = await resolveProject(store, args[0]!);
   const reviewed = await reviewClips(store, project, { scenes: parseSceneNumbers(args.slice(1)), decision, note: note ?? null, take });

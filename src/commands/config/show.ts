@@ -1,4 +1,5 @@
-import type { CommandInput } from '../../cli/action.ts';
+import { z } from 'zod';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { printList } from '../../cli/output.ts';
 import { displayValue } from '../../config/resolve.ts';
@@ -12,7 +13,9 @@ interface Row {
   description: string;
 }
 
-export async function run(ctx: CliContext, { options }: CommandInput): Promise<void> {
+export const Options = z.object({ all: z.boolean().optional() }).strict();
+
+export async function run(ctx: CliContext, { options }: InputOf<typeof Options>): Promise<void> {
   const config = await ctx.config();
   const rows: Row[] = [];
   for (const key of CONFIG_KEYS) {

@@ -1,26 +1,22 @@
-import type { CommandInput } from '../../cli/action.ts';
+import { z } from 'zod';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
 import { printList } from '../../cli/output.ts';
-import { nodeCheck, runCheck, type CheckResult } from '../../core/doctor.ts';
-import { providerChecks } from './providers.ts';
-import { backendChecks } from './backend.ts';
+import { nodeCheck, type CheckResult } from '../../core/doctor.ts';
+import { backendChecks } from '../../app/doctor/backend-checks.ts';
+import { ffmpegCheck } from '../../app/doctor/media-check.ts';
+import { providerChecks } from '../../app/doctor/provider-checks.ts';
 
-export async function run(ctx: CliContext, { options }: CommandInput): Promise<void> {
+export const Options = z.object({ offline: z.boolean().optional() }).strict();
+
+export async function run(ctx: CliContext, { options }: InputOf<typeof Options>): Promise<void> {
   const results: CheckResult[] = [];
   results.push({ check: 'node', ...nodeCheck(process.version) });
   const config = await ctx.config();
 
-  results.push(
-    await runCheck('ffmpeg', async () => {
-      // not through ctx.services(): ffmpeg does not depend on the backend being reachable
-      const [{ resolveBinaries }, { createFfmpegMedia }] = await Promise.all([import('../../media/binaries.ts'), import('../../media/ffmpeg-media.ts')]);
-      const bins = await resolveBinaries({ ...ctx.env, FFMPEG_PATH: config.values.FFMPEG_PATH, FFPROBE_PATH: config.values.FFPROBE_PATH });
-      const v = await createFfmpegMedia(bins).versions();
-      return { status: 'ok', detail: `${v.ffmpeg} (${v.ffmpegPath}); ffprobe ${v.ffprobe}`, hint: null };
-    }),
-  );
-  results.push(...(await backendChecks(ctx, { offline: options.offline === true })));
+  results.push(await ffmpegCheck(config, ctx.env));
+  results.push(...(await backendChecks({ config, services: () => ctx.services() }, { offline: options.offline === true })));
   results.push(...(await providerChecks(config, { offline: options.offline === true })));
 
   printList(

@@ -1,24 +1,22 @@
 import { z } from 'zod';
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { printList } from '../../cli/output.ts';
-import { parseOptions } from '../../cli/parse.ts';
 import { parseSince } from '../../core/jobs/find.ts';
 import { JOB_STATUSES, JOB_TYPES, type Job } from '../../core/model.ts';
 import { resolveProject } from '../../core/projects.ts';
 import type { Filter } from '../../store/port.ts';
 import { JOB_COLUMNS } from './view.ts';
 
-const Options = z.object({
+export const Options = z.object({
   project: z.string().optional(),
   status: z.enum(JOB_STATUSES).optional(),
   type: z.enum(JOB_TYPES).optional(),
   since: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(100000).default(100),
-});
+}).strict();
 
-export async function run(ctx: CliContext, { options }: CommandInput): Promise<void> {
-  const opts = parseOptions(Options, options);
+export async function run(ctx: CliContext, { options: opts }: InputOf<typeof Options>): Promise<void> {
   const since = opts.since !== undefined ? parseSince(opts.since, new Date()) : undefined;
   const { store } = await ctx.services();
   const where: Filter<Job> = {};

@@ -1,11 +1,14 @@
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
+import { NoOptions } from '../flag-schemas.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { formatUsd, printRecord } from '../../cli/output.ts';
 import { sceneDetail } from '../../core/jobs/detail.ts';
 import { resolveJob } from '../../core/jobs/find.ts';
 import { jobFields } from './view.ts';
 
-export async function run(ctx: CliContext, { args }: CommandInput): Promise<void> {
+export const Options = NoOptions;
+
+export async function run(ctx: CliContext, { args }: InputOf<typeof Options>): Promise<void> {
   const { store } = await ctx.services();
   const job = await resolveJob(store, args[0] ?? '');
   const scenes = await sceneDetail(store, job);

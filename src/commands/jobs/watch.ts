@@ -1,22 +1,20 @@
 import { z } from 'zod';
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
-import { parseOptions } from '../../cli/parse.ts';
 import { resolveJob } from '../../core/jobs/find.ts';
 import { unsuccessful, watchJobs, type WatchTarget } from '../../core/jobs/watch.ts';
 import type { Job } from '../../core/model.ts';
 import { resolveProject } from '../../core/projects.ts';
 import { elapsed } from './view.ts';
 
-const Options = z.object({
+export const Options = z.object({
   project: z.string().optional(),
   exitStatus: z.boolean().optional(),
   interval: z.coerce.number().int().min(50).max(60_000).default(1000),
-});
+}).strict();
 
-export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
-  const opts = parseOptions(Options, options);
+export async function run(ctx: CliContext, { args, options: opts }: InputOf<typeof Options>): Promise<void> {
   const ref = args[0];
   if (ref !== undefined && opts.project !== undefined) {
     throw new OmveeError('usage', 'give a job id or --project, not both', { hint: 'omvee jobs watch <id>  or  omvee jobs watch --project <id>' });

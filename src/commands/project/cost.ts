@@ -1,5 +1,6 @@
 /** `omvee project cost <project>`: what a project has cost, per step and per take. */
-import type { CommandInput } from '../../cli/action.ts';
+import { z } from 'zod';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { formatUsd, printList } from '../../cli/output.ts';
 import { projectCost } from '../../core/cost/project-cost.ts';
@@ -14,7 +15,9 @@ interface Row {
   usd: number;
 }
 
-export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
+export const Options = z.object({ takes: z.boolean().optional() }).strict();
+
+export async function run(ctx: CliContext, { args, options }: InputOf<typeof Options>): Promise<void> {
   const { store } = await ctx.services();
   const project = await resolveProject(store, args[0] ?? '');
   const cost = await projectCost(store, project.id);

@@ -1,16 +1,14 @@
 import { z } from 'zod';
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { printRecord } from '../../cli/output.ts';
-import { parseOptions } from '../../cli/parse.ts';
 import { createProjectWithSong } from '../../core/audio.ts';
 import { validateProjectName, validateStyle } from '../../core/projects.ts';
 import { projectFields, projectJson } from './view.ts';
 
-const Options = z.object({ audio: z.string().optional(), style: z.string().optional() });
+export const Options = z.object({ audio: z.string().optional(), style: z.string().optional() }).strict();
 
-export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
-  const opts = parseOptions(Options, options);
+export async function run(ctx: CliContext, { args, options: opts }: InputOf<typeof Options>): Promise<void> {
   const name = validateProjectName(args[0] ?? '');
   const style = validateStyle(opts.style);
   const services = await ctx.services();

@@ -1,14 +1,13 @@
 import path from 'node:path';
 import { z } from 'zod';
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { printRecord } from '../../cli/output.ts';
-import { parseOptions } from '../../cli/parse.ts';
 import { resolveProject } from '../../core/projects.ts';
 import { exportProject } from '../../core/transfer/export.ts';
 import { VERSION } from '../../version.ts';
 
-const Options = z.object({ out: z.string().min(1).optional(), jobs: z.boolean().default(true) });
+export const Options = z.object({ out: z.string().min(1).optional(), jobs: z.boolean().default(true) }).strict();
 
 /** a folder name from the project name: letters, digits and dashes only */
 function defaultFolder(name: string, id: string): string {
@@ -16,8 +15,7 @@ function defaultFolder(name: string, id: string): string {
   return `${slug || 'project'}-${id.slice(0, 8)}`;
 }
 
-export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
-  const opts = parseOptions(Options, options);
+export async function run(ctx: CliContext, { args, options: opts }: InputOf<typeof Options>): Promise<void> {
   const { store, blobs } = await ctx.services();
   const project = await resolveProject(store, args[0] ?? '');
   const outDir = path.resolve(ctx.io.cwd, opts.out ?? defaultFolder(project.name, project.id));

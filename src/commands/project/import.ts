@@ -1,15 +1,13 @@
 import path from 'node:path';
 import { z } from 'zod';
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { printRecord } from '../../cli/output.ts';
-import { parseOptions } from '../../cli/parse.ts';
 import { importProject } from '../../core/transfer/import.ts';
 
-const Options = z.object({ name: z.string().optional() });
+export const Options = z.object({ name: z.string().optional() }).strict();
 
-export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
-  const opts = parseOptions(Options, options);
+export async function run(ctx: CliContext, { args, options: opts }: InputOf<typeof Options>): Promise<void> {
   const dir = path.resolve(ctx.io.cwd, args[0] ?? '');
   const services = await ctx.services();
   const result = await importProject({ store: services.store, blobs: services.blobs, dir, ...(opts.name !== undefined ? { name: opts.name } : {}) });

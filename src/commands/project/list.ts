@@ -1,18 +1,16 @@
 import { z } from 'zod';
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { printList } from '../../cli/output.ts';
-import { parseOptions } from '../../cli/parse.ts';
 import { PROJECT_STATUSES } from '../../core/model.ts';
 import { PROJECT_COLUMNS, projectJson } from './view.ts';
 
-const Options = z.object({
+export const Options = z.object({
   status: z.enum(PROJECT_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(10000).default(50),
-});
+}).strict();
 
-export async function run(ctx: CliContext, { options }: CommandInput): Promise<void> {
-  const opts = parseOptions(Options, options);
+export async function run(ctx: CliContext, { options: opts }: InputOf<typeof Options>): Promise<void> {
   const { store } = await ctx.services();
   const rows = await store.list('projects', {
     ...(opts.status ? { where: { status: opts.status } } : {}),

@@ -1,10 +1,13 @@
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
+import { NoOptions } from '../flag-schemas.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { printRecord } from '../../cli/output.ts';
 import { resolveProject } from '../../core/projects.ts';
 import { projectFields, projectJson } from './view.ts';
 
-export async function run(ctx: CliContext, { args }: CommandInput): Promise<void> {
+export const Options = NoOptions;
+
+export async function run(ctx: CliContext, { args }: InputOf<typeof Options>): Promise<void> {
   const { store } = await ctx.services();
   const project = await resolveProject(store, args[0] ?? '');
   printRecord(ctx, projectFields(project), projectJson(project));

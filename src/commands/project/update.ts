@@ -1,16 +1,14 @@
 import { z } from 'zod';
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
 import { printRecord } from '../../cli/output.ts';
-import { parseOptions } from '../../cli/parse.ts';
 import { resolveProject, validateProjectName, validateStyle } from '../../core/projects.ts';
 import { projectFields, projectJson } from './view.ts';
 
-const Options = z.object({ name: z.string().optional(), style: z.string().optional() });
+export const Options = z.object({ name: z.string().optional(), style: z.string().optional() }).strict();
 
-export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
-  const opts = parseOptions(Options, options);
+export async function run(ctx: CliContext, { args, options: opts }: InputOf<typeof Options>): Promise<void> {
   if (opts.name === undefined && opts.style === undefined) {
     throw new OmveeError('usage', 'nothing to update', { hint: 'pass --name and/or --style' });
   }

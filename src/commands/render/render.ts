@@ -1,21 +1,28 @@
-import type { CommandInput } from '../../cli/action.ts';
+import { z } from 'zod';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
-import { checkOutPath, deliver } from '../../cli/deliver.ts';
+import { deliver } from '../../app/deliver.ts';
+import { OFFLINE_CHOICE } from '../../app/providers.ts';
+import { videoOut } from '../flag-schemas.ts';
 import { formatDuration, printRecord } from '../../cli/output.ts';
-import { openPipeline } from '../../cli/pipeline.ts';
+import { openCommandPipeline } from '../pipeline.ts';
 import { enqueueDetached } from '../enqueue.ts';
 import { resolveProject } from '../../core/projects.ts';
 
-export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
-  const out = typeof options.out === 'string' ? options.out : undefined;
-  if (out !== undefined) checkOutPath(out);
+export const Options = z
+  .object({ out: videoOut, lyricsOverlay: z.boolean().optional(), autoApprove: z.boolean().optional(), detach: z.boolean().optional() })
+  .strict();
+
+export async function run(ctx: CliContext, { args, options }: InputOf<typeof Options>): Promise<void> {
+  const out = options.out;
   const payload = { auto_approve: options.autoApprove === true || ctx.yes, lyrics_overlay: options.lyricsOverlay === true };
   if (options.detach === true) {
     if (out !== undefined) throw new OmveeError('usage', '--detach cannot be combined with --out', { hint: 'a worker renders the video; copy it afterwards with: omvee render <project> --yes --out FILE' });
     return enqueueDetached(ctx, args[0]!, 'assemble_video', payload);
   }
-  const pipeline = await openPipeline(ctx, { transcriber: 'local', director: 'local', images: 'local', clips: 'local' });
+  // rendering calls no provider: none is built from keys, so none is required
+  const pipeline = await openCommandPipeline(ctx, { choice: OFFLINE_CHOICE });
   const project = await resolveProject(pipeline.services.store, args[0]!);
   const job = await pipeline.step('assemble_video', project, payload, 'rendering the final cut');
   const final = await pipeline.services.store.get('final_videos', String(job.result?.final_video_id));

@@ -13,7 +13,7 @@ import { storeLyricsSource } from '../../core/pipeline/transcript-step.ts';
 import { parseLyrics } from '../../core/lyrics/index.ts';
 import type { Project } from '../../core/model.ts';
 import type { ChainLink } from '../../core/pipeline/handlers.ts';
-import { stepsToQueue, type RemainingOptions } from '../../core/pipeline/remaining.ts';
+import { stepsToQueue, type RunOptions } from '../../core/pipeline/remaining.ts';
 import { enqueueStep } from '../../core/pipeline/run-step.ts';
 import { resolveProject } from '../../core/projects.ts';
 import type { SceneBounds } from '../../core/timeline/index.ts';
@@ -32,7 +32,7 @@ export async function runDetached(ctx: CliContext, input: DetachInput): Promise<
   const services = await ctx.services();
   const { store, blobs } = services;
   let project: Project;
-  let lyricsSource: RemainingOptions['lyricsSource'];
+  let lyricsSource: RunOptions['lyricsSource'];
   if (input.projectRef !== undefined) {
     project = await resolveProject(store, input.projectRef);
     if (!project.audio_path) throw new OmveeError('invalid_input', `project ${project.name} has no song`, { hint: `upload one: omvee upload audio ${project.id} song.mp3` });

@@ -1,34 +1,34 @@
 import { basename, extname } from 'node:path';
 import { z } from 'zod';
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
 import { formatDuration, formatUsd, printRecord } from '../../cli/output.ts';
-import { checkOutPath } from '../../cli/deliver.ts';
-import { parseOptions } from '../../cli/parse.ts';
-import { openPipeline, providerChoice } from '../../cli/pipeline.ts';
-import { parseSpendOptions, runPreflight } from '../../cli/spend.ts';
-import { sceneBoundsFrom } from '../../cli/scene-bounds.ts';
+import { runPreflight } from '../../cli/spend.ts';
 import { checkInputFile } from '../../core/files.ts';
 import { validateProjectName, validateStyle } from '../../core/projects.ts';
-import { parseConcurrency } from '../shared-parse.ts';
+import { concurrency, providerChoiceOf, providerFlags, sceneBoundFlags, sceneBounds, spendFlags, spendOf, videoOut } from '../flag-schemas.ts';
+import { openCommandPipeline } from '../pipeline.ts';
 import { runWhole, type WholeRunInput } from './whole-run.ts';
 
-const Options = z
+export const Options = z
   .object({
     lyrics: z.string().optional(),
     name: z.string().optional(),
     style: z.string().optional(),
-    out: z.string().optional(),
+    out: videoOut,
     project: z.string().optional(),
     batch: z.string().optional(),
     lyricsOverlay: z.boolean().optional(),
+    concurrency,
+    detach: z.boolean().optional(),
+    ...spendFlags,
+    ...sceneBoundFlags,
+    ...providerFlags(['transcriber', 'director', 'images', 'clips']),
   })
-  .passthrough();
+  .strict();
 
-export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
-  const opts = parseOptions(Options, options);
-  if (opts.out !== undefined) checkOutPath(opts.out);
+export async function run(ctx: CliContext, { args, options: opts }: InputOf<typeof Options>): Promise<void> {
   const audio = args[0];
   const modes = [audio !== undefined, opts.project !== undefined, opts.batch !== undefined].filter(Boolean).length;
   if (modes !== 1) {
@@ -37,16 +37,17 @@ export async function run(ctx: CliContext, { args, options }: CommandInput): Pro
     });
   }
   const config = await ctx.config();
-  const bounds = sceneBoundsFrom(options, config);
-  const concurrency = parseConcurrency(options.concurrency);
+  const bounds = sceneBounds(opts, config.values);
   const style = validateStyle(opts.style);
-  const spend = parseSpendOptions(options);
+  const spend = spendOf(opts);
+  const choice = providerChoiceOf(opts);
+  const parallel = opts.concurrency ? { images: opts.concurrency, clips: opts.concurrency } : {};
 
   if (opts.batch !== undefined) {
-    if (options.detach === true) throw new OmveeError('usage', '--detach cannot be combined with --batch', { hint: 'queue songs one by one: omvee run song.mp3 --detach' });
+    if (opts.detach === true) throw new OmveeError('usage', '--detach cannot be combined with --batch', { hint: 'queue songs one by one: omvee run song.mp3 --detach' });
     const { runBatch } = await import('./batch.ts');
-    await runPreflight(ctx, { batch: true, lyrics: false, bounds, choice: providerChoice(options), flags: spend });
-    const pipeline = await openPipeline(ctx, providerChoice(options), concurrency ? { images: concurrency, clips: concurrency } : {}, spend);
+    await runPreflight(ctx, { batch: true, lyrics: false, bounds, choice, flags: spend });
+    const pipeline = await openCommandPipeline(ctx, { choice, concurrency: parallel, spend });
     const { failed } = await runBatch(ctx, opts.batch, async (item) => {
       const outcome = await runWhole(ctx, pipeline, {
         audio: item.audio,
@@ -63,7 +64,7 @@ export async function run(ctx: CliContext, { args, options }: CommandInput): Pro
     return;
   }
 
-  const input: WholeRunInput = {
+  const input: WholeRunInput & { out: string | undefined } = {
     bounds,
     out: opts.out,
     lyricsOverlay: opts.lyricsOverlay === true,
@@ -77,7 +78,7 @@ export async function run(ctx: CliContext, { args, options }: CommandInput): Pro
     input.name = validateProjectName(opts.name ?? basename(audio, extname(audio)));
   }
   if (opts.lyrics !== undefined) await checkInputFile(opts.lyrics, 'lyrics file');
-  if (options.detach === true) {
+  if (opts.detach === true) {
     if (spend.dryRun || opts.out !== undefined) {
       throw new OmveeError('usage', `--detach cannot be combined with ${spend.dryRun ? '--dry-run' : '--out'}`, {
         hint: spend.dryRun ? 'estimate first with --dry-run, then queue with --detach' : 'a worker renders the video; fetch it afterwards with: omvee render <project> --out FILE --yes',
@@ -87,8 +88,8 @@ export async function run(ctx: CliContext, { args, options }: CommandInput): Pro
     await runDetached(ctx, { audio: input.audio, lyrics: opts.lyrics, name: input.name, style, projectRef: opts.project, bounds, lyricsOverlay: opts.lyricsOverlay === true });
     return;
   }
-  if (await runPreflight(ctx, { audio, projectRef: opts.project, lyrics: opts.lyrics !== undefined, bounds, choice: providerChoice(options), flags: spend })) return;
-  const pipeline = await openPipeline(ctx, providerChoice(options), concurrency ? { images: concurrency, clips: concurrency } : {}, spend);
+  if (await runPreflight(ctx, { audio, projectRef: opts.project, lyrics: opts.lyrics !== undefined, bounds, choice, flags: spend })) return;
+  const pipeline = await openCommandPipeline(ctx, { choice, concurrency: parallel, spend });
   const summary = await runWhole(ctx, pipeline, input);
   ctx.success(`${summary.name}: ${formatDuration(summary.duration_s)} video, ${summary.scenes} scenes${summary.output ? ` → ${summary.output}` : ''} in ${summary.elapsed_s.toFixed(1)} s${summary.cost_usd ? ` (cost ${formatUsd(summary.cost_usd)})` : ''}`);
   printRecord(ctx, Object.entries(summary).filter(([k]) => k !== 'steps'), summary);

@@ -1,18 +1,17 @@
 /** `omvee scenes feature`: put an artist in scenes (primary / background) or take it out (none). */
 import { z } from 'zod';
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
 import { formatDuration, printList, type Column } from '../../cli/output.ts';
-import { parseOptions } from '../../cli/parse.ts';
-import { parseSceneNumbers } from '../../cli/scene-args.ts';
+import { parseSceneNumbers } from '../flag-schemas.ts';
 import { featureArtist, parseArtistRole, resolveArtist } from '../../core/artists.ts';
 import type { Artist, Scene } from '../../core/model.ts';
 import { listScenes } from '../../core/pipeline/scenes-step.ts';
 import { pickScenes } from '../../core/pipeline/takes.ts';
 import { resolveProject } from '../../core/projects.ts';
 
-const Options = z.object({ artist: z.string().optional(), role: z.string().optional() });
+export const Options = z.object({ artist: z.string().optional(), role: z.string().optional() }).strict();
 
 function columns(names: ReadonlyMap<string, string>): Column<Scene>[] {
   return [
@@ -25,8 +24,7 @@ function columns(names: ReadonlyMap<string, string>): Column<Scene>[] {
   ];
 }
 
-export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
-  const opts = parseOptions(Options, options);
+export async function run(ctx: CliContext, { args, options: opts }: InputOf<typeof Options>): Promise<void> {
   const role = parseArtistRole(opts.role, 'primary');
   if (role !== 'none' && opts.artist === undefined) {
     throw new OmveeError('usage', 'which artist? --artist is required', { hint: 'pass --artist <id|name> (see: omvee artists list), or --role none to clear the artist' });

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
 import { printList } from '../../cli/output.ts';
-import { parseOptions } from '../../cli/parse.ts';
-import { parseSceneNumbers } from '../../cli/scene-args.ts';
+import { parseSceneNumbers } from '../flag-schemas.ts';
 import { listScenes } from '../../core/pipeline/scenes-step.ts';
 import { pickScenes } from '../../core/pipeline/takes.ts';
 import { requireAudio } from '../../core/pipeline/transcript-step.ts';
@@ -15,10 +14,9 @@ import { SCENE_COLUMNS } from './view.ts';
 
 const seconds = z.string().trim().regex(/^\d+(\.\d+)?$/, 'a number of seconds, e.g. 27.5').transform(Number);
 const text = z.string().max(2000).refine((t) => !hasControlChars(t), 'no control characters');
-const Options = z.object({ start: seconds.optional(), end: seconds.optional(), title: text.optional(), theme: text.optional(), excerpt: text.optional() });
+export const Options = z.object({ start: seconds.optional(), end: seconds.optional(), title: text.optional(), theme: text.optional(), excerpt: text.optional() }).strict();
 
-export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
-  const opts = parseOptions(Options, options);
+export async function run(ctx: CliContext, { args, options: opts }: InputOf<typeof Options>): Promise<void> {
   if (Object.values(opts).every((v) => v === undefined)) throw new OmveeError('usage', 'nothing to change', { hint: 'pass --start, --end, --title, --theme or --excerpt' });
   const { store } = await ctx.services();
   const project = await resolveProject(store, args[0]!);

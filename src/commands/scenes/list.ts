@@ -1,11 +1,14 @@
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
+import { NoOptions } from '../flag-schemas.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { printList } from '../../cli/output.ts';
 import { listScenes } from '../../core/pipeline/scenes-step.ts';
 import { resolveProject } from '../../core/projects.ts';
 import { SCENE_COLUMNS } from './view.ts';
 
-export async function run(ctx: CliContext, { args }: CommandInput): Promise<void> {
+export const Options = NoOptions;
+
+export async function run(ctx: CliContext, { args }: InputOf<typeof Options>): Promise<void> {
   const { store } = await ctx.services();
   const project = await resolveProject(store, args[0]!);
   const scenes = await listScenes({ store }, project.id);

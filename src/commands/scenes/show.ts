@@ -1,12 +1,15 @@
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
+import { NoOptions } from '../flag-schemas.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { formatDuration, formatUsd, printRecord } from '../../cli/output.ts';
-import { parseSceneNumbers } from '../../cli/scene-args.ts';
+import { parseSceneNumbers } from '../flag-schemas.ts';
 import { listScenes } from '../../core/pipeline/scenes-step.ts';
 import { pickScenes } from '../../core/pipeline/takes.ts';
 import { resolveProject } from '../../core/projects.ts';
 
-export async function run(ctx: CliContext, { args }: CommandInput): Promise<void> {
+export const Options = NoOptions;
+
+export async function run(ctx: CliContext, { args }: InputOf<typeof Options>): Promise<void> {
   const { store } = await ctx.services();
   const project = await resolveProject(store, args[0]!);
   const [scene] = pickScenes(await listScenes({ store }, project.id), parseSceneNumbers([args[1]!]));

@@ -1,6 +1,8 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { CommandInput } from '../../cli/action.ts';
+import { z } from 'zod';
+import type { InputOf } from '../../cli/action.ts';
+import { wholeNumber } from '../flag-schemas.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
 import { formatDuration, printValue } from '../../cli/output.ts';
@@ -9,9 +11,10 @@ import { listScenes } from '../../core/pipeline/scenes-step.ts';
 import { latestCompleted } from '../../core/pipeline/takes.ts';
 import { resolveProject } from '../../core/projects.ts';
 
-export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
-  const columns = Number(options.columns ?? 4);
-  if (!Number.isInteger(columns) || columns < 1 || columns > 12) throw new OmveeError('usage', `invalid --columns "${String(options.columns)}"`, { hint: 'a whole number from 1 to 12' });
+export const Options = z.object({ out: z.string().optional(), columns: wholeNumber('--columns', 1, 12) }).strict();
+
+export async function run(ctx: CliContext, { args, options }: InputOf<typeof Options>): Promise<void> {
+  const columns = options.columns ?? 4;
   const services = await ctx.services();
   const project = await resolveProject(services.store, args[0]!);
   const scenes = await listScenes(services, project.id);
@@ -25,7 +28,7 @@ export async function run(ctx: CliContext, { args, options }: CommandInput): Pro
     items.push({ imagePath: await materialize(services, image.image_path!), caption: `${scene.order_idx + 1}. ${formatDuration(scene.start_time_s)}–${formatDuration(scene.end_time_s)} ${lyric}` });
   }
   if (items.length === 0) throw new OmveeError('invalid_input', 'no scene has an image yet', { hint: `run: omvee images generate ${project.id}` });
-  const out = resolve(ctx.io.cwd, typeof options.out === 'string' ? options.out : `${project.name.replace(/[^\w.-]+/g, '_').slice(0, 60) || 'project'}-storyboard.png`);
+  const out = resolve(ctx.io.cwd, options.out ?? `${project.name.replace(/[^\w.-]+/g, '_').slice(0, 60) || 'project'}-storyboard.png`);
   const media = await services.media();
   const work = await scratch(services, 'storyboard');
   try {

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
+import { NoOptions } from '../flag-schemas.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
 import { printRecord } from '../../cli/output.ts';
@@ -25,7 +26,9 @@ function runEditor(command: string, file: string, env: Record<string, string | u
   });
 }
 
-export async function run(ctx: CliContext, { args }: CommandInput): Promise<void> {
+export const Options = NoOptions;
+
+export async function run(ctx: CliContext, { args }: InputOf<typeof Options>): Promise<void> {
   const editor = editorCommand(ctx.env) ?? (ctx.canPrompt ? 'vi' : null);
   if (!editor) throw new OmveeError('not_interactive', 'transcript edit needs an editor', { hint: 'set EDITOR (or VISUAL), or run it in a terminal' });
   const services = await ctx.services();

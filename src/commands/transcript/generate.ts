@@ -1,16 +1,15 @@
 import { z } from 'zod';
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { printRecord } from '../../cli/output.ts';
-import { parseOptions } from '../../cli/parse.ts';
-import { openPipeline, providerChoice } from '../../cli/pipeline.ts';
+import { openCommandPipeline } from '../pipeline.ts';
+import { providerChoiceOf, providerFlags } from '../flag-schemas.ts';
 import { resolveProject } from '../../core/projects.ts';
 
-const Options = z.object({ language: z.string().regex(/^[a-z]{2,3}$/i, 'a language code such as en').optional() }).passthrough();
+export const Options = z.object({ language: z.string().regex(/^[a-z]{2,3}$/i, 'a language code such as en').optional(), ...providerFlags(['transcriber']) }).strict();
 
-export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
-  const opts = parseOptions(Options, options);
-  const pipeline = await openPipeline(ctx, providerChoice(options));
+export async function run(ctx: CliContext, { args, options: opts }: InputOf<typeof Options>): Promise<void> {
+  const pipeline = await openCommandPipeline(ctx, { choice: providerChoiceOf(opts) });
   const project = await resolveProject(pipeline.services.store, args[0]!);
   const job = await pipeline.step('transcribe', project, { mode: 'provider', ...(opts.language ? { language: opts.language } : {}) }, `transcribing with ${pipeline.plan.transcriber}`);
   const result = { project_id: project.id, job_id: job.id, ...(job.result ?? {}), cost_usd: job.cost_usd };

@@ -1,23 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { printRecord } from '../../cli/output.ts';
-import { parseOptions } from '../../cli/parse.ts';
-import { openPipeline } from '../../cli/pipeline.ts';
+import { OFFLINE_CHOICE } from '../../app/providers.ts';
+import { openCommandPipeline } from '../pipeline.ts';
 import { checkInputFile } from '../../core/files.ts';
 import { LYRICS_FORMATS, parseLyrics } from '../../core/lyrics/index.ts';
 import { storeLyricsSource } from '../../core/pipeline/transcript-step.ts';
 import { resolveProject } from '../../core/projects.ts';
 
-const Options = z.object({ format: z.enum(LYRICS_FORMATS).optional() });
+export const Options = z.object({ format: z.enum(LYRICS_FORMATS).optional() }).strict();
 
-export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
-  const opts = parseOptions(Options, options);
+export async function run(ctx: CliContext, { args, options: opts }: InputOf<typeof Options>): Promise<void> {
   const [ref, file] = args as [string, string];
   await checkInputFile(file, 'lyrics file');
-  const pipeline = await openPipeline(ctx, { transcriber: 'local', director: 'local', images: 'local', clips: 'local' });
+  const pipeline = await openCommandPipeline(ctx, { choice: OFFLINE_CHOICE });
   const project = await resolveProject(pipeline.services.store, ref);
   // parse here first: a bad file fails before anything is stored
   const bytes = await readFile(file);

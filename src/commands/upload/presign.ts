@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import type { CommandInput } from '../../cli/action.ts';
+import { z } from 'zod';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
 import { printRecord } from '../../cli/output.ts';
@@ -23,7 +24,9 @@ export function safeFileName(raw: string): string {
   return name;
 }
 
-export async function run(ctx: CliContext, { args, options }: CommandInput): Promise<void> {
+export const Options = z.object({ upsert: z.boolean().optional() }).strict();
+
+export async function run(ctx: CliContext, { args, options }: InputOf<typeof Options>): Promise<void> {
   const [ref, fileName] = args as [string, string];
   const name = safeFileName(fileName);
   const services = await ctx.services();

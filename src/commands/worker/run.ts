@@ -1,34 +1,32 @@
 import { z } from 'zod';
-import type { CommandInput } from '../../cli/action.ts';
+import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
-import { parseOptions } from '../../cli/parse.ts';
-import { localWorkerAlive, openPipeline } from '../../cli/pipeline.ts';
+import { localWorkerAlive } from '../../app/worker-identity.ts';
+import { openCommandPipeline } from '../pipeline.ts';
 import { Worker, type WorkerEvent, type WorkerSummary } from '../../core/jobs/worker.ts';
 import { JOB_TYPES } from '../../core/model.ts';
-import { stepHandlers } from '../../core/pipeline/handlers.ts';
+import { stepHandlers, workerJobTypes } from '../../core/pipeline/handlers.ts';
 import { resolveProject } from '../../core/projects.ts';
 import type { JobType } from '../../store/port.ts';
 import { takeOverSignals } from './signals.ts';
 
-const Options = z.object({
+export const Options = z.object({
   concurrency: z.coerce.number().int().min(1).max(64).default(1),
   types: z.array(z.enum(JOB_TYPES)).min(1).optional(),
   project: z.string().optional(),
   once: z.boolean().optional(),
   lease: z.coerce.number().int().min(1).max(86_400).optional(),
   grace: z.coerce.number().min(0).max(86_400).default(30),
-});
+}).strict();
 
-/** uploads read a file on the machine that started them: a worker never takes them */
-const WORKER_TYPES = JOB_TYPES.filter((t) => t !== 'upload_audio');
 
-export async function run(ctx: CliContext, { options }: CommandInput): Promise<void> {
-  const opts = parseOptions(Options, options);
-  const pipeline = await openPipeline(ctx);
+export async function run(ctx: CliContext, { options: opts }: InputOf<typeof Options>): Promise<void> {
+  const pipeline = await openCommandPipeline(ctx);
   const { store } = pipeline.services;
   const projectId = opts.project !== undefined ? (await resolveProject(store, opts.project)).id : undefined;
   const leaseSeconds = opts.lease ?? pipeline.services.config.values.OMVEE_LEASE_SECONDS ?? 60;
-  const types: JobType[] = opts.types ?? [...WORKER_TYPES];
+  // uploads read a file on the machine that started them: a worker never takes them
+  const types: JobType[] = opts.types ?? (await workerJobTypes());
 
   const worker = new Worker({
     store,

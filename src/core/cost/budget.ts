@@ -6,7 +6,7 @@
  * the step stops with OmveeError('budget'); finished takes are kept.
  */
 import { OmveeError } from '../errors.ts';
-import { roundUsd } from '../../providers/cost.ts';
+import { roundUsd } from './prices.ts';
 
 export interface PaidWork {
   projectId: string;

@@ -4,8 +4,9 @@
  * counted; when the scenes are not chosen yet their count is estimated from the song length
  * and the scene bounds, as the director would choose them.
  */
-import { targetSceneCount } from '../timeline/bounds.ts';
-import { estimateRunCost, roundUsd, type Estimate, type EstimateLine, type PriceTable } from '../../providers/cost.ts';
+import { naturalSceneCount, targetSceneCount } from '../timeline/bounds.ts';
+import { chooseClipDuration } from './clip-plan.ts';
+import { llmCallCost, predictionCost, roundUsd, transcriptionCost, type PriceTable } from './prices.ts';
 import type { Store } from '../../store/port.ts';
 import type { Project, Scene } from '../model.ts';
 
@@ -106,4 +107,69 @@ export function priceWork(table: PriceTable, models: WorkModels, work: PlannedWo
 export function unitPrice(table: PriceTable, models: WorkModels, kind: 'image' | 'clip', sceneDurationS: number): number {
   const work: PlannedWork = { durationS: sceneDurationS, transcript: false, scenes: false, prompts: 0, images: kind === 'image' ? [sceneDurationS] : [], clips: kind === 'clip' ? [sceneDurationS] : [], scenesEstimated: false };
   return priceWork(table, models, work).totalUsd;
+}
+
+export interface EstimateInput {
+  durationS: number;
+  /** lengths of the scenes (seconds); when unknown, pass a count via sceneCount */
+  sceneDurationsS?: readonly number[] | undefined;
+  sceneCount?: number | undefined;
+  takes?: number | undefined;
+  transcriber?: string | null | undefined; // model, null = local/free
+  director?: string | null | undefined;
+  images?: string | null | undefined;
+  clips?: string | null | undefined;
+  clipResolution?: string | undefined;
+  /** allowed clip durations of the clip model (default: seedance's 5/10 s) */
+  clipDurationsS?: readonly number[] | undefined;
+}
+export interface EstimateLine {
+  step: 'transcript' | 'scenes' | 'prompts' | 'images' | 'clips';
+  model: string;
+  usd: number;
+  detail: string;
+}
+export interface Estimate {
+  lines: EstimateLine[];
+  totalUsd: number;
+  note: string;
+}
+
+/** Rough LLM token budget per call, for estimates only. */
+const LLM_TOKENS = { scenes: { in: 3000, out: 2500 }, prompts: { in: 4000, out: 6000 } };
+
+/** An estimate for `--dry-run`: what a run would cost with the chosen models. */
+export function estimateRunCost(table: PriceTable, input: EstimateInput): Estimate {
+  const takes = input.takes ?? 1;
+  const count = input.sceneCount ?? naturalSceneCount(input.durationS);
+  const durations = input.sceneDurationsS ?? Array.from({ length: count }, () => input.durationS / count);
+  const lines: EstimateLine[] = [];
+  if (input.transcriber) {
+    lines.push({ step: 'transcript', model: input.transcriber, usd: transcriptionCost(table, input.transcriber, input.durationS), detail: `${(input.durationS / 60).toFixed(1)} min of audio` });
+  }
+  if (input.director) {
+    for (const step of ['scenes', 'prompts'] as const) {
+      const t = LLM_TOKENS[step];
+      lines.push({ step, model: input.director, usd: llmCallCost(table, input.director, { prompt_tokens: t.in, completion_tokens: t.out }), detail: `~${t.in + t.out} tokens` });
+    }
+  }
+  if (input.images) {
+    lines.push({ step: 'images', model: input.images, usd: roundUsd(predictionCost(table, input.images, { outputCount: 1, metrics: { predict_time: 5 } }) * durations.length * takes), detail: `${durations.length} scenes × ${takes} take(s)` });
+  }
+  if (input.clips) {
+    const allowed = input.clipDurationsS ?? [5, 10];
+    let usd = 0;
+    let seconds = 0;
+    for (const d of durations) {
+      const s = chooseClipDuration(d, allowed).durationS;
+      seconds += s;
+      usd += predictionCost(table, input.clips, { videoSeconds: s, resolution: input.clipResolution ?? '720p', metrics: { predict_time: 60 } });
+    }
+    lines.push({ step: 'clips', model: input.clips, usd: roundUsd(usd * takes), detail: `${durations.length} clips, ${seconds} s of video × ${takes} take(s)` });
+  }
+  return {
+    lines,
+    totalUsd: roundUsd(lines.reduce((s, l) => s + l.usd, 0)),
+    note: 'estimate from the configured price table; providers bill the actual amounts',
+  };
 }

@@ -4,7 +4,7 @@
  * Whisper call per job, recorded on the job. Take costs are read from the takes (not from the
  * image/clip jobs) so a step that stopped half-way still counts the predictions it paid for.
  */
-import { roundUsd } from '../../providers/cost.ts';
+import { roundUsd } from './prices.ts';
 import type { Store } from '../../store/port.ts';
 
 export type CostStep = 'transcript' | 'scenes' | 'prompts' | 'images' | 'clips';

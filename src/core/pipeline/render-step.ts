@@ -7,7 +7,7 @@ import { stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectKey } from '../../blobs/keys.ts';
 import { OmveeError } from '../errors.ts';
-import { buildAss } from '../../media/subtitles.ts';
+import { buildAss } from '../captions/ass.ts';
 import type { FinalVideo, Project, Scene, VideoClip } from '../model.ts';
 import { totalFrames } from '../timeline/index.ts';
 import { materialize, scratch, type PipelineDeps } from './deps.ts';

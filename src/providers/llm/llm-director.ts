@@ -22,8 +22,9 @@ import { OmveeError } from '../../core/errors.ts';
 import { repairScenes, validateScenes } from '../../core/timeline/index.ts';
 import type { Transcript } from '../../core/model.ts';
 import { targetSceneCount } from '../../core/timeline/bounds.ts';
-import { buildPriceTable, llmCallCost, roundUsd, type PriceTable } from '../cost.ts';
-import { DEFAULT_MODELS } from '../models.ts';
+import { llmCallCost, roundUsd, type PriceTable } from '../../core/cost/prices.ts';
+import { buildPriceTable } from '../cost.ts';
+import { DEFAULT_OPENAI_CHAT_MODEL, DEFAULT_OPENROUTER_MODEL } from './models.ts';
 import { httpStatusError, isRetryableStatus, toProviderError, type ServiceInfo } from '../http/errors.ts';
 import { resolveRetryPolicy, withRetry } from '../http/retry.ts';
 import {
@@ -118,7 +119,7 @@ class TransientBodyError extends Error {}
 function makeChat(opts: LlmDirectorOptions): Chat {
   const openrouter = opts.provider === 'openrouter';
   const service = openrouter ? OPENROUTER_SERVICE : OPENAI_SERVICE;
-  const model = opts.model ?? (openrouter ? DEFAULT_MODELS.openrouter : DEFAULT_MODELS.openaiChat);
+  const model = opts.model ?? (openrouter ? DEFAULT_OPENROUTER_MODEL : DEFAULT_OPENAI_CHAT_MODEL);
   const prices = opts.prices ?? buildPriceTable();
   const policy = resolveRetryPolicy({ ...opts.retry, ...(opts.maxRetries !== undefined ? { maxAttempts: opts.maxRetries + 1 } : {}) });
   let client: Promise<OpenAI> | null = null;

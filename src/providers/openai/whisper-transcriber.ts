@@ -14,8 +14,9 @@ import { basename, extname, join } from 'node:path';
 import { OmveeError } from '../../core/errors.ts';
 import type { TranscriptSegment } from '../../core/model.ts';
 import { runFfmpeg } from '../../media/run.ts';
-import { buildPriceTable, roundUsd, transcriptionCost, type PriceTable } from '../cost.ts';
-import { DEFAULT_MODELS } from '../models.ts';
+import { roundUsd, transcriptionCost, type PriceTable } from '../../core/cost/prices.ts';
+import { buildPriceTable } from '../cost.ts';
+import { DEFAULT_WHISPER_MODEL } from './models.ts';
 import { toProviderError } from '../http/errors.ts';
 import type { CallContext, TranscribeInput, TranscribeResult, Transcriber } from '../ports.ts';
 import { createOpenAiClient, DEFAULT_OPENAI_BASE_URL, OPENAI_SERVICE, type OpenAI, type OpenAiConnection } from './client.ts';
@@ -52,7 +53,7 @@ interface VerboseTranscription {
 const MIME: Record<string, string> = { '.mp3': 'audio/mpeg', '.wav': 'audio/wav', '.flac': 'audio/flac', '.m4a': 'audio/mp4', '.ogg': 'audio/ogg', '.oga': 'audio/ogg', '.webm': 'audio/webm', '.mp4': 'audio/mp4' };
 
 export function createWhisperTranscriber(opts: WhisperTranscriberOptions): Transcriber {
-  const model = opts.model ?? DEFAULT_MODELS.whisper;
+  const model = opts.model ?? DEFAULT_WHISPER_MODEL;
   const maxUpload = opts.maxUploadBytes ?? WHISPER_MAX_UPLOAD_BYTES;
   const prices = opts.prices ?? buildPriceTable();
   let client: Promise<OpenAI> | null = null;

@@ -8,12 +8,14 @@
  */
 import pLimit from 'p-limit';
 import { OmveeError } from '../../core/errors.ts';
-import { buildPriceTable, predictionCost, type PriceTable } from '../cost.ts';
+import { predictionCost, type PriceTable } from '../../core/cost/prices.ts';
+import { chooseClipDuration, chooseResolution } from '../../core/cost/clip-plan.ts';
+import { buildPriceTable } from '../cost.ts';
 import { downloadTo, type DownloadResult } from '../http/download.ts';
 import type { CallContext, ClipGenerator, ClipInput, ClipResult, ImageGenerator, ImageInput, ImageResult } from '../ports.ts';
 import { createReplicateClient, type Replicate, type ReplicateConnection } from './client.ts';
-import { chooseClipDuration, chooseResolution, clipInput, clipModelLimits, fileToDataUrl, imageInput } from './inputs.ts';
-import { DEFAULT_MODELS } from '../models.ts';
+import { clipInput, clipModelLimits, fileToDataUrl, imageInput } from './inputs.ts';
+import { DEFAULT_CLIP_MODEL, DEFAULT_IMAGE_MODEL } from './models.ts';
 import { cancelWith, outputUrls, runPrediction, type RunPredictionOptions } from './predictions.ts';
 import type { Prediction } from './client.ts';
 
@@ -84,7 +86,7 @@ async function predictAndDownload(
 }
 
 export function createReplicateImageGenerator(opts: ReplicateGeneratorOptions): ImageGenerator {
-  const model = opts.model ?? DEFAULT_MODELS.image;
+  const model = opts.model ?? DEFAULT_IMAGE_MODEL;
   const prices = opts.prices ?? buildPriceTable();
   const client = lazyClient(opts);
   const limit = pLimit(Math.max(1, opts.concurrency ?? 4));
@@ -144,7 +146,7 @@ function saveOutput(opts: ReplicateGeneratorOptions, outPath: string, ctx: CallC
 }
 
 export function createReplicateClipGenerator(opts: ReplicateClipOptions): ClipGenerator {
-  const model = opts.model ?? DEFAULT_MODELS.clip;
+  const model = opts.model ?? DEFAULT_CLIP_MODEL;
   const prices = opts.prices ?? buildPriceTable();
   const client = lazyClient(opts);
   const limit = pLimit(Math.max(1, opts.concurrency ?? 2));
@@ -155,7 +157,7 @@ export function createReplicateClipGenerator(opts: ReplicateClipOptions): ClipGe
     const sceneS = input.frameCount / input.fps;
     const { durationS, short } = chooseClipDuration(sceneS, limits.durationsS);
     if (short) ctx.log?.(`scene is ${sceneS.toFixed(2)} s, longer than ${model} can make (${durationS} s): the last frame will be held`);
-    const resolution = opts.resolution ?? chooseResolution(input.height, limits.resolutions);
+    const resolution = opts.resolution ?? chooseResolution(input.width, input.height, limits.resolutions);
     const { prediction } = await predictAndDownload(
       replicate,
       {

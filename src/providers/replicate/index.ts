@@ -6,4 +6,4 @@ export {
 } from './generators.ts';
 export type { ReplicateClipOptions, ReplicateGeneratorOptions } from './generators.ts';
 export type { ReplicateConnection } from './client.ts';
-export { chooseClipDuration, clipModelLimits } from './inputs.ts';
+export { clipModelLimits } from './inputs.ts';

@@ -96,24 +96,6 @@ export function clipModelLimits(model: string): ClipModelLimits {
   return { durationsS: [5, 10], resolutions: [], fps: 24 };
 }
 
-/**
- * The smallest allowed duration at least as long as the scene; when the scene is longer than
- * the model can make, its longest (the pipeline's normalize step holds the last frame).
- */
-export function chooseClipDuration(sceneS: number, allowed: readonly number[]): { durationS: number; short: boolean } {
-  const sorted = [...allowed].sort((a, b) => a - b);
-  const fit = sorted.find((d) => d >= sceneS - 1e-6);
-  if (fit !== undefined) return { durationS: fit, short: false };
-  return { durationS: sorted[sorted.length - 1] ?? Math.ceil(sceneS), short: true };
-}
-
-/** The model resolution for a project height: the smallest allowed ≥ height, else the largest. */
-export function chooseResolution(height: number, allowed: readonly string[]): string | undefined {
-  if (allowed.length === 0) return undefined;
-  const withPx = allowed.map((r) => ({ r, px: Number.parseInt(r, 10) })).sort((a, b) => a.px - b.px);
-  return (withPx.find((x) => x.px >= height) ?? withPx[withPx.length - 1])!.r;
-}
-
 export interface ClipInputSpec {
   model: string;
   prompt: string;

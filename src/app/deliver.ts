@@ -1,7 +1,7 @@
 /** Copy a stored final video to where the person asked (--out), atomically. */
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { Services } from '../app/services.ts';
+import type { Services } from './services.ts';
 import { materialize } from '../core/pipeline/deps.ts';
 import { OmveeError } from '../core/errors.ts';
 

@@ -10,7 +10,7 @@
  * A row that cannot be checked because an earlier one failed is not shown. Keys never appear:
  * rows name the variable, and every message passes through redaction.
  */
-import type { CliContext } from '../../cli/context.ts';
+import type { Services } from '../services.ts';
 import { BUCKET } from '../../blobs/keys.ts';
 import { redactSecrets, type ResolvedConfig } from '../../config/resolve.ts';
 import { runCheck, type CheckResult } from '../../core/doctor.ts';
@@ -19,9 +19,15 @@ const TIMEOUT_MS = 10_000;
 const URL_HINT = 'check SUPABASE_URL: the project URL from the dashboard (Project Settings → API), e.g. https://<ref>.supabase.co; for a local project run `supabase start`';
 const DB_PUSH = 'run `supabase db push` in the omvee folder (or paste supabase/migrations/*.sql into the SQL editor)';
 
-export async function backendChecks(ctx: CliContext, options: { offline: boolean }): Promise<CheckResult[]> {
-  const config = await ctx.config();
-  const { chooseBackend } = await import('../../app/services.ts');
+/** What the checks need: the settings, and the services opened on demand. */
+export interface DoctorEnv {
+  config: ResolvedConfig;
+  services(): Promise<Services>;
+}
+
+export async function backendChecks(ctx: DoctorEnv, options: { offline: boolean }): Promise<CheckResult[]> {
+  const config = ctx.config;
+  const { chooseBackend } = await import('../services.ts');
   let backend: 'local' | 'supabase';
   try {
     backend = chooseBackend(config);
@@ -32,7 +38,7 @@ export async function backendChecks(ctx: CliContext, options: { offline: boolean
   return backend === 'supabase' ? supabaseChecks(config, options) : localChecks(ctx);
 }
 
-async function localChecks(ctx: CliContext): Promise<CheckResult[]> {
+async function localChecks(ctx: DoctorEnv): Promise<CheckResult[]> {
   return [
     await runCheck('store', async () => {
       const { store, backend } = await ctx.services();

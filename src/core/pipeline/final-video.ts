@@ -1,0 +1,18 @@
+/** Whether a project's last final cut still stands. */
+import type { Store } from '../../store/port.ts';
+import type { FinalVideo } from '../model.ts';
+
+/**
+ * A completed final video with the same overlay choice that nothing has changed since: no clip,
+ * scene or review decision newer than it.
+ */
+export async function usableFinal(store: Store, projectId: string, lyricsOverlay: boolean): Promise<FinalVideo | null> {
+  const finals = await store.list('final_videos', { where: { project_id: projectId, status: 'completed', lyrics_overlay: lyricsOverlay }, order: { column: 'created_at', ascending: false }, limit: 1 });
+  const final = finals[0];
+  if (!final) return null;
+  for (const table of ['video_clips', 'selected_scenes', 'user_approvals'] as const) {
+    const newest = (await store.list(table, { where: { project_id: projectId }, order: { column: 'updated_at', ascending: false }, limit: 1 }))[0];
+    if (newest && Date.parse(newest.updated_at) > Date.parse(final.created_at)) return null;
+  }
+  return final;
+}
