@@ -1,9 +1,9 @@
 /** Options several commands share, defined once (commander only: keeps --help fast). */
 import { Option, type Command } from 'commander';
+import { providerChoices, type ProviderSlot } from '../providers/registry.ts';
 
-export function addProviderOptions(cmd: Command, steps: readonly ('transcriber' | 'director' | 'images' | 'clips')[]): Command {
-  const choices = { transcriber: ['auto', 'local', 'openai'], director: ['auto', 'local', 'openrouter', 'openai'], images: ['auto', 'local', 'replicate'], clips: ['auto', 'local', 'replicate'] };
-  for (const step of steps) cmd.addOption(new Option(`--${step} <provider>`, `${step} provider (default: auto = the real one when its key is set)`).choices(choices[step]));
+export function addProviderOptions(cmd: Command, slots: readonly ProviderSlot[]): Command {
+  for (const slot of slots) cmd.addOption(new Option(`--${slot} <provider>`, `${slot} provider (default: auto = the real one when its key is set)`).choices(providerChoices(slot)));
   return cmd;
 }
 

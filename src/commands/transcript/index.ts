@@ -23,7 +23,7 @@ Examples:
   addProviderOptions(
     transcript
       .command('generate')
-      .description('transcribe the song with the configured transcriber (OpenAI Whisper when OPENAI_API_KEY is set)')
+      .description('transcribe the song with the configured transcriber (see `omvee doctor` for which one runs)')
       .argument('<project>', 'project id, id prefix or name')
       .option('--language <code>', 'language hint, e.g. en'),
     ['transcriber'],
