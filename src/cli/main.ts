@@ -62,7 +62,8 @@ function applyToTree(cmd: Command, fn: (c: Command) => void): void {
 
 const EXIT_CODES_HELP = `Exit codes:
   0    success
-  1    failure (a step failed, a file was bad, a provider refused, verification failed)
+  1    failure (a step failed, a file was bad, a provider refused, verification failed),
+       or a confirmation was answered "no" (nothing was changed)
   2    usage error (unknown flag, bad value, missing argument, --yes needed without a TTY)
   130  interrupted (Ctrl-C); work done so far is kept and \`omvee run --project <id>\` resumes
 `;

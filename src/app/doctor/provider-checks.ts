@@ -34,7 +34,7 @@ async function checkProvider(config: ResolvedConfig, entry: ProviderEntry, offli
   const slots = slotsOf(config, entry);
   const fallback = fallbackOf(config, entry, slots);
   if (!value) {
-    return { check: entry.name, status: 'warn', detail: `${keyVar} not set: the ${slots.join(' and ')} use${slots.length === 1 ? 's' : ''} ${fallback}`, hint: `set ${keyVar} to use the real provider` };
+    return { check: entry.name, status: 'warn', detail: `${keyVar} not set: using ${fallback} for the ${slots.join(' and ')}`, hint: `set ${keyVar} to use the real provider` };
   }
   if (offline || !entry.checkKey) return { check: entry.name, status: 'ok', detail: `${keyVar} set (redacted); not checked${offline ? ' (--offline)' : ''}`, hint: null };
   try {
