@@ -24,15 +24,15 @@ export function buildProgram(runtime: Runtime): Command {
     .addOption(new Option('--backend <kind>', 'where state lives').choices(['auto', 'local', 'supabase']))
     .option('--home <dir>', 'local store folder (default: $OMVEE_HOME or ~/.local/share/omvee)')
     .showSuggestionAfterError(true)
-    .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
     .addHelpText(
       'after',
       `
 Examples:
-  $ omvee run song.mp3 --lyrics song.lrc --out video.mp4     everything at once
-  $ omvee project create "Easy Kill" --audio song.mp3         step by step
-  $ omvee project list --json | jq -r '.[].id'                 scripting
-  $ omvee jobs watch --project <id> --exit-status              in CI
+  $ omvee run song.mp3 --lyrics song.lrc --out video.mp4  # everything at once
+  $ omvee project create "Easy Kill" --audio song.mp3  # step by step
+  $ omvee project list --json | jq -r '.[].id'  # scripting
+  $ omvee jobs watch --project 3f2a --exit-status  # in CI
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted (see: omvee help exit-codes).
 Settings: flags > environment > ./.env > ~/.config/omvee/config.json (see: omvee config show).`,
@@ -77,7 +77,8 @@ export interface MainOptions {
   capture?: (parsed: ParsedCommand) => void;
 }
 
-export async function main(argv: string[], options: MainOptions): Promise<number> {
+export async function main(argvIn: string[], options: MainOptions): Promise<number> {
+  let argv = argvIn;
   const runtime: Runtime = { io: options.io, abort: options.abort ?? new AbortController(), prompter: options.prompter, capture: options.capture };
   // `omvee help exit-codes` is a topic, not a command
   if (argv[0] === 'help' && argv[1] === 'exit-codes') {
@@ -86,6 +87,12 @@ export async function main(argv: string[], options: MainOptions): Promise<number
   }
   const program = buildProgram(runtime);
   const debug = argv.includes('--debug');
+  if (argv[0] === 'help' && argv.length > 1) {
+    const unknown = unknownHelpTopic(program, argv.slice(1));
+    if (unknown) return report(unknown, runtime, debug, false);
+    // `omvee help scenes select` is `omvee scenes select --help` (commander's help takes one word)
+    argv = [...argv.slice(1), '--help'];
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return ExitCode.ok;
@@ -94,6 +101,24 @@ export async function main(argv: string[], options: MainOptions): Promise<number
   } finally {
     await runtime.current?.close();
   }
+}
+
+/** `omvee help <words>` naming no command: a usage error with the closest command, not the root page. */
+function unknownHelpTopic(program: Command, words: string[]): OmveeError | null {
+  let cmd = program;
+  for (const word of words.filter((w) => !w.startsWith('-'))) {
+    const sub = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) {
+      const names = cmd.commands.map((c) => c.name()).filter((n) => n !== 'help');
+      const near = names.find((n) => n.startsWith(word.slice(0, 3))) ?? null;
+      const where = cmd === program ? 'omvee' : `omvee ${commandPath(cmd)}`;
+      return new OmveeError('usage', `no help for "${words.join(' ')}": ${where} has no command "${word}"`, {
+        hint: `${near ? `did you mean \`${where} ${near}\`? ` : ''}commands: ${names.join(', ')} (and: omvee help exit-codes)`,
+      });
+    }
+    cmd = sub;
+  }
+  return null;
 }
 
 async function report(error: unknown, runtime: Runtime, debug: boolean, json: boolean): Promise<number> {

@@ -72,6 +72,6 @@ Images already generated for those scenes are kept.
 
 Examples:
   $ omvee artists remove "Mara Vey"
-  $ omvee artists remove 9c1e --yes        in scripts and CI`)
+  $ omvee artists remove 9c1e --yes  # in scripts and CI`)
     .action(act(() => import('./remove.ts')));
 }

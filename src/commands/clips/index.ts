@@ -3,7 +3,13 @@ import type { ActionFactory } from '../../cli/action.ts';
 import { addProviderOptions, addTakeOptions } from '../shared-options.ts';
 
 export function registerClips(program: Command, act: ActionFactory): void {
-  const clips = program.command('clips').description('a moving clip per scene, frame-exact; review with approve/reject');
+  const clips = program.command('clips').description('a moving clip per scene, frame-exact; review with approve/reject')
+    .addHelpText('after', `
+Examples:
+  $ omvee clips generate "Easy Kill"
+  $ omvee clips reject "Easy Kill" 3 --note "too dark"
+  $ omvee clips generate "Easy Kill" --scene 3 --new-take
+  $ omvee clips approve "Easy Kill"  # every scene`);
   addTakeOptions(addProviderOptions(
     clips
       .command('generate')
@@ -36,7 +42,7 @@ Examples:
       .addHelpText('after', `
 Examples:
   $ omvee clips ${decision} "Easy Kill" 3 4 --note "${decision === 'approve' ? 'great motion' : 'too dark'}"
-  $ omvee clips ${decision} 3f2a${decision === 'approve' ? '                 every scene' : ' 2-5'}`)
+  $ omvee clips ${decision} 3f2a${decision === 'approve' ? '  # every scene' : ' 2-5'}`)
       .action(act(() => import(decision === 'approve' ? './approve.ts' : './reject.ts')));
   }
 }

@@ -2,7 +2,12 @@ import type { Command } from 'commander';
 import type { ActionFactory } from '../../cli/action.ts';
 
 export function registerConfig(program: Command, act: ActionFactory): void {
-  const config = program.command('config').description('show the effective configuration');
+  const config = program.command('config').description('show the effective configuration')
+    .addHelpText('after', `
+Examples:
+  $ omvee config show
+  $ omvee config show --all
+  $ omvee config path`);
   config
     .command('show')
     .description('every setting with its value and where it comes from (flag, env, .env, config file, default); secrets redacted')
@@ -18,5 +23,9 @@ Examples:
   config
     .command('path')
     .description('print where omvee reads its config file and keeps its data')
+    .addHelpText('after', `
+Examples:
+  $ omvee config path
+  $ omvee config path --json | jq -r .home`)
     .action(act(() => import('./path.ts')));
 }

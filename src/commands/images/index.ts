@@ -3,7 +3,12 @@ import type { ActionFactory } from '../../cli/action.ts';
 import { addProviderOptions, addTakeOptions } from '../shared-options.ts';
 
 export function registerImages(program: Command, act: ActionFactory): void {
-  const images = program.command('images').description('a still per scene; every take is kept');
+  const images = program.command('images').description('a still per scene; every take is kept')
+    .addHelpText('after', `
+Examples:
+  $ omvee images generate "Easy Kill"
+  $ omvee images generate 3f2a --scene 4 --new-take
+  $ omvee images list "Easy Kill"`);
   addTakeOptions(addProviderOptions(
     images
       .command('generate')

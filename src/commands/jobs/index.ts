@@ -3,7 +3,13 @@ import type { ActionFactory } from '../../cli/action.ts';
 import { JOB_STATUSES, JOB_TYPES } from '../../core/enums.ts';
 
 export function registerJobs(program: Command, act: ActionFactory): void {
-  const jobs = program.command('jobs').description('inspect, watch, retry and cancel jobs (every pipeline step is a job)');
+  const jobs = program.command('jobs').description('inspect, watch, retry and cancel jobs (every pipeline step is a job)')
+    .addHelpText('after', `
+Examples:
+  $ omvee jobs list --status running
+  $ omvee jobs watch --project "Easy Kill" --exit-status  # in CI
+  $ omvee jobs retry 7c1e
+  $ omvee jobs cancel 7c1e`);
 
   jobs
     .command('list')

@@ -2,7 +2,13 @@ import { Command } from 'commander';
 import type { ActionFactory } from '../../cli/action.ts';
 
 export function registerProject(program: Command, act: ActionFactory): void {
-  const project = program.command('project').description('create, list, show, update and delete projects');
+  const project = program.command('project').description('create, list, show, update and delete projects')
+    .addHelpText('after', `
+Examples:
+  $ omvee project create "Easy Kill" --audio song.mp3 --style "neon noir, rain"
+  $ omvee project list
+  $ omvee project show "Easy Kill" --json | jq -r .status
+  $ omvee project cost "Easy Kill" --takes`);
 
   project
     .command('create')
@@ -70,7 +76,7 @@ Examples:
     .addHelpText('after', `
 Examples:
   $ omvee project delete "Easy Kill"
-  $ omvee project delete 3f2a --yes        in scripts and CI`)
+  $ omvee project delete 3f2a --yes  # in scripts and CI`)
     .action(act(() => import('./delete.ts')));
 
   project

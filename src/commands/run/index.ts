@@ -26,11 +26,11 @@ Asks nothing when not on a TTY. Interrupt it at any time: finished work is kept 
 
 Examples:
   $ omvee run demo/easy-kill.mp3 --lyrics demo/easy-kill.lrc --out easy-kill.mp4
-  $ omvee run --project 3f2a --out easy-kill.mp4           resume
-  $ omvee run song.mp3 --detach --json && omvee worker      queue it; any worker runs it
-  $ omvee run song.wav --dry-run                            what it would cost
-  $ omvee run song.wav --max-cost 5                          stop before spending more than $5
-  $ omvee run song.wav --json | jq -r .output                scripting
-  $ omvee run --batch songs.csv --json > results.json        batch (exit 1 if any song failed)`)
+  $ omvee run --project 3f2a --out easy-kill.mp4  # resume
+  $ omvee run song.mp3 --detach --json && omvee worker  # queue it; any worker runs it
+  $ omvee run song.wav --dry-run  # what it would cost
+  $ omvee run song.wav --max-cost 5  # stop before spending more than $5
+  $ omvee run song.wav --json | jq -r .output  # scripting
+  $ omvee run --batch songs.csv --json > results.json  # batch (exit 1 if any song failed)`)
     .action(act(() => import('./run.ts')));
 }

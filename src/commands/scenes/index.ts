@@ -3,7 +3,13 @@ import type { ActionFactory } from '../../cli/action.ts';
 import { addProviderOptions, addSceneBoundOptions } from '../shared-options.ts';
 
 export function registerScenes(program: Command, act: ActionFactory): void {
-  const scenes = program.command('scenes').description('scenes that cover the whole song: select, list, show, edit, storyboard');
+  const scenes = program.command('scenes').description('scenes that cover the whole song: select, list, show, edit, storyboard')
+    .addHelpText('after', `
+Examples:
+  $ omvee scenes select "Easy Kill" --scene-min 4 --scene-max 8
+  $ omvee scenes list "Easy Kill"
+  $ omvee scenes edit "Easy Kill" 3 --start 41.5
+  $ omvee scenes storyboard "Easy Kill" --out board.png`);
 
   addSceneBoundOptions(addProviderOptions(scenes.command('select').description('choose scenes covering the song from 0 to its end, cut on lyric lines').argument('<project>', 'project id, id prefix or name'), ['director']))
     .addHelpText('after', `
@@ -29,6 +35,10 @@ Examples:
     .description('one scene with its prompt, images and clips')
     .argument('<project>', 'project id, id prefix or name')
     .argument('<scene>', 'scene number (1 = first)')
+    .addHelpText('after', `
+Examples:
+  $ omvee scenes show "Easy Kill" 3
+  $ omvee scenes show 3f2a 3 --json | jq -r .prompt.image_prompt`)
     .action(act(() => import('./show.ts')));
 
   scenes

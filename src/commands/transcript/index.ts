@@ -3,7 +3,13 @@ import type { ActionFactory } from '../../cli/action.ts';
 import { addProviderOptions } from '../shared-options.ts';
 
 export function registerTranscript(program: Command, act: ActionFactory): void {
-  const transcript = program.command('transcript').description('lyrics with timestamps: import, transcribe, show, edit');
+  const transcript = program.command('transcript').description('lyrics with timestamps: import, transcribe, show, edit')
+    .addHelpText('after', `
+Examples:
+  $ omvee transcript import "Easy Kill" song.lrc
+  $ omvee transcript generate "Easy Kill" --language en
+  $ omvee transcript show "Easy Kill" --format srt > song.srt
+  $ omvee transcript edit "Easy Kill"`);
 
   transcript
     .command('import')

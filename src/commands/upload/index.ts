@@ -2,7 +2,11 @@ import type { Command } from 'commander';
 import type { ActionFactory } from '../../cli/action.ts';
 
 export function registerUpload(program: Command, act: ActionFactory): void {
-  const upload = program.command('upload').description('put files into a project');
+  const upload = program.command('upload').description('put files into a project')
+    .addHelpText('after', `
+Examples:
+  $ omvee upload audio "Easy Kill" song.mp3
+  $ omvee upload presign 3f2a song.mp3 --json | jq -r .signed_url  # let another machine upload`);
   upload
     .command('audio')
     .description("copy a song into the project's storage and probe it (duration, codec, sample rate, channels)")

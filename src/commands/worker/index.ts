@@ -20,7 +20,7 @@ a second one releases them to the queue at once.
 Examples:
   $ omvee worker --concurrency 4
   $ omvee worker --types generate_clips --lease 120
-  $ omvee run song.mp3 --detach && omvee worker --once        # CI: enqueue, then drain
+  $ omvee run song.mp3 --detach && omvee worker --once  # CI: enqueue, then drain
   $ omvee worker --once --json | jq -c 'select(.event=="finish")'`)
     .action(act(() => import('./run.ts')));
 }
