@@ -8,10 +8,10 @@ import type { CliContext } from '../cli/context.ts';
 import { OmveeError } from '../core/errors.ts';
 import { printRecord } from '../cli/output.ts';
 import { stepPreflight } from '../cli/spend.ts';
-import { resolveProject } from '../core/projects.ts';
 import { enqueueDetached } from './enqueue.ts';
 import { providerChoiceOf, providerFlags, spendOf, takeFlags } from './flag-schemas.ts';
 import { openCommandPipeline } from './pipeline.ts';
+import { projectFor } from './resolve.ts';
 
 const STEPS = {
   images: { type: 'generate_images', noun: 'images' },
@@ -36,7 +36,7 @@ export async function generateTakes(ctx: CliContext, { args, options }: CommandI
     return enqueueDetached(ctx, args[0]!, type, payload);
   }
   const pipeline = await openCommandPipeline(ctx, { choice: providerChoiceOf(options as Record<string, string | undefined>), concurrency: options.concurrency ? { [kind]: options.concurrency } : {}, spend });
-  const project = await resolveProject(pipeline.services.store, args[0]!);
+  const project = await projectFor(ctx, pipeline.services.store, args[0]!);
   if (await stepPreflight(ctx, pipeline, project, kind, { sceneNumbers: scenes, newTake: options.newTake === true }, spend)) return;
   const job = await pipeline.step(type, project, payload, `generating ${noun} (${pipeline.plan[kind]})`, (j) => `${String(j.result?.generated)} ${noun} generated, ${String(j.result?.skipped)} already done`);
   const result = { project_id: project.id, job_id: job.id, generated: job.result?.generated, skipped: job.result?.skipped, cost_usd: job.cost_usd };

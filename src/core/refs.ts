@@ -64,7 +64,10 @@ export async function resolveRef<K extends RefTable>(store: Store, table: K, ref
   if (NAME_CONTROL_CHARS.test(wanted)) throw new OmveeError('invalid_input', `${noun} reference contains control characters`, { hint });
   const ambiguous = (rows: readonly Tables[K][]) => {
     const list = rows.map((r) => ('name' in r ? `${r.id} (${String(r.name)})` : r.id)).join(', ');
-    return new OmveeError('ambiguous', `"${wanted}" matches several ${noun}s: ${list}`, { hint: `use more characters of the id, or the full ${noun} id` });
+    return new OmveeError('ambiguous', `"${wanted}" matches several ${noun}s: ${list}`, {
+      hint: `use more characters of the id, or the full ${noun} id`,
+      details: { candidates: rows.map((r) => ({ id: r.id, label: 'name' in r ? `${String(r.name)} (${r.id.slice(0, 8)}, created ${r.created_at.slice(0, 16).replace('T', ' ')})` : r.id })) },
+    });
   };
   if (isUuid(wanted)) {
     const row = await store.get(table, wanted.toLowerCase());
@@ -76,14 +79,64 @@ export async function resolveRef<K extends RefTable>(store: Store, table: K, ref
     if (byName.length === 1) return byName[0]!;
     if (byName.length > 1) throw ambiguous(byName);
   }
+  const rows = (await store.list(table, { order: { column: 'created_at' } })) as Tables[K][];
   if (ID_PREFIX.test(wanted)) {
     const prefix = wanted.toLowerCase();
-    const rows = (await store.list(table, { order: { column: 'created_at' } })) as Tables[K][];
     const matches = rows.filter((r) => r.id.startsWith(prefix));
     if (matches.length === 1) return matches[0]!;
     if (matches.length > 1) throw ambiguous(matches);
   } else if (table === 'jobs') {
     throw new OmveeError('invalid_input', `not a job id: ${wanted}`, { hint: `job ids look like 7c1e2f3a-…; ${hint}` });
   }
+  if (table !== 'jobs') {
+    const named = rows as (Tables[K] & { name: string })[];
+    const folded = foldName(wanted);
+    const same = named.filter((r) => foldName(r.name) === folded);
+    if (same.length === 1) return same[0]!;
+    if (same.length > 1) throw ambiguous(same);
+    const near = closestNames(wanted, named.map((r) => r.name));
+    if (near.length > 0) throw notFound(noun, wanted, `did you mean ${near.map((n) => `"${n}"`).join(' or ')}? (${hint})`);
+  }
   throw notFound(noun, wanted, hint);
+}
+
+/** A name as people mean it: case, accents and runs of spaces do not matter. */
+export function foldName(name: string): string {
+  return name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/** The names closest to what was typed (a typo or two away, or containing it), best first, at most 3. */
+export function closestNames(typed: string, names: readonly string[]): string[] {
+  const want = foldName(typed);
+  const scored = [...new Set(names)]
+    .map((name) => {
+      const folded = foldName(name);
+      const distance = editDistance(want, folded);
+      const contains = want.length >= 3 && (folded.includes(want) || want.includes(folded));
+      return { name, score: contains ? Math.min(distance, 1) : distance };
+    })
+    .filter((s) => s.score <= Math.max(1, Math.floor(want.length / 4)))
+    .sort((a, b) => a.score - b.score);
+  return scored.slice(0, 3).map((s) => s.name);
+}
+
+/** Rows already named like `name` (case and spacing aside), to warn before a second one is made. */
+export async function sameNamed<K extends 'projects' | 'artists'>(store: Store, table: K, name: string): Promise<Tables[K][]> {
+  const folded = foldName(name);
+  const rows = (await store.list(table, { order: { column: 'created_at' } })) as Tables[K][];
+  return rows.filter((r) => foldName(r.name) === folded);
 }

@@ -6,8 +6,8 @@ import { OmveeError } from '../../core/errors.ts';
 import { printList } from '../../cli/output.ts';
 import { flagValue, parseSceneNumbers, wholeNumber } from '../flag-schemas.ts';
 import { reviewClips } from '../../core/pipeline/review.ts';
-import { resolveProject } from '../../core/projects.ts';
 import { hasControlChars } from '../../core/refs.ts';
+import { projectFor } from '../resolve.ts';
 
 export const Options = z
   .object({
@@ -24,7 +24,7 @@ export const Options = z
 export async function review(ctx: CliContext, { args, options }: InputOf<typeof Options>, decision: 'approved' | 'rejected'): Promise<void> {
   const { note, take } = options;
   const { store } = await ctx.services();
-  const project = await resolveProject(store, args[0]!);
+  const project = await projectFor(ctx, store, args[0]!);
   const reviewed = await reviewClips(store, project, { scenes: parseSceneNumbers(args.slice(1)), decision, note: note ?? null, take });
   ctx.success(`${decision} ${reviewed.length} clip${reviewed.length === 1 ? '' : 's'}`);
   printList(

@@ -4,9 +4,9 @@ import type { CliContext } from '../../cli/context.ts';
 import { printList } from '../../cli/output.ts';
 import { parseSince } from '../../core/jobs/find.ts';
 import { JOB_STATUSES, JOB_TYPES, type Job } from '../../core/model.ts';
-import { resolveProject } from '../../core/projects.ts';
 import type { Filter } from '../../store/port.ts';
 import { JOB_COLUMNS } from './view.ts';
+import { projectFor } from '../resolve.ts';
 
 export const Options = z.object({
   project: z.string().optional(),
@@ -20,7 +20,7 @@ export async function run(ctx: CliContext, { options: opts }: InputOf<typeof Opt
   const since = opts.since !== undefined ? parseSince(opts.since, new Date()) : undefined;
   const { store } = await ctx.services();
   const where: Filter<Job> = {};
-  if (opts.project !== undefined) where.project_id = (await resolveProject(store, opts.project)).id;
+  if (opts.project !== undefined) where.project_id = (await projectFor(ctx, store, opts.project)).id;
   if (opts.status) where.status = opts.status;
   if (opts.type) where.type = opts.type;
   if (since) where.created_at = { gte: since };

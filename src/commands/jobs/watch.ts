@@ -5,8 +5,8 @@ import { OmveeError } from '../../core/errors.ts';
 import { resolveJob } from '../../core/jobs/find.ts';
 import { unsuccessful, watchJobs, type WatchTarget } from '../../core/jobs/watch.ts';
 import type { Job } from '../../core/model.ts';
-import { resolveProject } from '../../core/projects.ts';
 import { elapsed } from './view.ts';
+import { projectFor } from '../resolve.ts';
 
 export const Options = z.object({
   project: z.string().optional(),
@@ -22,7 +22,7 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
   const { store } = await ctx.services();
   let target: WatchTarget;
   if (ref !== undefined) target = { jobId: (await resolveJob(store, ref)).id };
-  else if (opts.project !== undefined) target = { projectId: (await resolveProject(store, opts.project)).id };
+  else if (opts.project !== undefined) target = { projectId: (await projectFor(ctx, store, opts.project)).id };
   else target = {};
 
   const display = ctx.globals.quiet ? null : ctx.stderrIsTTY && !ctx.isCI ? liveBars(ctx) : plainLines(ctx);

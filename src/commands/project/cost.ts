@@ -4,7 +4,7 @@ import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { formatUsd, printList } from '../../cli/output.ts';
 import { projectCost } from '../../core/cost/project-cost.ts';
-import { resolveProject } from '../../core/projects.ts';
+import { projectFor } from '../resolve.ts';
 
 interface Row {
   step: string;
@@ -19,7 +19,7 @@ export const Options = z.object({ takes: z.boolean().optional() }).strict();
 
 export async function run(ctx: CliContext, { args, options }: InputOf<typeof Options>): Promise<void> {
   const { store } = await ctx.services();
-  const project = await resolveProject(store, args[0] ?? '');
+  const project = await projectFor(ctx, store, args[0] ?? '');
   const cost = await projectCost(store, project.id);
   const detailed = options.takes === true;
   const rows: Row[] = [];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InputOf } from '../../cli/action.ts';
+import { sameNamed } from '../../core/refs.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { printRecord } from '../../cli/output.ts';
 import { createProjectWithSong } from '../../core/audio.ts';
@@ -12,10 +13,14 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
   const name = validateProjectName(args[0] ?? '');
   const style = validateStyle(opts.style);
   const services = await ctx.services();
+  const twins = await sameNamed(services.store, 'projects', name);
   const project =
     opts.audio === undefined
       ? await services.store.insert('projects', { name, style })
       : await createProjectWithSong({ store: services.store, blobs: services.blobs, media: await services.media() }, { name, style }, opts.audio);
   ctx.success(`created project ${project.name} (${project.id})`);
+  if (twins.length > 0) {
+    ctx.warn(`${twins.length === 1 ? 'another project is' : `${twins.length} other projects are`} already named "${twins[0]!.name}" (${twins.map((p) => p.id.slice(0, 8)).join(', ')}): name it by id, or rename one with omvee project update <id> --name`);
+  }
   printRecord(ctx, projectFields(project), projectJson(project));
 }

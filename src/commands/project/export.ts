@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { printRecord } from '../../cli/output.ts';
-import { resolveProject } from '../../core/projects.ts';
 import { exportProject } from '../../core/transfer/export.ts';
 import { VERSION } from '../../version.ts';
+import { projectFor } from '../resolve.ts';
 
 export const Options = z.object({ out: z.string().min(1).optional(), jobs: z.boolean().default(true) }).strict();
 
@@ -17,7 +17,7 @@ function defaultFolder(name: string, id: string): string {
 
 export async function run(ctx: CliContext, { args, options: opts }: InputOf<typeof Options>): Promise<void> {
   const { store, blobs } = await ctx.services();
-  const project = await resolveProject(store, args[0] ?? '');
+  const project = await projectFor(ctx, store, args[0] ?? '');
   const outDir = path.resolve(ctx.io.cwd, opts.out ?? defaultFolder(project.name, project.id));
   const result = await exportProject({
     store,

@@ -3,8 +3,9 @@ import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
 import { printRecord } from '../../cli/output.ts';
-import { resolveProject, validateProjectName, validateStyle } from '../../core/projects.ts';
+import { validateProjectName, validateStyle } from '../../core/projects.ts';
 import { projectFields, projectJson } from './view.ts';
+import { projectFor } from '../resolve.ts';
 
 export const Options = z.object({ name: z.string().optional(), style: z.string().optional() }).strict();
 
@@ -17,7 +18,7 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
     ...(opts.style !== undefined ? { style: validateStyle(opts.style) } : {}),
   };
   const { store } = await ctx.services();
-  const project = await resolveProject(store, args[0] ?? '');
+  const project = await projectFor(ctx, store, args[0] ?? '');
   const updated = await store.update('projects', project.id, patch);
   ctx.success(`updated project ${updated.name}`);
   printRecord(ctx, projectFields(updated), projectJson(updated));

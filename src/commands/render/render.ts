@@ -8,7 +8,7 @@ import { videoOut } from '../flag-schemas.ts';
 import { formatDuration, printRecord } from '../../cli/output.ts';
 import { openCommandPipeline } from '../pipeline.ts';
 import { enqueueDetached } from '../enqueue.ts';
-import { resolveProject } from '../../core/projects.ts';
+import { projectFor } from '../resolve.ts';
 
 export const Options = z
   .object({ out: videoOut, lyricsOverlay: z.boolean().optional(), autoApprove: z.boolean().optional(), detach: z.boolean().optional() })
@@ -23,7 +23,7 @@ export async function run(ctx: CliContext, { args, options }: InputOf<typeof Opt
   }
   // rendering calls no provider: none is built from keys, so none is required
   const pipeline = await openCommandPipeline(ctx, { choice: OFFLINE_CHOICE });
-  const project = await resolveProject(pipeline.services.store, args[0]!);
+  const project = await projectFor(ctx, pipeline.services.store, args[0]!);
   const job = await pipeline.step('assemble_video', project, payload, 'rendering the final cut');
   const final = await pipeline.services.store.get('final_videos', String(job.result?.final_video_id));
   if (!final?.video_path) throw new OmveeError('internal', 'render finished without a stored video');

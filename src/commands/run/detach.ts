@@ -15,8 +15,8 @@ import type { Project } from '../../core/model.ts';
 import type { ChainLink } from '../../core/pipeline/handlers.ts';
 import { stepsToQueue, type RunOptions } from '../../core/pipeline/remaining.ts';
 import { enqueueStep } from '../../core/pipeline/run-step.ts';
-import { resolveProject } from '../../core/projects.ts';
 import type { SceneBounds } from '../../core/timeline/index.ts';
+import { projectFor } from '../resolve.ts';
 
 export interface DetachInput {
   audio?: string | undefined;
@@ -34,7 +34,7 @@ export async function runDetached(ctx: CliContext, input: DetachInput): Promise<
   let project: Project;
   let lyricsSource: RunOptions['lyricsSource'];
   if (input.projectRef !== undefined) {
-    project = await resolveProject(store, input.projectRef);
+    project = await projectFor(ctx, store, input.projectRef);
     if (!project.audio_path) throw new OmveeError('invalid_input', `project ${project.name} has no song`, { hint: `upload one: omvee upload audio ${project.id} song.mp3` });
   } else {
     const media = await services.media();

@@ -9,6 +9,7 @@ import { checkInputFile } from '../../core/files.ts';
 import { validateProjectName, validateStyle } from '../../core/projects.ts';
 import { concurrency, providerChoiceOf, providerFlags, sceneBoundFlags, sceneBounds, spendFlags, spendOf, videoOut } from '../flag-schemas.ts';
 import { openCommandPipeline } from '../pipeline.ts';
+import { projectFor } from '../resolve.ts';
 import { runWhole, type WholeRunInput } from './whole-run.ts';
 
 export const Options = z
@@ -64,13 +65,15 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
     return;
   }
 
+  // a name matching several projects is asked about here (on a TTY), before anything runs
+  const projectId = opts.project !== undefined ? (await projectFor(ctx, (await ctx.services()).store, opts.project)).id : undefined;
   const input: WholeRunInput & { out: string | undefined } = {
     bounds,
     out: opts.out,
     lyricsOverlay: opts.lyricsOverlay === true,
     style,
     lyrics: opts.lyrics,
-    ...(opts.project !== undefined ? { projectRef: opts.project } : {}),
+    ...(projectId !== undefined ? { projectRef: projectId } : {}),
   };
   if (audio !== undefined) {
     await checkInputFile(audio, 'audio file');
@@ -85,10 +88,10 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
       });
     }
     const { runDetached } = await import('./detach.ts');
-    await runDetached(ctx, { audio: input.audio, lyrics: opts.lyrics, name: input.name, style, projectRef: opts.project, bounds, lyricsOverlay: opts.lyricsOverlay === true });
+    await runDetached(ctx, { audio: input.audio, lyrics: opts.lyrics, name: input.name, style, projectRef: projectId, bounds, lyricsOverlay: opts.lyricsOverlay === true });
     return;
   }
-  if (await runPreflight(ctx, { audio, projectRef: opts.project, lyrics: opts.lyrics !== undefined, bounds, choice, flags: spend })) return;
+  if (await runPreflight(ctx, { audio, projectRef: projectId, lyrics: opts.lyrics !== undefined, bounds, choice, flags: spend })) return;
   const pipeline = await openCommandPipeline(ctx, { choice, concurrency: parallel, spend });
   const summary = await runWhole(ctx, pipeline, input);
   ctx.success(`${summary.name}: ${formatDuration(summary.duration_s)} video, ${summary.scenes} scenes${summary.output ? ` → ${summary.output}` : ''} in ${summary.elapsed_s.toFixed(1)} s${summary.cost_usd ? ` (cost ${formatUsd(summary.cost_usd)})` : ''}`);

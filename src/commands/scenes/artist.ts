@@ -5,11 +5,11 @@ import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
 import { formatDuration, printList, type Column } from '../../cli/output.ts';
 import { parseSceneNumbers } from '../flag-schemas.ts';
-import { featureArtist, parseArtistRole, resolveArtist } from '../../core/artists.ts';
+import { featureArtist, parseArtistRole } from '../../core/artists.ts';
 import type { Artist, Scene } from '../../core/model.ts';
 import { listScenes } from '../../core/pipeline/scenes-step.ts';
 import { pickScenes } from '../../core/pipeline/takes.ts';
-import { resolveProject } from '../../core/projects.ts';
+import { projectFor, artistFor } from '../resolve.ts';
 
 export const Options = z.object({ artist: z.string().optional(), role: z.string().optional() }).strict();
 
@@ -33,8 +33,8 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
   if (!numbers || numbers.length === 0) throw new OmveeError('usage', 'no scenes given', { hint: 'pass scene numbers, e.g. 3, 2-5 or 1,4 (see: omvee scenes list <project>)' });
 
   const { store } = await ctx.services();
-  const project = await resolveProject(store, args[0] ?? '');
-  const artist: Artist | null = role === 'none' ? null : await resolveArtist(store, opts.artist!);
+  const project = await projectFor(ctx, store, args[0] ?? '');
+  const artist: Artist | null = role === 'none' ? null : await artistFor(ctx, store, opts.artist!);
   const scenes = await listScenes({ store }, project.id);
   if (scenes.length === 0) throw new OmveeError('usage', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
   const picked = pickScenes(scenes, numbers);

@@ -7,10 +7,10 @@ import { parseSceneNumbers } from '../flag-schemas.ts';
 import { listScenes } from '../../core/pipeline/scenes-step.ts';
 import { pickScenes } from '../../core/pipeline/takes.ts';
 import { requireAudio } from '../../core/pipeline/transcript-step.ts';
-import { resolveProject } from '../../core/projects.ts';
 import { adjustScene } from '../../core/timeline/index.ts';
 import { hasControlChars } from '../../core/refs.ts';
 import { SCENE_COLUMNS } from './view.ts';
+import { projectFor } from '../resolve.ts';
 
 const seconds = z.string().trim().regex(/^\d+(\.\d+)?$/, 'a number of seconds, e.g. 27.5').transform(Number);
 const text = z.string().max(2000).refine((t) => !hasControlChars(t), 'no control characters');
@@ -19,7 +19,7 @@ export const Options = z.object({ start: seconds.optional(), end: seconds.option
 export async function run(ctx: CliContext, { args, options: opts }: InputOf<typeof Options>): Promise<void> {
   if (Object.values(opts).every((v) => v === undefined)) throw new OmveeError('usage', 'nothing to change', { hint: 'pass --start, --end, --title, --theme or --excerpt' });
   const { store } = await ctx.services();
-  const project = await resolveProject(store, args[0]!);
+  const project = await projectFor(ctx, store, args[0]!);
   const { durationS } = requireAudio(project);
   const scenes = await listScenes({ store }, project.id);
   const [scene] = pickScenes(scenes, parseSceneNumbers([args[1]!]));

@@ -7,8 +7,8 @@ import { providerChoiceOf, providerFlags, sceneBoundFlags, sceneBounds } from '.
 import { openCommandPipeline } from '../pipeline.ts';
 import { listScenes } from '../../core/pipeline/scenes-step.ts';
 import { requireAudio } from '../../core/pipeline/transcript-step.ts';
-import { resolveProject } from '../../core/projects.ts';
 import { SCENE_COLUMNS } from './view.ts';
+import { projectFor } from '../resolve.ts';
 
 export const Options = z.object({ ...sceneBoundFlags, ...providerFlags(['director']) }).strict();
 
@@ -17,7 +17,7 @@ export async function run(ctx: CliContext, { args, options }: InputOf<typeof Opt
   const bounds = sceneBounds(options, config.values);
   const pipeline = await openCommandPipeline(ctx, { choice: providerChoiceOf(options) });
   const { store } = pipeline.services;
-  const project = await resolveProject(store, args[0]!);
+  const project = await projectFor(ctx, store, args[0]!);
   requireAudio(project);
   const takes = (await store.count('generated_images', { project_id: project.id })) + (await store.count('video_clips', { project_id: project.id }));
   if (takes > 0) {

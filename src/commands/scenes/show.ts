@@ -5,13 +5,13 @@ import { formatDuration, formatUsd, printRecord } from '../../cli/output.ts';
 import { parseSceneNumbers } from '../flag-schemas.ts';
 import { listScenes } from '../../core/pipeline/scenes-step.ts';
 import { pickScenes } from '../../core/pipeline/takes.ts';
-import { resolveProject } from '../../core/projects.ts';
+import { projectFor } from '../resolve.ts';
 
 export const Options = NoOptions;
 
 export async function run(ctx: CliContext, { args }: InputOf<typeof Options>): Promise<void> {
   const { store } = await ctx.services();
-  const project = await resolveProject(store, args[0]!);
+  const project = await projectFor(ctx, store, args[0]!);
   const [scene] = pickScenes(await listScenes({ store }, project.id), parseSceneNumbers([args[1]!]));
   const prompt = (await store.list('scene_prompts', { where: { scene_id: scene!.id } }))[0] ?? null;
   const images = await store.list('generated_images', { where: { scene_id: scene!.id }, order: { column: 'take' } });

@@ -9,14 +9,14 @@ import { formatDuration, printValue } from '../../cli/output.ts';
 import { materialize, scratch } from '../../core/pipeline/deps.ts';
 import { listScenes } from '../../core/pipeline/scenes-step.ts';
 import { latestCompleted } from '../../core/pipeline/takes.ts';
-import { resolveProject } from '../../core/projects.ts';
+import { projectFor } from '../resolve.ts';
 
 export const Options = z.object({ out: z.string().optional(), columns: wholeNumber('--columns', 1, 12) }).strict();
 
 export async function run(ctx: CliContext, { args, options }: InputOf<typeof Options>): Promise<void> {
   const columns = options.columns ?? 4;
   const services = await ctx.services();
-  const project = await resolveProject(services.store, args[0]!);
+  const project = await projectFor(ctx, services.store, args[0]!);
   const scenes = await listScenes(services, project.id);
   if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
   const images = await services.store.list('generated_images', { where: { project_id: project.id, status: 'completed' } });

@@ -10,7 +10,7 @@ import { printRecord } from '../../cli/output.ts';
 import { formatLrc, parseLyrics } from '../../core/lyrics/index.ts';
 import type { PipelineDeps } from '../../core/pipeline/deps.ts';
 import { saveTranscript } from '../../core/pipeline/transcript-step.ts';
-import { resolveProject } from '../../core/projects.ts';
+import { projectFor } from '../resolve.ts';
 
 function editorCommand(env: Record<string, string | undefined>): string | null {
   return env.VISUAL || env.EDITOR || null;
@@ -32,7 +32,7 @@ export async function run(ctx: CliContext, { args }: InputOf<typeof Options>): P
   const editor = editorCommand(ctx.env) ?? (ctx.canPrompt ? 'vi' : null);
   if (!editor) throw new OmveeError('not_interactive', 'transcript edit needs an editor', { hint: 'set EDITOR (or VISUAL), or run it in a terminal' });
   const services = await ctx.services();
-  const project = await resolveProject(services.store, args[0]!);
+  const project = await projectFor(ctx, services.store, args[0]!);
   const transcript = project.transcript ?? { source: 'lrc', language: null, segments: [] };
   const dir = await mkdtemp(join(tmpdir(), 'omvee-edit-'));
   const file = join(dir, `${project.name.replace(/[^\w.-]+/g, '_').slice(0, 60) || 'lyrics'}.lrc`);

@@ -9,7 +9,7 @@ import { openCommandPipeline } from '../pipeline.ts';
 import { checkInputFile } from '../../core/files.ts';
 import { LYRICS_FORMATS, parseLyrics } from '../../core/lyrics/index.ts';
 import { storeLyricsSource } from '../../core/pipeline/transcript-step.ts';
-import { resolveProject } from '../../core/projects.ts';
+import { projectFor } from '../resolve.ts';
 
 export const Options = z.object({ format: z.enum(LYRICS_FORMATS).optional() }).strict();
 
@@ -17,7 +17,7 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
   const [ref, file] = args as [string, string];
   await checkInputFile(file, 'lyrics file');
   const pipeline = await openCommandPipeline(ctx, { choice: OFFLINE_CHOICE });
-  const project = await resolveProject(pipeline.services.store, ref);
+  const project = await projectFor(ctx, pipeline.services.store, ref);
   // parse here first: a bad file fails before anything is stored
   const bytes = await readFile(file);
   const { transcript, warnings } = parseLyrics(bytes, { durationS: project.audio_duration_s, fileName: basename(file), ...(opts.format ? { format: opts.format } : {}) });

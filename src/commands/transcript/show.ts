@@ -4,13 +4,13 @@ import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
 import { formatDuration, printList } from '../../cli/output.ts';
 import { formatLrc, formatSrt, formatVtt } from '../../core/lyrics/index.ts';
-import { resolveProject } from '../../core/projects.ts';
+import { projectFor } from '../resolve.ts';
 
 export const Options = z.object({ format: z.enum(['lrc', 'srt', 'vtt']).optional() }).strict();
 
 export async function run(ctx: CliContext, { args, options }: InputOf<typeof Options>): Promise<void> {
   const { store } = await ctx.services();
-  const project = await resolveProject(store, args[0]!);
+  const project = await projectFor(ctx, store, args[0]!);
   const transcript = project.transcript;
   if (!transcript) throw new OmveeError('not_found', `project ${project.name} has no transcript yet`, { hint: `import lyrics: omvee transcript import ${project.id} lyrics.lrc` });
   const format = options.format;

@@ -5,8 +5,8 @@ import { printRecord } from '../../cli/output.ts';
 import { attachAudio, resetForNewSong, workOnSong } from '../../core/audio.ts';
 import { confirmOrCancel } from '../../cli/prompts.ts';
 import { checkInputFile } from '../../core/files.ts';
-import { resolveProject } from '../../core/projects.ts';
 import { projectFields, projectJson } from '../project/view.ts';
+import { projectFor } from '../resolve.ts';
 
 export const Options = NoOptions;
 
@@ -14,7 +14,7 @@ export async function run(ctx: CliContext, { args }: InputOf<typeof Options>): P
   const [ref, file] = args as [string, string];
   await checkInputFile(file, 'audio file');
   const services = await ctx.services();
-  const project = await resolveProject(services.store, ref);
+  const project = await projectFor(ctx, services.store, ref);
   const media = await services.media();
   const probe = await media.probeAudio(file); // a bad file fails before anything is asked or changed
   const built = await workOnSong(services.store, project.id);

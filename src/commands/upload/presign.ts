@@ -5,7 +5,7 @@ import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
 import { printRecord } from '../../cli/output.ts';
 import { projectKey } from '../../blobs/keys.ts';
-import { resolveProject } from '../../core/projects.ts';
+import { projectFor } from '../resolve.ts';
 
 /** how long Supabase Storage honours a signed upload URL */
 const SIGNED_UPLOAD_TTL_SECONDS = 2 * 60 * 60;
@@ -36,7 +36,7 @@ export async function run(ctx: CliContext, { args, options }: InputOf<typeof Opt
       hint: 'set SUPABASE_URL and a key (SUPABASE_SERVICE_KEY, or SUPABASE_ANON_KEY + omvee login), or pass --backend supabase; on the local backend use `omvee upload audio`',
     });
   }
-  const project = await resolveProject(services.store, ref);
+  const project = await projectFor(ctx, services.store, ref);
   const key = projectKey(project.id, 'audio', name);
   const signed = await blobs.createSignedUploadUrl(key, { upsert: options.upsert === true });
   if (name !== fileName) ctx.info(`file name stored as ${name}`);

@@ -6,9 +6,9 @@ import { openCommandPipeline } from '../pipeline.ts';
 import { Worker, type WorkerEvent, type WorkerSummary } from '../../core/jobs/worker.ts';
 import { JOB_TYPES } from '../../core/model.ts';
 import { stepHandlers, workerJobTypes } from '../../core/pipeline/handlers.ts';
-import { resolveProject } from '../../core/projects.ts';
 import type { JobType } from '../../store/port.ts';
 import { takeOverSignals } from './signals.ts';
+import { projectFor } from '../resolve.ts';
 
 export const Options = z.object({
   concurrency: z.coerce.number().int().min(1).max(64).default(1),
@@ -23,7 +23,7 @@ export const Options = z.object({
 export async function run(ctx: CliContext, { options: opts }: InputOf<typeof Options>): Promise<void> {
   const pipeline = await openCommandPipeline(ctx);
   const { store } = pipeline.services;
-  const projectId = opts.project !== undefined ? (await resolveProject(store, opts.project)).id : undefined;
+  const projectId = opts.project !== undefined ? (await projectFor(ctx, store, opts.project)).id : undefined;
   const leaseSeconds = opts.lease ?? pipeline.services.config.values.OMVEE_LEASE_SECONDS ?? 60;
   // uploads read a file on the machine that started them: a worker never takes them
   const types: JobType[] = opts.types ?? (await workerJobTypes());
