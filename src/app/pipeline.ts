@@ -3,6 +3,7 @@
  * guard of --max-cost, and steps run as jobs in this process. What it shows goes through a
  * StepDisplay the caller supplies (the terminal's progress, or nothing in tests).
  */
+import { DEFAULT_LEASE_SECONDS } from '../config/defaults.ts';
 import { runStep } from '../core/pipeline/run-step.ts';
 import type { Job, Project } from '../core/model.ts';
 import type { PipelineDeps } from '../core/pipeline/deps.ts';
@@ -69,7 +70,7 @@ export async function openPipeline(services: Services, options: PipelineOptions)
     budget: spend.maxCostUsd !== undefined ? await budgetGuard(services.config, services.store, plan, spend.maxCostUsd) : undefined,
   };
   const workerId = newWorkerId();
-  const leaseSeconds = v.OMVEE_LEASE_SECONDS ?? 60;
+  const leaseSeconds = v.OMVEE_LEASE_SECONDS ?? DEFAULT_LEASE_SECONDS;
   return {
     services,
     deps,

@@ -65,6 +65,8 @@ const ROWS: Row[] = [
   { argv: ['logout'], path: 'logout', options: {} },
   { argv: ['config', 'show', '--all'], path: 'config show', options: { all: true } },
   { argv: ['config', 'path'], path: 'config path', options: {} },
+  { argv: ['config', 'set', 'OMVEE_SCENE_MIN', '4'], path: 'config set', args: ['OMVEE_SCENE_MIN', '4'], options: {} },
+  { argv: ['config', 'unset', 'OMVEE_SCENE_MIN'], path: 'config unset', args: ['OMVEE_SCENE_MIN'], options: {} },
 ];
 
 /** [argv, what stderr must say]: each a usage error (exit 2) naming the flag, before anything runs. */

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ActionFactory } from '../../cli/action.ts';
 
 export function registerConfig(program: Command, act: ActionFactory): void {
-  const config = program.command('config').description('show the effective configuration')
+  const config = program.command('config').description('show and change settings')
     .addHelpText('after', `
 Examples:
   $ omvee config show
@@ -28,4 +28,24 @@ Examples:
   $ omvee config path
   $ omvee config path --json | jq -r .home`)
     .action(act(() => import('./path.ts')));
+  config
+    .command('set')
+    .description('keep a setting in the user config file (not secrets: those go in the environment or .env)')
+    .argument('<setting>', 'the setting, e.g. OMVEE_SCENE_MIN (see: omvee config show --all)')
+    .argument('<value>', 'its value')
+    .addHelpText('after', `
+Flags, the environment and ./.env still win over the config file.
+
+Examples:
+  $ omvee config set OMVEE_SCENE_MIN 4
+  $ omvee config set OMVEE_IMAGES local  # never pay for images by accident`)
+    .action(act(() => import('./set.ts')));
+  config
+    .command('unset')
+    .description('remove a setting from the user config file')
+    .argument('<setting>', 'the setting, e.g. OMVEE_SCENE_MIN')
+    .addHelpText('after', `
+Examples:
+  $ omvee config unset OMVEE_SCENE_MIN`)
+    .action(act(() => import('./unset.ts')));
 }

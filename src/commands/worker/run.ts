@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InputOf } from '../../cli/action.ts';
+import { DEFAULT_LEASE_SECONDS } from '../../config/defaults.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { localWorkerAlive } from '../../app/worker-identity.ts';
 import { openCommandPipeline } from '../pipeline.ts';
@@ -24,7 +25,7 @@ export async function run(ctx: CliContext, { options: opts }: InputOf<typeof Opt
   const pipeline = await openCommandPipeline(ctx);
   const { store } = pipeline.services;
   const projectId = opts.project !== undefined ? (await projectFor(ctx, store, opts.project)).id : undefined;
-  const leaseSeconds = opts.lease ?? pipeline.services.config.values.OMVEE_LEASE_SECONDS ?? 60;
+  const leaseSeconds = opts.lease ?? pipeline.services.config.values.OMVEE_LEASE_SECONDS ?? DEFAULT_LEASE_SECONDS;
   // uploads read a file on the machine that started them: a worker never takes them
   const types: JobType[] = opts.types ?? (await workerJobTypes());
 
