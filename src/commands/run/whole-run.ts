@@ -3,9 +3,10 @@
  * done, so `omvee run --project <id>` after an interruption finishes without redoing anything.
  */
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { CliContext } from '../../cli/context.ts';
 import { deliver } from '../../cli/deliver.ts';
+import { forgetOut, recallOut, rememberOut } from '../../cli/remembered-out.ts';
 import { OmveeError } from '../../core/errors.ts';
 import type { Pipeline } from '../../cli/pipeline.ts';
 import { createProjectWithSong } from '../../core/audio.ts';
@@ -81,6 +82,17 @@ export async function runWhole(ctx: CliContext, pipeline: Pipeline, input: Whole
     ctx.info(`project ${project.name} (${project.id})`);
   }
 
+  // --out is remembered before any step runs, so the run that resumes an interrupted one
+  // delivers to the same place without being told again
+  const home = pipeline.services.config.paths.home;
+  let out = input.out === undefined ? undefined : resolve(ctx.io.cwd, input.out);
+  if (out !== undefined) {
+    await rememberOut(home, project.id, out).catch((error: Error) => ctx.warn(`cannot remember --out for a resume: ${error.message}`));
+  } else if (resumed) {
+    out = await recallOut(home, project.id);
+    if (out !== undefined) ctx.info(`delivering to ${out} (the --out of the interrupted run)`);
+  }
+
   if (resumed && input.lyrics !== undefined && project.transcript) {
     ctx.warn(`--lyrics ignored: ${project.name} already has a transcript (replace it with: omvee transcript import ${project.id} ${input.lyrics})`);
   }
@@ -102,11 +114,12 @@ export async function runWhole(ctx: CliContext, pipeline: Pipeline, input: Whole
     }
     final ??= await usableFinal(store, project.id, input.lyricsOverlay);
   } catch (error) {
-    throw resumable(error, project);
+    throw resumable(error, project, out);
   }
   const sceneCount = await store.count('selected_scenes', { project_id: project.id });
   if (!final?.video_path) throw new OmveeError('internal', 'the run finished without a stored video');
-  const output = input.out ? await deliver(pipeline.services, final.video_path, input.out, ctx.io.cwd) : blobs.localPath(final.video_path);
+  const output = out ? await deliver(pipeline.services, final.video_path, out, ctx.io.cwd) : blobs.localPath(final.video_path);
+  if (out) await forgetOut(home, project.id).catch(() => undefined);
   const [images, clips, jobs] = await Promise.all([
     store.count('generated_images', { project_id: project.id, status: 'completed' }),
     store.count('video_clips', { project_id: project.id, status: 'completed' }),
@@ -147,9 +160,9 @@ const STEP_VIEW: Record<JobType, { name: string; label: (plan: ProviderPlan, pay
 };
 
 /** A failed step leaves a project behind: say how to resume it rather than start a new one. */
-function resumable(error: unknown, project: Project): unknown {
+function resumable(error: unknown, project: Project, out: string | undefined): unknown {
   if (!(error instanceof OmveeError)) return error;
   const cause = error.hint ? `${error.hint.replace(/\s*;?\s*rerun[^.;]*[.;]?/gi, '').trim()} ` : '';
-  const hint = `${error.code === 'interrupted' ? 'finished work is kept; ' : cause}resume with: omvee run --project ${project.id}`;
+  const hint = `${error.code === 'interrupted' ? 'finished work is kept; ' : cause}resume with: omvee run --project ${project.id}${out ? ` (it delivers to ${out})` : ''}`;
   return new OmveeError(error.code, error.message, { hint, cause: error.cause ?? error, details: { ...error.details, projectId: project.id } });
 }
