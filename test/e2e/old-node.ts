@@ -43,7 +43,8 @@ async function onThisMachine(): Promise<OldNode | undefined> {
   return undefined;
 }
 
-async function fetched(): Promise<OldNode | string> {
+/** Node 20 from the npm registry (the `node` package at 20.x), cached in node_modules/.cache. */
+export async function fetchOlderNode(): Promise<OldNode | string> {
   const dir = path.join(REPO, 'node_modules', '.cache', 'omvee-test-node20');
   const bin = path.join(dir, 'node_modules', 'node', 'bin', 'node');
   if (!existsSync(bin)) {
@@ -63,6 +64,6 @@ let found: Promise<OldNode | string> | undefined;
 
 /** An older Node, or why there is none (a reason to skip). */
 export function olderNode(): Promise<OldNode | string> {
-  found ??= (async () => (await onThisMachine()) ?? (await fetched()))();
+  found ??= (async () => (await onThisMachine()) ?? (await fetchOlderNode()))();
   return found;
 }
