@@ -1,6 +1,6 @@
 /**
  * The program: builds the command tree, runs it, and maps whatever happened to an exit code
- * (0 ok, 1 failure, 2 usage, 130 interrupted). The only place that prints errors.
+ * (0 ok, 1 failure, 2 usage, 130/143/129 interrupted). The only place that prints errors.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { actionFactory, commandPath, type ParsedCommand, type Runtime } from './action.ts';
@@ -34,7 +34,7 @@ Examples:
   $ omvee project list --json | jq -r '.[].id'  # scripting
   $ omvee jobs watch --project 3f2a --exit-status  # in CI
 
-Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted (see: omvee help exit-codes).
+Exit codes: 0 ok, 1 failure, 2 usage error, 130/143/129 interrupted (see: omvee help exit-codes).
 Settings: flags > environment > ./.env > ~/.config/omvee/config.json (see: omvee config show).`,
     );
   registerCommands(program, actionFactory(runtime));
@@ -65,7 +65,11 @@ const EXIT_CODES_HELP = `Exit codes:
   1    failure (a step failed, a file was bad, a provider refused, verification failed),
        or a confirmation was answered "no" (nothing was changed)
   2    usage error (unknown flag, bad value, missing argument, --yes needed without a TTY)
-  130  interrupted (Ctrl-C); work done so far is kept and \`omvee run --project <id>\` resumes
+  129  stopped by SIGHUP (the terminal closed)
+  130  interrupted (Ctrl-C, SIGINT)
+  143  stopped by SIGTERM (timeout, CI job limits, systemd, docker stop)
+       after 129/130/143 the work done so far is kept, the stop is recorded, and
+       \`omvee run --project <id>\` resumes (delivering to the --out the run was given)
 `;
 
 export interface MainOptions {
@@ -145,7 +149,7 @@ async function report(error: unknown, runtime: Runtime, debug: boolean, json: bo
     else stderr.write(`${omvee.message}\n`);
     return exitCodeOf(omvee);
   }
-  if (json) stderr.write(`${redact(JSON.stringify({ error: { ...omvee.toJSON(), exitCode: exitCodeOf(omvee) } }))}\n`);
+  if (json) stderr.write(`${redact(JSON.stringify({ error: { ...omvee.toJSON(), exitCode: exitCodeOf(omvee, runtime.abort.signal) } }))}\n`);
   else {
     stderr.write(`error: ${redact(omvee.message)}\n`);
     if (omvee.hint) stderr.write(`hint: ${redact(omvee.hint)}\n`);
@@ -154,7 +158,7 @@ async function report(error: unknown, runtime: Runtime, debug: boolean, json: bo
     const stack = (omvee.cause instanceof Error ? omvee.cause.stack : undefined) ?? omvee.stack;
     if (stack) stderr.write(`${redact(stack)}\n`);
   }
-  return exitCodeOf(omvee);
+  return exitCodeOf(omvee, runtime.abort.signal);
 }
 
 async function redactor(runtime: Runtime): Promise<(text: string) => string> {

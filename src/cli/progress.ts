@@ -1,7 +1,8 @@
 /**
  * Progress for long work, on stderr. A terminal gets an ora spinner with the percentage;
  * anything else (CI, pipes, --quiet off) gets plain lines, throttled to every 10% so logs
- * stay readable. The only importer of ora.
+ * stay readable. The only importer of ora. The spinner leaves the terminal's modes alone, so
+ * Ctrl-C always reaches omvee as SIGINT (see startProgress).
  */
 import type { CliContext } from './context.ts';
 
@@ -29,7 +30,12 @@ interface Spinner {
 export async function startProgress(ctx: CliContext, text: string): Promise<Progress> {
   if (ctx.animate) {
     const { default: ora } = await import('ora');
-    const spinner = ora({ text, stream: ctx.io.stderr as NodeJS.WritableStream, color: 'cyan' }).start() as unknown as Spinner;
+    // discardStdin off: ora's default puts the terminal in raw mode while it spins (which turns
+    // off the kernel's Ctrl-C → SIGINT) and relies on reading the 0x03 byte itself, but it never
+    // starts reading a stdin nobody read before (it resumes stdin only when `isPaused()`, which
+    // a fresh stdin is not, and `prependListener('data')` does not start the flow) — so Ctrl-C
+    // was swallowed and the run went on. In cooked mode the terminal itself sends SIGINT.
+    const spinner = ora({ text, stream: ctx.io.stderr as NodeJS.WritableStream, color: 'cyan', discardStdin: false }).start() as unknown as Spinner;
     return {
       update(next, percent) {
         spinner.text = percent === undefined ? next : `${next} ${Math.round(percent)}%`;

@@ -59,14 +59,17 @@ function baseEnv(): Record<string, string> {
   return env;
 }
 
-/** Starts `node bin/omvee ...args` without waiting for it. */
+/**
+ * Starts `bin/omvee ...args` without waiting for it: the launcher itself (its shell part picks
+ * the Node and execs it), the way a user or CI starts it; `child.pid` is omvee's own pid.
+ */
 export function start(args: string[], env: Record<string, string>, opts: RunOptions = {}): Running {
   const fullEnv: Record<string, string> = { ...env };
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete fullEnv[k];
     else fullEnv[k] = v;
   }
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(BIN, args, {
     cwd: opts.cwd,
     env: fullEnv,
     stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
