@@ -5,6 +5,7 @@
  * the same flags (names and help) is ./shared-options.ts.
  */
 import { z } from 'zod';
+import { checkOutPath } from '../app/deliver.ts';
 import type { ProviderChoice } from '../app/providers.ts';
 import type { SpendFlags } from '../cli/spend.ts';
 import { OmveeError } from '../core/errors.ts';
@@ -114,11 +115,6 @@ export function providerChoiceOf(o: Partial<Record<ProviderSlot, string | undefi
   return { transcriber: o.transcriber, director: o.director, images: o.images, clips: o.clips };
 }
 
-/** --out naming a video file omvee writes (MP4 container), checked before any work starts. */
-export function checkOutPath(out: string): string {
-  if (!/\.(mp4|mov|m4v)$/i.test(out)) throw new OmveeError('usage', `--out must name an .mp4 file (got ${out})`);
-  return out;
-}
 export const videoOut = flagValue((raw): string | undefined => (raw === undefined ? undefined : checkOutPath(String(raw))));
 
 /** images/clips generate: which scenes, new takes, concurrency, spending, --detach. */

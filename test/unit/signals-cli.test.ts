@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { OmveeError } from '../../src/core/errors.ts';
 import { ExitCode, SignalReceived, exitCodeOf, exitCodeOfSignal, interruptedExitCode } from '../../src/cli/exit-codes.ts';
-import { forgetOut, recallOut, rememberOut } from '../../src/cli/remembered-out.ts';
+import { forgetOut, recallOut, rememberOut } from '../../src/app/remembered-out.ts';
 
 describe('exit code of a stop by a signal', () => {
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {

@@ -68,7 +68,8 @@ export type WholeRunEvent =
 export interface WholeRunHooks {
   providers: ProviderNames;
   runStep(project: Project, step: StepRequest): Promise<Job>;
-  onEvent?(event: WholeRunEvent): void;
+  /** awaited: the project event comes before any step runs (e.g. to remember where the video goes) */
+  onEvent?(event: WholeRunEvent): void | Promise<void>;
 }
 
 export async function runWholeSong(deps: Pick<PipelineDeps, 'store' | 'blobs' | 'media'>, input: WholeRunInput, hooks: WholeRunHooks): Promise<WholeRunSummary> {
@@ -100,10 +101,10 @@ export async function runWholeSong(deps: Pick<PipelineDeps, 'store' | 'blobs' | 
     }
     project = await timed('upload', () => createProjectWithSong({ store, blobs, media }, { name: input.name!, style: input.style ?? null }, input.audio!, probe));
   }
-  hooks.onEvent?.({ kind: 'project', project, resumed });
+  await hooks.onEvent?.({ kind: 'project', project, resumed });
 
   if (resumed && input.lyrics !== undefined && project.transcript) {
-    hooks.onEvent?.({ kind: 'warning', message: `--lyrics ignored: ${project.name} already has a transcript (replace it with: omvee transcript import ${project.id} ${input.lyrics})` });
+    await hooks.onEvent?.({ kind: 'warning', message: `--lyrics ignored: ${project.name} already has a transcript (replace it with: omvee transcript import ${project.id} ${input.lyrics})` });
   }
   let lyricsSource: RunOptions['lyricsSource'];
   if (!project.transcript && input.lyrics !== undefined) {
