@@ -49,6 +49,8 @@ const ROWS: Row[] = [
   { argv: ['clips', 'approve', 'p1', '1', '3', '--note', '  good  '], path: 'clips approve', args: ['p1', '1', '3'], options: { note: 'good' } },
   { argv: ['clips', 'reject', 'p1', '2', '--take', '3'], path: 'clips reject', args: ['p1', '2'], options: { take: 3 } },
   { argv: ['render', 'p1', '--out', 'v.mov', '--lyrics-overlay', '--auto-approve'], path: 'render', args: ['p1'], options: { out: 'v.mov', lyricsOverlay: true, autoApprove: true } },
+  { argv: ['render', 'p1', '--force', '--open'], path: 'render', args: ['p1'], options: { force: true, open: true } },
+  { argv: ['open', 'p1'], path: 'open', args: ['p1'], options: {} },
   { argv: ['artists', 'add', 'Ana', '--image', 'a.png', '--image', 'b.png', '--description', 'red hair'], path: 'artists add', args: ['Ana'], options: { image: ['a.png', 'b.png'], description: 'red hair' } },
   { argv: ['artists', 'list'], path: 'artists list', options: {} },
   { argv: ['artists', 'show', 'Ana'], path: 'artists show', args: ['Ana'], options: {} },

@@ -10,12 +10,25 @@ export function registerRender(program: Command, act: ActionFactory): void {
     .option('--lyrics-overlay', 'burn the lyrics in as styled subtitles')
     .option('--auto-approve', 'use the latest take of scenes nobody reviewed (same as --yes)')
     .option('--detach', 'only enqueue the job (run it with omvee worker) and print its id')
+    .option('--force', 'render anew even when the last cut is up to date (otherwise it is copied)')
+    .option('--open', 'open the video on the desktop when it is ready')
     .addHelpText('after', `
 The result is verified with ffprobe (frame count = the song to the frame, audio and video end
-together) before it is stored in the project's final/ folder.
+together) before it is stored in the project's final/ folder. When nothing changed since the
+last cut (clips, scenes, reviews), that cut is copied instead of rendered again (--force renders
+anew). On a terminal, clips nobody reviewed make it ask whether to use the latest takes.
 
 Examples:
   $ omvee render "Easy Kill" --out easy-kill.mp4
-  $ omvee render 3f2a --yes --lyrics-overlay --json | jq -r .output`)
+  $ omvee render 3f2a --yes --lyrics-overlay --json | jq -r .output
+  $ omvee render "Easy Kill" --open  # watch it when it is ready`)
     .action(act(() => import('./render.ts')));
+  program
+    .command('open')
+    .description("open a project's latest final video on the desktop")
+    .argument('<project>', 'project id, id prefix or name')
+    .addHelpText('after', `
+Examples:
+  $ omvee open "Easy Kill"`)
+    .action(act(() => import('./open.ts')));
 }

@@ -16,3 +16,8 @@ export async function usableFinal(store: Store, projectId: string, lyricsOverlay
   }
   return final;
 }
+
+/** The newest completed final video of a project, whatever it was made from. */
+export async function latestFinal(store: Store, projectId: string): Promise<FinalVideo | null> {
+  return (await store.list('final_videos', { where: { project_id: projectId, status: 'completed' }, order: { column: 'created_at', ascending: false }, limit: 1 }))[0] ?? null;
+}

@@ -6,7 +6,7 @@ import { OmveeError } from '../errors.ts';
 import type { Project, Scene, UserApproval, VideoClip } from '../model.ts';
 import type { Store } from '../../store/port.ts';
 import { listScenes } from './scenes-step.ts';
-import { latestCompleted, pickScenes, sceneNumber } from './takes.ts';
+import { clipForScene, latestCompleted, pickScenes, sceneNumber } from './takes.ts';
 
 export interface ReviewInput {
   /** 1-based scene numbers; every scene when empty */
@@ -36,4 +36,14 @@ export async function reviewClips(store: Store, project: Project, input: ReviewI
     chosen.map(({ scene, clip }) => ({ project_id: project.id, scene_id: scene.id, clip_id: clip.id, image_id: clip.image_id, decision: input.decision, note: input.note })),
   );
   return chosen.map((c, i) => ({ ...c, approval: approvals[i]! }));
+}
+
+/** Scene numbers whose clip would go into the cut only as "the latest take" (nobody approved or rejected it). */
+export async function unreviewedScenes(store: Store, project: Project): Promise<number[]> {
+  const [scenes, clips, approvals] = await Promise.all([
+    listScenes({ store }, project.id),
+    store.list('video_clips', { where: { project_id: project.id, status: 'completed' } }),
+    store.list('user_approvals', { where: { project_id: project.id } }),
+  ]);
+  return scenes.filter((s) => clipForScene(s.id, clips.filter((c) => c.scene_id === s.id), approvals, false).reason === 'not approved').map((s) => sceneNumber(s));
 }

@@ -42,10 +42,10 @@ export async function runStep<T extends JobType>(deps: PipelineDeps, type: T, pr
     // (`omvee run --project`) enqueues fresh jobs anyway
     await deps.store.cancelJob(job.id, 'interrupted').catch(() => undefined);
   }
-  return settle(outcome, job.id);
+  return settle(outcome, job.id, projectId);
 }
 
-function settle(outcome: JobOutcome, jobId: string): Job {
+function settle(outcome: JobOutcome, jobId: string, projectId: string): Job {
   switch (outcome.status) {
     case 'completed':
       return outcome.job;
@@ -56,7 +56,7 @@ function settle(outcome: JobOutcome, jobId: string): Job {
     case 'canceled':
       throw new OmveeError('aborted', `job ${jobId} was canceled`, { hint: `see: omvee jobs show ${jobId}` });
     case 'released':
-      throw new OmveeError('interrupted', 'interrupted', { hint: 'finished work is kept; run the command again (or omvee run --project <id>) to resume' });
+      throw new OmveeError('interrupted', 'interrupted', { hint: `finished work is kept; run the command again (or omvee run --project ${projectId}) to resume` });
     case 'lost':
       throw new OmveeError('job_failed', `job ${jobId} lost its lease (another worker took it over)`, { hint: `see: omvee jobs show ${jobId}` });
   }
