@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import { OmveeError } from '../core/errors.ts';
 import { naturalSceneCount } from '../core/timeline/bounds.ts';
-import { chooseClipDuration } from './replicate/inputs.ts';
+import { chooseClipDuration, clipModelLimits } from './replicate/inputs.ts';
 
 export const ModelPriceSchema = z
   .object({
@@ -129,7 +129,7 @@ export interface EstimateInput {
   images?: string | null | undefined;
   clips?: string | null | undefined;
   clipResolution?: string | undefined;
-  /** allowed clip durations of the clip model (default: seedance's 5/10 s) */
+  /** allowed clip durations of the clip model (default: from its shipped published schema) */
   clipDurationsS?: readonly number[] | undefined;
 }
 export interface EstimateLine {
@@ -166,7 +166,7 @@ export function estimateRunCost(table: PriceTable, input: EstimateInput): Estima
     lines.push({ step: 'images', model: input.images, usd: roundUsd(predictionCost(table, input.images, { outputCount: 1, metrics: { predict_time: 5 } }) * durations.length * takes), detail: `${durations.length} scenes × ${takes} take(s)` });
   }
   if (input.clips) {
-    const allowed = input.clipDurationsS ?? [5, 10];
+    const allowed = input.clipDurationsS ?? clipModelLimits(input.clips).durationsS;
     let usd = 0;
     let seconds = 0;
     for (const d of durations) {
