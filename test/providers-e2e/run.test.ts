@@ -118,8 +118,8 @@ describe('omvee run with real providers (fake servers)', () => {
     h.replicate.scripts.push({ final: 'failed', error: 'NSFW content detected' });
     const first = await h.omvee(['run', h.song, '--out', 'faults.mp4', '--concurrency', '1']);
     assert.equal(first.code, 1, first.stderr);
-    assert.match(first.stderr, /error: image generation failed for 1 scene: scene \d+: Replicate prediction \w+ failed: NSFW content detected/);
-    assert.match(first.stderr, /hint: /);
+    assert.match(first.stderr, /error: image generation failed for 1 scene: scene \d+: Replicate prediction \w+ was refused by the safety filter: NSFW content detected/);
+    assert.match(first.stderr, /hint: The model's safety filter refused this scene\. Rewrite the scene's image or motion prompt/);
     assert.equal(h.openai.faults.queue.length + h.replicate.faults.queue.length, 0, 'every injected fault was served');
     const id = /project \S+ \(([0-9a-f-]{36})\)/.exec(first.stderr)![1]!;
 
