@@ -19,7 +19,7 @@ export interface AttemptOptions<T> {
   run: RunPredictionOptions;
   /** transient failures retried as new predictions (default 2) */
   maxRetries?: number | undefined;
-  /** pause before a new attempt, ms (default 5 s × attempt, jittered; tests 0) */
+  /** pause before a new attempt, ms (default 2 s × attempt, jittered; tests 0) */
   retryDelayMs?: number | undefined;
   /** cost of one finished prediction (0 for outputs not billed) */
   cost: (prediction: Prediction) => number;
@@ -78,7 +78,7 @@ export async function runWithAttempts<T>(client: Replicate, opts: AttemptOptions
     if (!transient || transientLeft <= 0) throw predictionFailure(prediction, n);
     transientLeft -= 1;
     ctx.log?.(`prediction ${prediction.id} ${prediction.status} (${errorText(prediction).slice(0, 120) || 'no reason given'}): transient, trying a new prediction (${maxRetries - transientLeft} of ${maxRetries})`);
-    const delay = opts.retryDelayMs ?? Math.round(5000 * n * (0.5 + Math.random() / 2));
+    const delay = opts.retryDelayMs ?? Math.round(2000 * n * (0.5 + Math.random() / 2));
     if (delay > 0) {
       try {
         await sleep(delay, undefined, ctx.signal ? { signal: ctx.signal } : undefined);

@@ -46,7 +46,7 @@ export interface ReplicateGeneratorOptions extends ReplicateConnection {
   contractCache?: ContractCache | undefined;
   /** transient failures (out of memory, interrupted…) retried as new predictions (default 2) */
   maxTransientRetries?: number | undefined;
-  /** pause before such a retry, ms (default 5 s × attempt, jittered) */
+  /** pause before such a retry, ms (default 2 s × attempt, jittered) */
   retryDelayMs?: number | undefined;
   /** wait before looking for a create whose answer was lost, ms (default 3000) */
   lostCreateDelayMs?: number | undefined;
