@@ -45,11 +45,13 @@ const sumUsd = (attempts: readonly TakeAttempt[]): number => Math.round(attempts
 
 /**
  * Append one paid attempt to a take and set the take's cost to the sum of all its attempts (so
- * failed attempts count toward the project's spend and --max-cost). Returns the new cost.
+ * failed attempts count toward the project's spend and --max-cost); an attempt already recorded
+ * (same prediction, same outcome — a rerun re-attached to it) is not counted twice. Returns the new cost.
  */
 export async function recordAttempt<T extends TakeTable>(store: Store, table: T, takeId: string, attempt: TakeAttempt): Promise<number> {
   const row = (await (store.get as (t: TakeTable, id: string) => Promise<TakeRow<T> | null>)(table, takeId)) as { attempts?: TakeAttempt[] | null } | null;
-  const attempts = [...(row?.attempts ?? []), attempt];
+  // a rerun that re-attaches to a prediction already recorded with the same outcome replaces it (paid once)
+  const attempts = [...(row?.attempts ?? []).filter((a) => !(attempt.prediction_id && a.prediction_id === attempt.prediction_id && a.status === attempt.status)), attempt];
   const cost = sumUsd(attempts);
   await (store.update as (t: TakeTable, id: string, patch: Record<string, unknown>) => Promise<unknown>)(table, takeId, { attempts, cost_usd: cost });
   return cost;
