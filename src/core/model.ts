@@ -99,6 +99,24 @@ export const ScenePromptSchema = z.object({
 });
 export type ScenePrompt = z.infer<typeof ScenePromptSchema>;
 
+/**
+ * One paid attempt of a take: every prediction created for it, in order. A transient failure
+ * (out of memory, interrupted) is retried as a new attempt; the take's cost_usd is the sum.
+ */
+export const TakeAttemptSchema = z.object({
+  prediction_id: z.string().nullable(),
+  status: z.string(), // succeeded | failed | canceled | aborted | timeout | lost
+  error: z.string().nullable(),
+  /** true when the failure was transient (retried) */
+  transient: z.boolean(),
+  cost_usd: z.number().nonnegative(),
+  at: ts,
+});
+export type TakeAttempt = z.infer<typeof TakeAttemptSchema>;
+
+/** attempts of a take (null when none were recorded, e.g. takes made before this column) */
+const attempts = z.array(TakeAttemptSchema).nullable().default(null);
+
 export const GeneratedImageSchema = z.object({
   id,
   project_id: id,
@@ -115,6 +133,7 @@ export const GeneratedImageSchema = z.object({
   prediction_id: nullableText,
   cost_usd: nullableNum,
   error: nullableText,
+  attempts,
   created_at: ts,
   updated_at: ts,
 });
@@ -139,6 +158,7 @@ export const VideoClipSchema = z.object({
   prediction_id: nullableText,
   cost_usd: nullableNum,
   error: nullableText,
+  attempts,
   created_at: ts,
   updated_at: ts,
 });
@@ -201,6 +221,25 @@ export const JobSchema = z.object({
 });
 export type Job = z.infer<typeof JobSchema>;
 
+/**
+ * A model's published input schema, cached per version (what `GET /v1/models/{owner}/{name}`
+ * answered as latest_version.openapi_schema). Not a project row: shared by every project.
+ */
+export const ModelContractRowSchema = z.object({
+  id,
+  user_id: nullableText,
+  /** owner/name */
+  model: z.string().min(1),
+  version: z.string().min(1),
+  openapi_schema: z.record(z.string(), z.unknown()),
+  /** where the schema was read: 'api' */
+  source: z.string().min(1),
+  fetched_at: ts,
+  created_at: ts,
+  updated_at: ts,
+});
+export type ModelContractRow = z.infer<typeof ModelContractRowSchema>;
+
 export const ArtistSchema = z.object({
   id,
   user_id: nullableText,
@@ -223,6 +262,7 @@ export interface Tables {
   final_videos: FinalVideo;
   jobs: Job;
   artists: Artist;
+  model_contracts: ModelContractRow;
 }
 export type TableName = keyof Tables;
 
@@ -236,6 +276,7 @@ export const TABLE_SCHEMAS = {
   final_videos: FinalVideoSchema,
   jobs: JobSchema,
   artists: ArtistSchema,
+  model_contracts: ModelContractRowSchema,
 } as const satisfies { [K in TableName]: z.ZodType<Tables[K]> };
 
 export const TABLE_NAMES = Object.keys(TABLE_SCHEMAS) as TableName[];
@@ -245,12 +286,13 @@ export const JSON_COLUMNS: { [K in TableName]: readonly (keyof Tables[K])[] } = 
   projects: ['transcript'],
   selected_scenes: [],
   scene_prompts: ['color_palette'],
-  generated_images: [],
-  video_clips: [],
+  generated_images: ['attempts'],
+  video_clips: ['attempts'],
   user_approvals: [],
   final_videos: [],
   jobs: ['payload', 'result'],
   artists: ['reference_images'],
+  model_contracts: ['openapi_schema'],
 };
 
 /** Columns stored as booleans (INTEGER 0/1 in SQLite). */
@@ -264,6 +306,7 @@ export const BOOLEAN_COLUMNS: { [K in TableName]: readonly (keyof Tables[K])[] }
   final_videos: ['lyrics_overlay'],
   jobs: [],
   artists: [],
+  model_contracts: [],
 };
 
 /** Which tables hang off a project (deleted with it, ON DELETE CASCADE). */
@@ -296,6 +339,7 @@ export const DEFAULTS: { [K in TableName]: Partial<Tables[K]> } = {
   final_videos: { status: 'pending', lyrics_overlay: false },
   jobs: { status: 'pending', progress: 0, attempts: 0, max_attempts: 3 },
   artists: { reference_images: [] },
+  model_contracts: {},
 };
 
 /** Required (non-null, no default) columns per table, checked on insert by every store. */
@@ -309,6 +353,7 @@ export const REQUIRED_ON_INSERT: { [K in TableName]: readonly (keyof Tables[K])[
   final_videos: ['project_id'],
   jobs: ['type'],
   artists: ['name'],
+  model_contracts: ['model', 'version', 'openapi_schema', 'source', 'fetched_at'],
 };
 
 /** Project name rules shared by every command that takes a name. */

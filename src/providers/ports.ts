@@ -3,7 +3,7 @@
  * no keys) and a real one (OpenAI Whisper, an LLM via OpenRouter/OpenAI, Replicate).
  * Core code depends only on these interfaces.
  */
-import type { Scene, ScenePrompt, Transcript } from '../core/model.ts';
+import type { Scene, ScenePrompt, TakeAttempt, Transcript } from '../core/model.ts';
 
 export interface CallContext {
   signal?: AbortSignal;
@@ -91,6 +91,17 @@ export interface Director {
 export interface PredictionHooks {
   resumePredictionId?: string | null;
   onPrediction?: (predictionId: string) => Promise<void>;
+  /**
+   * Every paid attempt of the take as it ends (a transient failure is retried as a new
+   * prediction), so the caller records it with its cost even when the take then fails.
+   */
+  onAttempt?: (attempt: TakeAttempt) => Promise<void>;
+  /**
+   * Predictions of the scene's OTHER takes: when a create's answer is lost and Replicate is
+   * searched for the prediction it made, these are never taken for it (a model without a seed
+   * input gives two takes of a scene the same input).
+   */
+  knownPredictionIds?: readonly string[];
 }
 
 export interface ImageInput extends PredictionHooks {
@@ -112,6 +123,8 @@ export interface ImageResult {
   seed: number;
   costUsd: number;
   predictionId: string | null;
+  /** the paid attempts (costUsd is their sum); absent for local generators */
+  attempts?: TakeAttempt[];
 }
 export interface ImageGenerator {
   readonly name: string; // 'local' | 'replicate'
@@ -140,6 +153,10 @@ export interface ClipResult {
   predictionId: string | null;
   /** true when the clip already has the exact frame count and the shared format */
   normalized: boolean;
+  /** the paid attempts (costUsd is their sum); absent for local generators */
+  attempts?: TakeAttempt[];
+  /** what was asked of the model (durationS, resolution, fps), for normalising and costs */
+  asked?: { durationS: number | null; resolution: string | null; fps: number | null };
 }
 export interface ClipGenerator {
   readonly name: string; // 'local' | 'replicate'

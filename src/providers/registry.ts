@@ -44,7 +44,8 @@ export interface BuildContext {
 export interface ClipLimits {
   durationsS: readonly number[];
   resolutions: readonly string[];
-  fps: number;
+  /** null when the model's schema does not say */
+  fps: number | null;
 }
 
 export interface SlotOffer<S extends ProviderSlot> {

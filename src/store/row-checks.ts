@@ -26,6 +26,7 @@ export const TABLE_LABELS: { [K in TableName]: string } = {
   final_videos: 'final video',
   jobs: 'job',
   artists: 'artist',
+  model_contracts: 'model contract',
 };
 
 /** The hint a missing job carries, whichever store reports it. */

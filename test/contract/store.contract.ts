@@ -69,6 +69,7 @@ const MUTABLE: { [K in TableName]: [string, unknown] } = {
   final_videos: ['video_path', 'projects/x/final/out.mp4'],
   jobs: ['error', 'boom'],
   artists: ['description', 'a singer'],
+  model_contracts: ['user_id', '00000000-0000-4000-8000-0000000000aa'],
 };
 
 interface Parents {
@@ -113,6 +114,8 @@ async function minimalRow(store: Store, table: TableName, parents: Parents, n: n
       return { type: 'transcribe' };
     case 'artists':
       return { name: `artist ${n}` };
+    case 'model_contracts':
+      return { model: 'acme/video-model', version: `v${n}`, openapi_schema: { components: { schemas: { Input: { properties: {} } } } }, source: 'api', fetched_at: new Date().toISOString() };
   }
 }
 

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { budgetStop, createBudgetGuard } from '../../src/core/cost/budget.ts';
 import { priceWork, unitPrice, type PlannedWork, type WorkModels } from '../../src/core/cost/estimate.ts';
+import { clipModelLimits } from '../../src/providers/replicate/inputs.ts';
 import { targetSceneCount } from '../../src/core/timeline/bounds.ts';
 import { DEFAULT_PRICES } from '../../src/providers/cost.ts';
 import { OmveeError } from '../../src/core/errors.ts';
@@ -39,14 +40,15 @@ describe('budget guard', () => {
 });
 
 describe('work estimate', () => {
-  const models: WorkModels = { transcriber: 'whisper-1', director: 'deepseek/deepseek-v3.1-terminus', images: 'minimax/image-01', clips: 'bytedance/seedance-1-lite', clipResolution: '720p', clipDurationsS: [5, 10] };
+  const models: WorkModels = { transcriber: 'whisper-1', director: 'deepseek/deepseek-v3.1-terminus', images: 'minimax/image-01', clips: 'bytedance/seedance-1-lite', clipResolution: '720p', clipDurationsS: clipModelLimits('bytedance/seedance-1-lite').durationsS };
 
   test('prices only the work left, clips by the model duration that covers each scene', () => {
     const left: PlannedWork = { durationS: 20, transcript: false, scenes: false, prompts: 0, images: [], clips: [4, 6, 10], scenesEstimated: false };
     const est = priceWork(DEFAULT_PRICES, models, left);
     assert.deepEqual(est.lines.map((l) => l.step), ['clips']);
-    // 5 s + 10 s + 10 s at 720p
-    assert.equal(est.totalUsd, Math.round(25 * 0.036 * 1e6) / 1e6);
+    // 4 s + 6 s + 10 s at 720p: seedance's published schema takes any whole second from 2 to 12
+    assert.deepEqual(models.clipDurationsS, [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    assert.equal(est.totalUsd, Math.round(20 * 0.036 * 1e6) / 1e6);
     assert.equal(unitPrice(DEFAULT_PRICES, models, 'image', 7), 0.01);
     assert.equal(unitPrice(DEFAULT_PRICES, { ...models, images: null }, 'image', 7), 0, 'local images are free');
   });

@@ -51,10 +51,31 @@ export function directorAnswer(req: ChatRequest): { content: string } {
   return { content: JSON.stringify(promptsAnswer(indices)) };
 }
 
+/**
+ * A community image model billed by hardware time, known to the fake only by the schema it
+ * publishes (cog's form: an Input object of plain fields).
+ */
+const ACME_SLOW_IMAGE = {
+  owner: 'acme',
+  name: 'slow-image',
+  latest_version: {
+    id: 'acme-slow-image-v1',
+    openapi_schema: {
+      openapi: '3.0.2',
+      components: {
+        schemas: {
+          Input: { type: 'object', title: 'Input', required: ['prompt'], properties: { prompt: { type: 'string' }, width: { type: 'integer', minimum: 64, maximum: 2048 }, height: { type: 'integer', minimum: 64, maximum: 2048 }, seed: { type: 'integer', nullable: true } } },
+          Output: { type: 'string', format: 'uri' },
+        },
+      },
+    },
+  },
+};
+
 export async function startHarness(songSeconds = 8): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'omvee-prov-e2e-'));
   const openai = await startFakeOpenAi({ reportCost: true });
-  const replicate = await startFakeReplicate({ png: makePng(64, 36), mp4: await makeMp4(dir, 1), prices: DEFAULT_PRICES as never });
+  const replicate = await startFakeReplicate({ png: makePng(64, 36), mp4: await makeMp4(dir, 1), prices: DEFAULT_PRICES as never, models: [ACME_SLOW_IMAGE] });
   const song = await makeToneWav(dir, songSeconds);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',

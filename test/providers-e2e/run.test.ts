@@ -118,8 +118,8 @@ describe('omvee run with real providers (fake servers)', () => {
     h.replicate.scripts.push({ final: 'failed', error: 'NSFW content detected' });
     const first = await h.omvee(['run', h.song, '--out', 'faults.mp4', '--concurrency', '1']);
     assert.equal(first.code, 1, first.stderr);
-    assert.match(first.stderr, /error: image generation failed for 1 scene: scene \d+: Replicate prediction \w+ failed: NSFW content detected/);
-    assert.match(first.stderr, /hint: /);
+    assert.match(first.stderr, /error: image generation failed for 1 scene: scene \d+: Replicate prediction \w+ was refused by the safety filter: NSFW content detected/);
+    assert.match(first.stderr, /hint: The model's safety filter refused this scene\. Rewrite the scene's image or motion prompt/);
     assert.equal(h.openai.faults.queue.length + h.replicate.faults.queue.length, 0, 'every injected fault was served');
     const id = /project \S+ \(([0-9a-f-]{36})\)/.exec(first.stderr)![1]!;
 
@@ -129,6 +129,35 @@ describe('omvee run with real providers (fake servers)', () => {
     const cost = json<CostReport>(await h.omvee(['project', 'cost', id, '--takes', '--json']));
     assert.equal(cost.total_usd, Math.round((h.billedUsd() - billedBefore) * 1e6) / 1e6);
     assert.equal(cost.takes.filter((t) => t.kind === 'image').length, 3, 'the failed take was retried in place, not duplicated');
+  });
+
+  test('a transient failure storm (out of memory, interrupted) still ends in a frame-exact video; every attempt is on its take', { timeout: 120_000 }, async () => {
+    const billedBefore = h.billedUsd();
+    h.autoDirector();
+    const OOM = 'CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 79.15 GiB total capacity)';
+    const PA = 'Prediction interrupted; please retry (code: PA)';
+    // three images, then the clips: scene 1 fails twice (OOM, interrupted), scene 2 once
+    h.replicate.scripts.push({}, {}, {}, { final: 'failed', error: OOM }, { final: 'failed', error: PA }, {}, { final: 'failed', error: OOM }, {}, {});
+    const r = await h.omvee(['run', h.song, '--out', 'storm.mp4', '--concurrency', '1', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const summary = json<RunSummary>(r);
+    assert.equal((await probeVideo(join(h.dir, 'storm.mp4'))).frames, SONG_S * FPS);
+    assert.equal(h.replicate.scripts.length, 0, 'every scripted outcome was served');
+    const { openLocalStore } = await import('../../src/store/local/local-store.ts');
+    const store = await openLocalStore({ home: h.env['OMVEE_HOME']! });
+    try {
+      const clips = (await store.list('video_clips', { where: { project_id: summary.project_id }, order: { column: 'take' } })).sort((a, b) => a.created_at.localeCompare(b.created_at));
+      assert.equal(clips.length, summary.scenes, 'retries are attempts of one take, not new takes');
+      assert.deepEqual(clips.map((c) => (c.attempts ?? []).map((a) => `${a.status}${a.transient ? '*' : ''}`)), [['failed*', 'failed*', 'succeeded'], ['failed*', 'succeeded'], ['succeeded']]);
+      for (const c of clips) {
+        assert.equal(c.status, 'completed');
+        assert.equal(c.cost_usd, Math.round((c.attempts ?? []).reduce((s, a) => s + a.cost_usd, 0) * 1e6) / 1e6);
+      }
+    } finally {
+      await store.close();
+    }
+    const cost = json<CostReport>(await h.omvee(['project', 'cost', summary.project_id, '--json']));
+    assert.equal(cost.total_usd, Math.round((h.billedUsd() - billedBefore) * 1e6) / 1e6, 'what omvee counts is what was billed');
   });
 
   test('doctor checks each key with a cheap call and never prints it', { timeout: 90_000 }, async () => {

@@ -84,7 +84,7 @@ describe('cost', () => {
     const byStep = Object.fromEntries(est.lines.map((l) => [l.step, l.usd]));
     assert.equal(byStep['transcript'], 0.018);
     assert.equal(byStep['images'], 0.1); // 5 scenes × 2 takes × $0.01
-    assert.equal(byStep['clips'], (5 + 10 + 10 + 10 + 5) * 0.036 * 2); // durations rounded up to 5/10 s
+    assert.equal(byStep['clips'], 2.52); // (4 + 6 + 10 + 10 + 5) s × $0.036 × 2 takes: whole seconds 2–12 from seedance's published schema
     assert.ok(Math.abs(est.totalUsd - est.lines.reduce((s, l) => s + l.usd, 0)) < 1e-9);
     assert.match(est.note, /estimate/);
   });

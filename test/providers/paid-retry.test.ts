@@ -1,5 +1,6 @@
 // A request that starts paid work (creating a Replicate prediction) is sent again only when the
-// failure proves nothing was started: a second prediction would be billed and never found.
+// failure proves nothing was started, or after Replicate was searched (GET /v1/predictions) and
+// holds no prediction made by it: a second prediction would be billed twice.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,22 +34,29 @@ describe('paid requests are never sent twice on an ambiguous failure', () => {
   });
 
   const createPosts = () => fake.requests.filter((r) => r.method === 'POST' && /\/predictions$/.test(r.path)).length;
+  // a different prompt each time: minimax has no seed, so equal prompts would be equal inputs
+  let n = 0;
   const generate = (requestTimeoutMs = 5000) =>
-    createReplicateImageGenerator({ apiToken: fake.token, baseUrl: fake.baseUrl, pollIntervalMs: 5, allowLoopbackHttp: true, requestTimeoutMs, retry: { sleep: async () => undefined } }).generate(
-      { scene, prompt, width: 1280, height: 720, seed: 1, take: 1, outPath: join(dir, `out-${Math.random()}.png`) },
+    createReplicateImageGenerator({ apiToken: fake.token, baseUrl: fake.baseUrl, pollIntervalMs: 5, allowLoopbackHttp: true, requestTimeoutMs, lostCreateDelayMs: 0, retry: { sleep: async () => undefined } }).generate(
+      { scene, prompt: { ...prompt, image_prompt: `a street, take ${++n}` }, width: 1280, height: 720, seed: 1, take: 1, outPath: join(dir, `out-${Math.random()}.png`) },
       {},
     );
 
-  test('a 502 on create is not retried', async () => {
+  const lists = () => fake.requests.filter((r) => r.method === 'GET' && r.path === '/v1/predictions').length;
+
+  test('a 502 on create is not blindly retried: Replicate is searched first, then the create is made once more', async () => {
     fake.faults.push({ route: 'create', kind: 'status', status: 502 });
-    await assert.rejects(generate(), (e: unknown) => e instanceof OmveeError);
-    assert.equal(createPosts(), 1);
+    const result = await generate();
+    assert.ok(result.predictionId);
+    assert.equal(createPosts(), 2);
+    assert.equal(lists(), 1, 'looked for the prediction before creating again');
   });
 
-  test('a create that times out is not sent again, and the error says why', async () => {
-    fake.faults.push({ route: 'create', kind: 'hang' });
+  test('a create whose answer is lost twice is not sent a third time, and the error says why', async () => {
+    fake.faults.push({ route: 'create', kind: 'hang' }, { route: 'create', kind: 'hang' });
     await assert.rejects(generate(300), (e: unknown) => e instanceof OmveeError && /not sent again/.test(e.message));
-    assert.equal(createPosts(), 1);
+    assert.equal(createPosts(), 2);
+    assert.equal(lists(), 1);
   });
 
   test('429 and 503 prove nothing started: create is retried and succeeds', async () => {

@@ -37,6 +37,25 @@ async function aliceProject(store: Store) {
 }
 
 describe('row level security', () => {
+  it('model contracts: every signed-in user reads them, only service_role writes them (a worker never trusts a user-written schema)', async () => {
+    const service = await openSupabaseStore({ url: double.url, key: double.serviceKey, retry: false });
+    const a = await openSupabaseStore(asUser(alice));
+    const schema = { components: { schemas: { Input: { type: 'object', properties: { prompt: { type: 'string' } } } } } };
+    const row = await service.insert('model_contracts', { model: 'acme/rls-model', version: 'v1', openapi_schema: schema, source: 'api', fetched_at: new Date().toISOString() });
+    assert.equal(row.user_id, null, 'written by service_role: no owner');
+    const seen = await a.list('model_contracts', { where: { model: 'acme/rls-model' } });
+    assert.deepEqual(seen.map((r) => r.version), ['v1']);
+    await assert.rejects(
+      a.insert('model_contracts', { model: 'acme/rls-model', version: 'v2', openapi_schema: schema, source: 'api', fetched_at: new Date().toISOString() }),
+      (e: unknown) => isOmveeError(e) && e.code === 'store' && /row level security/.test(e.message),
+    );
+    await assert.rejects(a.update('model_contracts', row.id, { openapi_schema: { poisoned: true } }), (e: unknown) => isOmveeError(e) && (e.code === 'not_found' || e.code === 'store'));
+    assert.equal(await a.delete('model_contracts', row.id), false);
+    assert.deepEqual((await service.get('model_contracts', row.id))?.openapi_schema, schema, 'untouched');
+    const anon = await openSupabaseStore({ url: double.url, key: double.anonKey, retry: false });
+    await assert.rejects(anon.list('model_contracts'), (e: unknown) => isOmveeError(e));
+  });
+
   it('a user owns what they create; another user sees, changes and claims none of it', async () => {
     const a = await openSupabaseStore(asUser(alice));
     const b = await openSupabaseStore(asUser(bob));

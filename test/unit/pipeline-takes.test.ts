@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { OmveeError } from '../../src/core/errors.ts';
 import type { Scene, UserApproval } from '../../src/core/model.ts';
 import { verifyFinal } from '../../src/core/pipeline/render-step.ts';
-import { approvedClipId, latestCompleted, pickScenes, takeToWorkOn } from '../../src/core/pipeline/takes.ts';
+import { approvedClipId, latestCompleted, otherTakesPredictionIds, pickScenes, recordAttempt, takeToWorkOn } from '../../src/core/pipeline/takes.ts';
 import { parseSceneNumbers } from '../../src/commands/flag-schemas.ts';
 import { openLocalStore } from '../../src/store/local/local-store.ts';
 import type { Store } from '../../src/store/port.ts';
@@ -27,6 +27,23 @@ after(async () => {
 });
 
 describe('takes', () => {
+  it('records every paid attempt on the take; the take costs their sum; a re-attached prediction is not counted twice', async () => {
+    const take = await store.insert('video_clips', { project_id: scene.project_id, scene_id: scene.id, take: 7 });
+    const at = new Date().toISOString();
+    assert.equal(await recordAttempt(store, 'video_clips', take.id, { prediction_id: 'p1', status: 'failed', error: 'CUDA out of memory', transient: true, cost_usd: 0.1, at }), 0.1);
+    assert.equal(await recordAttempt(store, 'video_clips', take.id, { prediction_id: 'p2', status: 'succeeded', error: null, transient: false, cost_usd: 0.288, at }), 0.388);
+    // a rerun re-attached to p2 and recorded it again: still paid once
+    assert.equal(await recordAttempt(store, 'video_clips', take.id, { prediction_id: 'p2', status: 'succeeded', error: null, transient: false, cost_usd: 0.288, at }), 0.388);
+    const row = await store.get('video_clips', take.id);
+    assert.deepEqual(row?.attempts?.map((a) => a.prediction_id), ['p1', 'p2']);
+    assert.equal(row?.cost_usd, 0.388);
+    const other = await store.insert('video_clips', { project_id: scene.project_id, scene_id: scene.id, take: 8, prediction_id: 'p9' });
+    assert.deepEqual((await otherTakesPredictionIds(store, 'video_clips', scene.id, other.id)).sort(), ['p1', 'p2']);
+    assert.deepEqual(await otherTakesPredictionIds(store, 'video_clips', scene.id, take.id), ['p9']);
+    await store.delete('video_clips', take.id);
+    await store.delete('video_clips', other.id);
+  });
+
   it('starts take 1, reuses an unfinished take, skips a completed one, numbers new takes after the last', async () => {
     const first = await takeToWorkOn(store, 'generated_images', scene, false);
     assert.equal(first?.take, 1);

@@ -22,6 +22,7 @@ export function chooseClipDuration(sceneS: number, allowed: readonly number[]): 
 export function chooseResolution(width: number, height: number, allowed: readonly string[]): string | undefined {
   if (allowed.length === 0) return undefined;
   const shortSide = Math.min(width, height);
-  const withPx = allowed.map((r) => ({ r, px: Number.parseInt(r, 10) })).sort((a, b) => a.px - b.px);
+  const withPx = allowed.map((r) => ({ r, px: Number.parseInt(r, 10) })).filter((x) => Number.isFinite(x.px)).sort((a, b) => a.px - b.px);
+  if (withPx.length === 0) return undefined;
   return (withPx.find((x) => x.px >= shortSide) ?? withPx[withPx.length - 1])!.r;
 }

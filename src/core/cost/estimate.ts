@@ -120,7 +120,7 @@ export interface EstimateInput {
   images?: string | null | undefined;
   clips?: string | null | undefined;
   clipResolution?: string | undefined;
-  /** allowed clip durations of the clip model (default: seedance's 5/10 s) */
+  /** allowed clip durations of the clip model, from its published schema (default: any whole second) */
   clipDurationsS?: readonly number[] | undefined;
 }
 export interface EstimateLine {
@@ -157,11 +157,10 @@ export function estimateRunCost(table: PriceTable, input: EstimateInput): Estima
     lines.push({ step: 'images', model: input.images, usd: roundUsd(predictionCost(table, input.images, { outputCount: 1, metrics: { predict_time: 5 } }) * durations.length * takes), detail: `${durations.length} scenes × ${takes} take(s)` });
   }
   if (input.clips) {
-    const allowed = input.clipDurationsS ?? [5, 10];
     let usd = 0;
     let seconds = 0;
     for (const d of durations) {
-      const s = chooseClipDuration(d, allowed).durationS;
+      const s = input.clipDurationsS ? chooseClipDuration(d, input.clipDurationsS).durationS : Math.ceil(d - 1e-6);
       seconds += s;
       usd += predictionCost(table, input.clips, { videoSeconds: s, resolution: input.clipResolution ?? '720p', metrics: { predict_time: 60 } });
     }

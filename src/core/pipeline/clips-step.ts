@@ -16,7 +16,7 @@ import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
 import { countScenesWithout } from './images-step.ts';
 import { listScenes } from './scenes-step.ts';
 import type { StepContext } from './step.ts';
-import { clipReviews, latestCompleted, pickScenes, sceneNumber, takesOf, takeToWorkOn } from './takes.ts';
+import { clipReviews, latestCompleted, otherTakesPredictionIds, pickScenes, recordAttempt, sceneNumber, takeCost, takesOf, takeToWorkOn } from './takes.ts';
 
 export interface ClipOptions {
   scenes?: readonly number[];
@@ -116,12 +116,18 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
           take: take.take,
           outPath: rawPath,
           resumePredictionId: take.prediction_id,
+          knownPredictionIds: await otherTakesPredictionIds(deps.store, 'video_clips', scene.id, take.id),
           onPrediction: async (predictionId) => {
             await deps.store.update('video_clips', take.id, { prediction_id: predictionId });
+          },
+          onAttempt: async (attempt) => {
+            await recordAttempt(deps.store, 'video_clips', take.id, attempt);
           },
         },
         { signal, log: deps.note ?? deps.log },
       );
+      const recorded = await deps.store.get('video_clips', take.id);
+      result = { ...result, costUsd: takeCost(recorded ?? {}, result.costUsd, result.attempts) };
       if (!result.normalized) {
         await deps.blobs.putFile(rawKey, result.path, { contentType: 'video/mp4' });
         await deps.store.update('video_clips', take.id, { clip_path: rawKey, model: result.model, cost_usd: result.costUsd, prediction_id: result.predictionId });

@@ -13,7 +13,7 @@ import { forEachScene, throwIfFailed } from './batch.ts';
 import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
 import { listScenes } from './scenes-step.ts';
 import type { StepContext } from './step.ts';
-import { pickScenes, sceneNumber, takeToWorkOn } from './takes.ts';
+import { otherTakesPredictionIds, pickScenes, recordAttempt, sceneNumber, takeCost, takeToWorkOn } from './takes.ts';
 
 export interface ImageOptions {
   /** 1-based scene numbers; all scenes when empty */
@@ -84,12 +84,17 @@ async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, p
         outPath,
         ...(referenceImages.length ? { referenceImages } : {}),
         resumePredictionId: take.prediction_id,
+        knownPredictionIds: await otherTakesPredictionIds(deps.store, 'generated_images', scene.id, take.id),
         onPrediction: async (predictionId) => {
           await deps.store.update('generated_images', take.id, { prediction_id: predictionId });
+        },
+        onAttempt: async (attempt) => {
+          await recordAttempt(deps.store, 'generated_images', take.id, attempt);
         },
       },
       { signal, log: deps.note ?? deps.log },
     );
+    const recorded = await deps.store.get('generated_images', take.id);
     const ext = result.contentType === 'image/jpeg' ? 'jpg' : result.contentType === 'image/webp' ? 'webp' : 'png';
     const key = projectKey(project.id, 'images', `scene-${String(sceneNumber(scene)).padStart(3, '0')}-take-${take.take}.${ext}`);
     await deps.blobs.putFile(key, result.path, { contentType: result.contentType });
@@ -101,7 +106,7 @@ async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, p
       height: project.height,
       model: result.model,
       seed: result.seed,
-      cost_usd: result.costUsd,
+      cost_usd: takeCost(recorded ?? {}, result.costUsd, result.attempts),
       prediction_id: result.predictionId,
       error: null,
     });

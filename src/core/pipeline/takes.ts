@@ -4,7 +4,7 @@
  * second one, so killing a run at any moment never creates duplicates or pays twice.
  */
 import { OmveeError } from '../errors.ts';
-import type { GeneratedImage, Scene, UserApproval, VideoClip } from '../model.ts';
+import type { GeneratedImage, Scene, TakeAttempt, UserApproval, VideoClip } from '../model.ts';
 import type { Store } from '../../store/port.ts';
 
 type TakeTable = 'generated_images' | 'video_clips';
@@ -39,6 +39,39 @@ export async function takeToWorkOn<T extends TakeTable>(store: Store, table: T, 
     }
   }
   throw new OmveeError('conflict', `could not start a new take for scene ${scene.order_idx + 1}: too many concurrent writers`);
+}
+
+const sumUsd = (attempts: readonly TakeAttempt[]): number => Math.round(attempts.reduce((s, a) => s + a.cost_usd, 0) * 1e6) / 1e6;
+
+/**
+ * Append one paid attempt to a take and set the take's cost to the sum of all its attempts (so
+ * failed attempts count toward the project's spend and --max-cost); an attempt already recorded
+ * (same prediction, same outcome — a rerun re-attached to it) is not counted twice. Returns the new cost.
+ */
+export async function recordAttempt<T extends TakeTable>(store: Store, table: T, takeId: string, attempt: TakeAttempt): Promise<number> {
+  const row = (await (store.get as (t: TakeTable, id: string) => Promise<TakeRow<T> | null>)(table, takeId)) as { attempts?: TakeAttempt[] | null } | null;
+  // a rerun that re-attaches to a prediction already recorded with the same outcome replaces it (paid once)
+  const attempts = [...(row?.attempts ?? []).filter((a) => !(attempt.prediction_id && a.prediction_id === attempt.prediction_id && a.status === attempt.status)), attempt];
+  const cost = sumUsd(attempts);
+  await (store.update as (t: TakeTable, id: string, patch: Record<string, unknown>) => Promise<unknown>)(table, takeId, { attempts, cost_usd: cost });
+  return cost;
+}
+
+/** Every prediction of a scene's takes other than `takeId` (their final ids and every attempt). */
+export async function otherTakesPredictionIds(store: Store, table: TakeTable, sceneId: string, takeId: string): Promise<string[]> {
+  const rows = (await takesOf(store, table, sceneId)) as { id: string; prediction_id: string | null; attempts?: TakeAttempt[] | null }[];
+  const ids = new Set<string>();
+  for (const row of rows) {
+    if (row.id === takeId) continue;
+    if (row.prediction_id) ids.add(row.prediction_id);
+    for (const a of row.attempts ?? []) if (a.prediction_id) ids.add(a.prediction_id);
+  }
+  return [...ids];
+}
+
+/** What a finished take cost: the sum of its recorded attempts, or the generator's figure when it records none. */
+export function takeCost(row: { attempts?: TakeAttempt[] | null }, resultCostUsd: number, resultAttempts: readonly TakeAttempt[] | undefined): number {
+  return resultAttempts && row.attempts && row.attempts.length > 0 ? sumUsd(row.attempts) : resultCostUsd;
 }
 
 /** The latest completed take of a scene, or null. */

@@ -1,23 +1,30 @@
 /**
- * Replicate-backed ImageGenerator and ClipGenerator.
+ * Replicate-backed ImageGenerator and ClipGenerator, driven by each model's published schema.
  *
- * Each generate(): build the model's input → create-or-re-attach and poll (predictions.ts;
- * the id is reported through onPrediction before waiting) → copy the output into outPath at
- * once with the safe downloader → cost from the price table and Replicate's metrics.
+ * Each generate(): the model's contract (contract/source.ts: cache → Replicate → shipped schema)
+ * → omvee's request mapped onto the model's own fields (contract/map.ts; the still is the first
+ * frame, its file uploaded with the Files API or inlined when small) → the input checked against
+ * the schema before anything paid → create-or-re-attach and poll, transient failures retried as
+ * new attempts, a lost create found again (attempts.ts, predictions.ts) → the output copied into
+ * outPath at once with the safe downloader → cost from the price table, summed over attempts.
  * A p-limit per generator bounds concurrent predictions (default 4 images, 2 clips).
  */
 import pLimit from 'p-limit';
 import { OmveeError } from '../../core/errors.ts';
-import { predictionCost, type PriceTable } from '../../core/cost/prices.ts';
-import { chooseClipDuration, chooseResolution } from '../../core/cost/clip-plan.ts';
+import { predictionCost, priceOf, type PriceTable } from '../../core/cost/prices.ts';
 import { buildPriceTable } from '../cost.ts';
 import { downloadTo, type DownloadResult } from '../http/download.ts';
 import type { CallContext, ClipGenerator, ClipInput, ClipResult, ImageGenerator, ImageInput, ImageResult } from '../ports.ts';
-import { createReplicateClient, type Replicate, type ReplicateConnection } from './client.ts';
-import { clipInput, clipModelLimits, fileToDataUrl, imageInput } from './inputs.ts';
 import { DEFAULT_CLIP_MODEL, DEFAULT_IMAGE_MODEL } from './models.ts';
-import { cancelWith, outputUrls, runPrediction, type RunPredictionOptions } from './predictions.ts';
-import type { Prediction } from './client.ts';
+import { runWithAttempts } from './attempts.ts';
+import { createReplicateClient, type Prediction, type Replicate, type ReplicateConnection } from './client.ts';
+import { createContractSource, type ContractCache, type ContractSource } from './contract/source.ts';
+import { mapClipRequest, mapImageRequest } from './contract/map.ts';
+import { assertValidInput } from './contract/validate.ts';
+import type { ModelContract } from './contract/derive.ts';
+import { createFileInputs, type FileInputOptions } from './files.ts';
+import { composeImagePrompt } from './inputs.ts';
+import { cancelWith, outputUrls, type RunPredictionOptions } from './predictions.ts';
 
 export interface ReplicateGeneratorOptions extends ReplicateConnection {
   /** model 'owner/name' (official model) or 'owner/name:version' */
@@ -34,13 +41,24 @@ export interface ReplicateGeneratorOptions extends ReplicateConnection {
   concurrency?: number | undefined;
   /** price table (default DEFAULT_PRICES) */
   prices?: PriceTable | undefined;
+  /** where model schemas come from (default: this connection, with `contractCache`) */
+  contracts?: ContractSource | undefined;
+  /** where fetched schemas are kept (e.g. storeContractCache(store)) */
+  contractCache?: ContractCache | undefined;
+  /** transient failures (out of memory, interrupted…) retried as new predictions (default 2) */
+  maxTransientRetries?: number | undefined;
+  /** pause before such a retry, ms (default 2 s × attempt, jittered) */
+  retryDelayMs?: number | undefined;
+  /** wait before looking for a create whose answer was lost, ms (default 3000) */
+  lostCreateDelayMs?: number | undefined;
+  /** how stills and references are sent (inline under 1 MB, else the Files API) */
+  files?: FileInputOptions | undefined;
 }
 
 export interface ReplicateClipOptions extends ReplicateGeneratorOptions {
-  /** force a model resolution like '480p'; default: the smallest ≥ the project's height */
+  /** force a model resolution like '480p'; default: the smallest ≥ the project's short side */
   resolution?: string | undefined;
 }
-
 
 function lazyClient(opts: ReplicateConnection): () => Promise<Replicate> {
   let client: Promise<Replicate> | null = null;
@@ -58,83 +76,9 @@ function firstOutput(output: unknown, predictionId: string): string {
   return url;
 }
 
-function isExpiredOutput(err: unknown): boolean {
-  const status = err instanceof OmveeError ? err.details?.['status'] : undefined;
-  return status === 404 || status === 410;
-}
-
-/**
- * Run (or re-attach to) a prediction and copy its output at once. When a re-attached
- * prediction's output has already been deleted by Replicate, a new prediction is paid for
- * (and reported through onPrediction): the old result cannot be recovered.
- */
-async function predictAndDownload(
-  replicate: Replicate,
-  run: RunPredictionOptions,
-  ctx: CallContext,
-  download: (url: string) => Promise<DownloadResult>,
-): Promise<{ prediction: Prediction; file: DownloadResult }> {
-  const first = await runPrediction(replicate, run, ctx);
-  try {
-    return { prediction: first.prediction, file: await download(firstOutput(first.prediction.output, first.prediction.id)) };
-  } catch (err) {
-    if (first.created || !isExpiredOutput(err)) throw err;
-    ctx.log?.(`the output of stored prediction ${first.prediction.id} has expired; starting a new one`);
-    const again = await runPrediction(replicate, { ...run, resumePredictionId: null }, ctx);
-    return { prediction: again.prediction, file: await download(firstOutput(again.prediction.output, again.prediction.id)) };
-  }
-}
-
-export function createReplicateImageGenerator(opts: ReplicateGeneratorOptions): ImageGenerator {
-  const model = opts.model ?? DEFAULT_IMAGE_MODEL;
-  const prices = opts.prices ?? buildPriceTable();
-  const client = lazyClient(opts);
-  const limit = pLimit(Math.max(1, opts.concurrency ?? 4));
-
-  async function generateOne(input: ImageInput, ctx: CallContext): Promise<ImageResult> {
-    const replicate = await client();
-    const reference = input.referenceImages?.[0];
-    const { prediction, file } = await predictAndDownload(
-      replicate,
-      {
-        model,
-        input: imageInput({
-          model,
-          prompt: input.prompt,
-          width: input.width,
-          height: input.height,
-          seed: input.seed,
-          referenceImage: reference ? await fileToDataUrl(reference) : undefined,
-        }),
-        pollIntervalMs: opts.pollIntervalMs ?? 2000,
-        timeoutMs: opts.timeoutMs ?? 10 * 60_000,
-        resumePredictionId: input.resumePredictionId ?? null,
-        onPrediction: input.onPrediction,
-      },
-      ctx,
-      saveOutput(opts, input.outPath, ctx, 50 * 1024 * 1024, ['image/png', 'image/jpeg', 'image/webp']),
-    );
-    const urls = outputUrls(prediction.output);
-    return {
-      path: file.path,
-      contentType: file.contentType,
-      model,
-      seed: input.seed,
-      costUsd: predictionCost(prices, model, { metrics: prediction.metrics, outputCount: urls.length }),
-      predictionId: prediction.id,
-    };
-  }
-
-  return {
-    name: 'replicate',
-    model,
-    generate: (input, ctx) => limit(() => generateOne(input, ctx)),
-  };
-}
-
 /** Copy a prediction's output into omvee's storage path at once (Replicate deletes it later). */
 function saveOutput(opts: ReplicateGeneratorOptions, outPath: string, ctx: CallContext, defaultMaxBytes: number, types: string[]) {
-  return (url: string) =>
+  return (url: string): Promise<DownloadResult> =>
     downloadTo(url, outPath, {
       maxBytes: opts.downloadMaxBytes ?? defaultMaxBytes,
       allowedContentTypes: types,
@@ -145,54 +89,144 @@ function saveOutput(opts: ReplicateGeneratorOptions, outPath: string, ctx: CallC
     });
 }
 
+/** Billed models (per image / per second of video) charge nothing for a prediction that made nothing. */
+function attemptCost(prices: PriceTable, model: string, p: Prediction, billing: Parameters<typeof predictionCost>[2]): number {
+  const price = priceOf(prices, model);
+  if (p.status !== 'succeeded' && (price?.perImage !== undefined || price?.perVideoSecond)) return 0;
+  return predictionCost(prices, model, billing);
+}
+
+function contractsFor(opts: ReplicateGeneratorOptions, client: () => Promise<Replicate>): ContractSource {
+  return opts.contracts ?? createContractSource({ client, cache: opts.contractCache });
+}
+
+function runOptions(opts: ReplicateGeneratorOptions, contract: ModelContract, model: string, input: Record<string, unknown>, defaultTimeoutMs: number, hooks: ImageInput | ClipInput): RunPredictionOptions {
+  return {
+    model,
+    input,
+    pollIntervalMs: opts.pollIntervalMs ?? 2000,
+    timeoutMs: opts.timeoutMs ?? defaultTimeoutMs,
+    resumePredictionId: hooks.resumePredictionId ?? null,
+    onPrediction: hooks.onPrediction,
+    knownPredictionIds: hooks.knownPredictionIds,
+    lostCreateDelayMs: opts.lostCreateDelayMs,
+    // checked against the published schema right before any create: nothing paid when it fails
+    validate: (value) => assertValidInput(contract, value),
+  };
+}
+
+export function createReplicateImageGenerator(opts: ReplicateGeneratorOptions): ImageGenerator {
+  const model = opts.model ?? DEFAULT_IMAGE_MODEL;
+  const prices = opts.prices ?? buildPriceTable();
+  const client = lazyClient(opts);
+  const limit = pLimit(Math.max(1, opts.concurrency ?? 4));
+  const contracts = contractsFor(opts, client);
+  const files = createFileInputs(client, opts.files);
+
+  async function generateOne(input: ImageInput, ctx: CallContext): Promise<ImageResult> {
+    const replicate = await client();
+    const contract = await contracts.get(model, ctx.signal);
+    const reference = input.referenceImages?.[0];
+    const mapped = mapImageRequest(contract, {
+      prompt: composeImagePrompt(input.prompt),
+      negativePrompt: input.prompt.negative_prompt,
+      width: input.width,
+      height: input.height,
+      seed: input.seed,
+      referenceImage: reference && contract.fields.referenceImages ? await files.forPath(reference, ctx.signal, ctx.log) : undefined,
+    });
+    for (const note of mapped.notes) ctx.log?.(`${model}: ${note}`);
+    const download = saveOutput(opts, input.outPath, ctx, 50 * 1024 * 1024, ['image/png', 'image/jpeg', 'image/webp']);
+    const result = await runWithAttempts(
+      replicate,
+      {
+        run: runOptions(opts, contract, model, mapped.input, 10 * 60_000, input),
+        maxRetries: opts.maxTransientRetries,
+        retryDelayMs: opts.retryDelayMs,
+        onAttempt: input.onAttempt,
+        cost: (p) => attemptCost(prices, model, p, { metrics: p.metrics, outputCount: p.status === 'succeeded' ? outputUrls(p.output).length : 0 }),
+        accept: (p) => download(firstOutput(p.output, p.id)),
+      },
+      ctx,
+    );
+    return {
+      path: result.value.path,
+      contentType: result.value.contentType,
+      model,
+      seed: input.seed,
+      costUsd: result.costUsd,
+      predictionId: result.prediction.id,
+      attempts: result.attempts,
+    };
+  }
+
+  return {
+    name: 'replicate',
+    model,
+    generate: (input, ctx) => limit(() => generateOne(input, ctx)),
+  };
+}
+
 export function createReplicateClipGenerator(opts: ReplicateClipOptions): ClipGenerator {
   const model = opts.model ?? DEFAULT_CLIP_MODEL;
   const prices = opts.prices ?? buildPriceTable();
   const client = lazyClient(opts);
   const limit = pLimit(Math.max(1, opts.concurrency ?? 2));
-  const limits = clipModelLimits(model);
+  const contracts = contractsFor(opts, client);
+  const files = createFileInputs(client, opts.files);
 
   async function generateOne(input: ClipInput, ctx: CallContext): Promise<ClipResult> {
     const replicate = await client();
+    const contract = await contracts.get(model, ctx.signal);
+    if (contract.kind !== 'video') {
+      throw new OmveeError('config', `${model} is not a video model (its schema has no duration or frame rate input)`, { hint: 'Set OMVEE_CLIP_MODEL to an image-to-video model, e.g. bytedance/seedance-1-lite.' });
+    }
     const sceneS = input.frameCount / input.fps;
-    const { durationS, short } = chooseClipDuration(sceneS, limits.durationsS);
-    if (short) ctx.log?.(`scene is ${sceneS.toFixed(2)} s, longer than ${model} can make (${durationS} s): the last frame will be held`);
-    const resolution = opts.resolution ?? chooseResolution(input.width, input.height, limits.resolutions);
-    const { prediction } = await predictAndDownload(
+    const mapped = mapClipRequest(contract, {
+      prompt: input.motionPrompt ?? input.scene.theme ?? input.scene.title ?? 'slow cinematic camera motion',
+      firstFrame: await files.forPath(input.imagePath, ctx.signal, ctx.log),
+      sceneS,
+      width: input.width,
+      height: input.height,
+      fps: input.fps,
+      seed: input.seed,
+      resolution: opts.resolution,
+    });
+    for (const note of mapped.notes) ctx.log?.(`${model}: ${note}`);
+    if (mapped.short) ctx.log?.(`scene is ${sceneS.toFixed(2)} s, longer than ${model} can make (${mapped.durationS} s): the last frame will be held`);
+    const download = saveOutput(opts, input.outPath, ctx, 200 * 1024 * 1024, ['video/mp4', 'video/quicktime', 'video/webm']);
+    const billing = (p: Prediction) => {
+      const metrics = p.metrics as Record<string, unknown> | undefined;
+      const reported = metrics?.['video_output_duration_seconds'];
+      const sent = (p.input as Record<string, unknown> | undefined) ?? mapped.input;
+      const duration = contract.fields.duration ? Number(sent[contract.fields.duration]) : NaN;
+      const resolution = contract.fields.resolution ? sent[contract.fields.resolution] : undefined;
+      return {
+        metrics: p.metrics,
+        videoSeconds: typeof reported === 'number' ? reported : Number.isFinite(duration) ? duration : (mapped.durationS ?? sceneS),
+        resolution: typeof resolution === 'string' ? resolution : (mapped.resolution ?? undefined),
+      };
+    };
+    const result = await runWithAttempts(
       replicate,
       {
-        model,
-        input: clipInput({
-          model,
-          prompt: input.motionPrompt ?? input.scene.theme ?? input.scene.title ?? 'slow cinematic camera motion',
-          image: await fileToDataUrl(input.imagePath),
-          durationS,
-          resolution,
-          seed: input.seed,
-          width: input.width,
-          height: input.height,
-        }),
-        pollIntervalMs: opts.pollIntervalMs ?? 2000,
-        timeoutMs: opts.timeoutMs ?? 20 * 60_000,
-        resumePredictionId: input.resumePredictionId ?? null,
-        onPrediction: input.onPrediction,
+        run: runOptions(opts, contract, model, mapped.input, 20 * 60_000, input),
+        maxRetries: opts.maxTransientRetries,
+        retryDelayMs: opts.retryDelayMs,
+        onAttempt: input.onAttempt,
+        cost: (p) => attemptCost(prices, model, p, billing(p)),
+        accept: (p) => download(firstOutput(p.output, p.id)),
       },
       ctx,
-      saveOutput(opts, input.outPath, ctx, 200 * 1024 * 1024, ['video/mp4', 'video/quicktime', 'video/webm']),
     );
-    const metrics = prediction.metrics as Record<string, unknown> | undefined;
-    const reportedSeconds = metrics?.['video_output_duration_seconds'];
-    const inputDuration = (prediction.input as Record<string, unknown> | undefined)?.['duration'];
     return {
       path: input.outPath,
       model,
-      costUsd: predictionCost(prices, model, {
-        metrics: prediction.metrics,
-        videoSeconds: typeof reportedSeconds === 'number' ? reportedSeconds : typeof inputDuration === 'number' ? inputDuration : durationS,
-        resolution: typeof (prediction.input as Record<string, unknown> | undefined)?.['resolution'] === 'string' ? ((prediction.input as Record<string, string>)['resolution']) : resolution,
-      }),
-      predictionId: prediction.id,
+      costUsd: result.costUsd,
+      predictionId: result.prediction.id,
       normalized: false,
+      attempts: result.attempts,
+      asked: { durationS: mapped.durationS, resolution: mapped.resolution, fps: mapped.fps },
     };
   }
 

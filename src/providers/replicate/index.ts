@@ -1,4 +1,4 @@
-/** Replicate adapters: images, clips, cancel. */
+/** Replicate adapters: images, clips, cancel; model contracts from published schemas. */
 export {
   cancelPrediction,
   createReplicateClipGenerator,
@@ -7,3 +7,4 @@ export {
 export type { ReplicateClipOptions, ReplicateGeneratorOptions } from './generators.ts';
 export type { ReplicateConnection } from './client.ts';
 export { clipModelLimits } from './inputs.ts';
+export { createContractSource, storeContractCache, type ContractCache, type ContractSource } from './contract/source.ts';

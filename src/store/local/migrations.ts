@@ -206,10 +206,34 @@ ALTER TABLE jobs ADD COLUMN lease_expires_at TEXT;
 CREATE INDEX jobs_running_lease_idx ON jobs(lease_expires_at) WHERE status = 'running';
 `;
 
+/**
+ * Version 3: models' published input schemas cached per version (model_contracts, shared by
+ * every project; unique per model, version and owner — always null here), and the paid attempts
+ * of every take (a JSON array; null for takes made before this version).
+ */
+const modelContracts = `
+CREATE TABLE model_contracts (
+  id TEXT PRIMARY KEY,
+  user_id TEXT,
+  model TEXT NOT NULL,
+  version TEXT NOT NULL,
+  openapi_schema TEXT NOT NULL,
+  source TEXT NOT NULL,
+  fetched_at TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX model_contracts_model_version_owner_idx ON model_contracts(model, version, ifnull(user_id, ''));
+CREATE INDEX model_contracts_model_fetched_idx ON model_contracts(model, fetched_at);
+ALTER TABLE generated_images ADD COLUMN attempts TEXT;
+ALTER TABLE video_clips ADD COLUMN attempts TEXT;
+`;
+
 /** Ordered by version; the last entry is the schema this build expects. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial_schema', sql: initialSchema },
   { version: 2, name: 'job_lease_expiry', sql: jobLeaseExpiry },
+  { version: 3, name: 'model_contracts_and_take_attempts', sql: modelContracts },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

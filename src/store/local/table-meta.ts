@@ -53,6 +53,7 @@ export const FOREIGN_KEYS: { [K in TableName]: readonly ForeignKey[] } = {
   ],
   final_videos: [{ column: 'project_id', parent: 'projects' }],
   jobs: [{ column: 'project_id', parent: 'projects' }],
+  model_contracts: [],
 };
 
 /** The references of `table` that must stay inside the row's project. */

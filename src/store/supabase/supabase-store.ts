@@ -29,7 +29,7 @@ import {
 } from '../row-checks.ts';
 
 /** the schema version this build of omvee expects (omvee_schema_version() in the migrations) */
-const SUPABASE_SCHEMA_VERSION = 1;
+const SUPABASE_SCHEMA_VERSION = 2;
 
 /** PostgREST's default max-rows on Supabase; larger lists are fetched page by page */
 const PAGE_SIZE = 1000;

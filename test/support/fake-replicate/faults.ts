@@ -7,7 +7,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export type Fault =
   | { route: string; kind: 'status'; status: number; retryAfter?: string; body?: unknown; times?: number }
   | { route: string; kind: 'hang'; times?: number }
-  | { route: string; kind: 'reset'; times?: number };
+  | { route: string; kind: 'reset'; times?: number }
+  /** the request is served (e.g. the prediction IS created), then the connection is cut before the answer */
+  | { route: string; kind: 'drop'; times?: number };
 
 export class FaultQueue {
   readonly queue: Fault[] = [];
@@ -22,7 +24,7 @@ export class FaultQueue {
 
   /** Applies the next fault for this route, if any; returns true when the request was handled. */
   apply(route: string, req: IncomingMessage, res: ServerResponse, hung: Set<ServerResponse>): boolean {
-    const i = this.queue.findIndex((f) => f.route === route || f.route === '*');
+    const i = this.queue.findIndex((f) => (f.route === route || f.route === '*') && f.kind !== 'drop');
     if (i < 0) return false;
     const [fault] = this.queue.splice(i, 1);
     if (!fault) return false;
@@ -31,7 +33,7 @@ export class FaultQueue {
       hung.add(res);
       return true;
     }
-    if (fault.kind === 'reset') {
+    if (fault.kind === 'reset' || fault.kind === 'drop') {
       req.socket.destroy();
       return true;
     }
@@ -41,6 +43,16 @@ export class FaultQueue {
     res.end(JSON.stringify(fault.body ?? { detail: `injected ${fault.status}` }));
     return true;
   }
+}
+
+/** After the work was done: cut the connection instead of answering, when a 'drop' fault is queued. */
+export function dropAfter(faults: FaultQueue, route: string, req: IncomingMessage): boolean {
+  const i = faults.queue.findIndex((f) => f.route === route && f.kind === 'drop');
+  if (i < 0) return false;
+  faults.queue.splice(i, 1);
+  faults.fired.push(`${route}:drop`);
+  req.socket.destroy();
+  return true;
 }
 
 export async function readBody(req: IncomingMessage): Promise<Buffer> {

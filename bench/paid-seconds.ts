@@ -1,0 +1,102 @@
+/**
+ * Paid clip seconds per song second with seedance (bytedance/seedance-1-lite), measured against
+ * the fake Replicate: a few realistic songs (intro, verses, choruses, bridge, outro; sung lines
+ * of 2–5 s with breaths between), cut into scenes by omvee's own timeline planner, each scene's
+ * clip made by the real Replicate clip generator through the replicate SDK, and the seconds the
+ * fake BILLED (the `duration` of every prediction it ran) added up.
+ *
+ *   node bench/paid-seconds.ts            (BENCH_SCENE_MIN / BENCH_SCENE_MAX to change the bounds)
+ *
+ * Goal (issue 11): ≤ 1.10 (the floor is 1.00). Printed next to it: what the old "5 or 10 s" rule
+ * would have bought for the same scenes.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_SCENE_MAX_S, DEFAULT_SCENE_MIN_S } from '../src/core/timeline/bounds.ts';
+import { planScenes, sceneFrameCounts } from '../src/core/timeline/index.ts';
+import type { Scene, Transcript } from '../src/core/model.ts';
+import { DEFAULT_PRICES } from '../src/providers/cost.ts';
+import { createReplicateClipGenerator } from '../src/providers/replicate/generators.ts';
+import { makeMp4, makePng } from '../test/support/fake-replicate/media.ts';
+import { startFakeReplicate } from '../test/support/fake-replicate/server.ts';
+
+const MODEL = 'bytedance/seedance-1-lite';
+const FPS = 30;
+const GOAL = 1.1;
+const sceneMinS = Number(process.env['BENCH_SCENE_MIN'] ?? DEFAULT_SCENE_MIN_S);
+const sceneMaxS = Number(process.env['BENCH_SCENE_MAX'] ?? DEFAULT_SCENE_MAX_S);
+
+/** deterministic pseudo-random numbers in [0, 1) */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
+
+/** A song's sung lines: sections of lines 2–5 s long with short breaths, instrumental gaps between sections. */
+function songTranscript(durationS: number, seed: number): Transcript {
+  const r = rng(seed);
+  const segments: Transcript['segments'] = [];
+  let t = 6 + r() * 10; // intro
+  while (t < durationS - 8) {
+    const lines = 4 + Math.floor(r() * 5);
+    for (let i = 0; i < lines && t < durationS - 6; i++) {
+      const len = 2 + r() * 3;
+      segments.push({ start: t, end: Math.min(durationS - 4, t + len), text: `line ${segments.length + 1}` });
+      t += len + 0.2 + r() * 0.9;
+    }
+    t += 3 + r() * 9; // a break, a solo, a drop
+  }
+  return { source: 'lrc', segments };
+}
+
+const SONGS = [
+  { name: 'short single (47 s)', durationS: 47, seed: 3 },
+  { name: 'radio edit (3:12)', durationS: 192, seed: 11 },
+  { name: 'album track (4:05)', durationS: 245, seed: 29 },
+  { name: 'ballad (2:38)', durationS: 158, seed: 57 },
+];
+
+const dir = await mkdtemp(join(tmpdir(), 'omvee-bench-paid-'));
+const fake = await startFakeReplicate({ realOutputs: false, png: makePng(64, 36), mp4: await makeMp4(dir, 1), prices: DEFAULT_PRICES as never });
+try {
+  const still = join(dir, 'still.png');
+  await writeFile(still, makePng(320, 180));
+  const gen = createReplicateClipGenerator({ apiToken: fake.token, baseUrl: fake.baseUrl, model: MODEL, pollIntervalMs: 1, allowLoopbackHttp: true, concurrency: 4 });
+  const now = new Date().toISOString();
+  let totalSong = 0;
+  let totalPaid = 0;
+  let totalOld = 0;
+  console.log(`paid clip seconds / song seconds — ${MODEL}, scenes ${sceneMinS}–${sceneMaxS} s from the timeline planner, ${FPS} fps`);
+  for (const song of SONGS) {
+    const planned = planScenes({ durationS: song.durationS, transcript: songTranscript(song.durationS, song.seed), sceneMinS, sceneMaxS });
+    const scenes: Scene[] = planned.map((p, i) => ({
+      id: `s${i}`, project_id: 'bench', order_idx: i, start_time_s: p.start_time_s, end_time_s: p.end_time_s, title: null, theme: 'night city', lyric_excerpt: p.lyric_excerpt,
+      energy: 0.5, artist_id: null, artist_role: 'none', generated_by_model: null, created_at: now, updated_at: now,
+    }));
+    const frames = sceneFrameCounts(scenes, FPS);
+    const before = new Set(fake.predictions.keys());
+    await Promise.all(
+      scenes.map((scene, i) =>
+        gen.generate({ scene, imagePath: still, motionPrompt: 'slow push in', frameCount: frames[i]!, fps: FPS, width: 1280, height: 720, seed: i, take: 1, outPath: join(dir, `${song.seed}-${i}.mp4`) }, {}),
+      ),
+    );
+    const paid = [...fake.predictions.values()].filter((p) => !before.has(p.id)).reduce((s, p) => s + Number(p.input['duration']), 0);
+    const old = frames.reduce((s, f) => s + (f / FPS <= 5 + 1e-6 ? 5 : 10), 0);
+    totalSong += song.durationS;
+    totalPaid += paid;
+    totalOld += old;
+    console.log(`  ${song.name.padEnd(22)} ${String(scenes.length).padStart(3)} scenes  ${String(paid).padStart(4)} s paid for ${song.durationS} s  → ${(paid / song.durationS).toFixed(3)}   (old 5/10 s rule: ${(old / song.durationS).toFixed(3)})`);
+  }
+  const ratio = totalPaid / totalSong;
+  console.log(`  all songs: ${totalPaid} s paid for ${totalSong} s of song → ${ratio.toFixed(3)} (goal ≤ ${GOAL.toFixed(2)}; old rule ${(totalOld / totalSong).toFixed(3)})  ${ratio <= GOAL ? 'OK' : 'ABOVE GOAL'}`);
+  if (ratio > GOAL) process.exitCode = 1;
+} finally {
+  await fake.close();
+  await rm(dir, { recursive: true, force: true });
+}
