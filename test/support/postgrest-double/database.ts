@@ -39,6 +39,8 @@ export async function openDoubleDatabase(options: DatabaseOptions = {}): Promise
     const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
     for (const file of files) await pg.exec(await readFile(path.join(MIGRATIONS_DIR, file), 'utf8'));
   }
+  // row changes of published tables feed the Realtime endpoint (see bootstrap.sql)
+  await pg.exec('select realtime.double_attach_capture()');
 
   // one request at a time: PGlite is a single connection
   let queue: Promise<unknown> = Promise.resolve();
