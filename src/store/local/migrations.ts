@@ -206,10 +206,20 @@ ALTER TABLE jobs ADD COLUMN lease_expires_at TEXT;
 CREATE INDEX jobs_running_lease_idx ON jobs(lease_expires_at) WHERE status = 'running';
 `;
 
+/**
+ * Version 3: job watchers poll for the rows changed since their last look (updated_at >= cursor),
+ * so they see every job however short it ran; the index keeps that cheap. Same index as
+ * supabase/migrations/20250401000000_realtime_publication.sql.
+ */
+const jobsUpdatedAtIndex = `
+CREATE INDEX IF NOT EXISTS jobs_updated_at_idx ON jobs(updated_at, id);
+`;
+
 /** Ordered by version; the last entry is the schema this build expects. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial_schema', sql: initialSchema },
   { version: 2, name: 'job_lease_expiry', sql: jobLeaseExpiry },
+  { version: 3, name: 'jobs_updated_at_index', sql: jobsUpdatedAtIndex },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -23,6 +23,8 @@ export interface DoubleDatabase {
   asRole<T>(role: DbRole, claims: JwtClaims, fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /** run `fn` in one transaction as the database owner (bypasses RLS; bootstrap and helpers) */
   asOwner<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  /** run `fn` alone on the connection: several transactions back to back, nothing in between */
+  exclusive<T>(fn: (pg: PGlite) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function openDoubleDatabase(options: DatabaseOptions = {}): Promise
         }),
       ),
     asOwner: (fn) => serialize(() => pg.transaction(fn)),
+    exclusive: (fn) => serialize(() => fn(pg)),
     close: () => serialize(() => pg.close()),
   };
 }
