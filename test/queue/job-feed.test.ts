@@ -15,6 +15,7 @@ import type { JobFeedMode, Store } from '../../src/store/port.ts';
 import { openSupabaseStore } from '../../src/store/supabase/supabase-store.ts';
 import { startPostgrestDouble, type DoubleUser, type PostgrestDouble } from '../support/postgrest-double/server.ts';
 import { resetDouble } from '../support/postgrest-double/reset.ts';
+import { runShortJob } from '../support/postgrest-double/short-job.ts';
 import { tempHome } from './support/helpers.ts';
 
 interface Stores {
@@ -37,26 +38,6 @@ async function storeShortJob(worker: Store, projectId: string, n: number): Promi
   const lease = { id: claimed.id, workerId: 'quick', attempt: claimed.attempts };
   await worker.updateJobProgress(lease, 50);
   return (await worker.completeJob(lease, { n }))!;
-}
-
-/**
- * One short job by a worker next to the database: the queue functions as service_role, one
- * transaction (one commit) each, back to back with nothing in between — HTTP to the double costs
- * tens of milliseconds per call, which would make the job as long as the double is slow.
- */
-async function databaseShortJob(double: PostgrestDouble, projectId: string, n: number): Promise<Job> {
-  const row = await double.db.exclusive(async (pg) => {
-    const asService = async <T,>(sql: string, params: unknown[]): Promise<T> =>
-      pg.transaction(async (tx) => {
-        await tx.exec(`select set_config('request.jwt.claims', '{"role":"service_role"}', true); set local role service_role`);
-        return (await tx.query<T>(sql, params)).rows[0]!;
-      });
-    const queued = await asService<{ id: string }>(`insert into public.jobs (type, project_id, payload) values ('generate_images', $1, $2) returning id`, [projectId, { n }]);
-    await asService(`select * from public.claim_job('quick', null, null, $1, 60)`, [queued.id]);
-    await asService(`select public.update_job_progress($1, 'quick', 1, 50, null)`, [queued.id]);
-    return asService<Record<string, unknown>>(`select * from public.complete_job($1, 'quick', 1, $2)`, [queued.id, { n }]);
-  });
-  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])) as unknown as Job;
 }
 
 /** how long a job lived in the database: queued → completed */
@@ -183,7 +164,7 @@ describe('following jobs on Supabase', () => {
     const project = await watcher.insert('projects', { name: 'feed' });
     bobStore = await openSupabaseStore({ url: double.url, key: double.anonKey, accessToken: bob.accessToken, retry: false });
     bobProject = (await bobStore.insert('projects', { name: 'bob' })).id;
-    s = { watcher, worker, projectId: project.id, shortJob: (p, n) => databaseShortJob(double, p, n), scratchProjectId: bobProject };
+    s = { watcher, worker, projectId: project.id, shortJob: (p, n) => runShortJob(double, p, n), scratchProjectId: bobProject };
   });
   afterEach(async () => {
     await s.watcher.close();
