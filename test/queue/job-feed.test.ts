@@ -55,7 +55,7 @@ async function until(what: string, check: () => boolean, timeoutMs = 8000): Prom
  * Watch a project while a long job runs; meanwhile 6 short jobs start and end between two polls.
  * Returns what the watch returned and every change it reported.
  */
-async function sixShortJobs(s: Stores, options: { live?: boolean; during?: () => Promise<void> } = {}) {
+async function sixShortJobs(s: Stores, options: { live?: boolean; awaitLive?: boolean; during?: () => Promise<void> } = {}) {
   await s.shortJob(s.scratchProjectId, -1);
   const long = await s.worker.insert('jobs', { type: 'assemble_video', project_id: s.projectId });
   const claimedLong = (await s.worker.claimJob({ workerId: 'slow', leaseSeconds: 60, jobId: long.id }))!;
@@ -70,6 +70,7 @@ async function sixShortJobs(s: Stores, options: { live?: boolean; during?: () =>
     onMode: (m) => modes.push(m),
   });
   await until('the watch to start', () => updates > 0);
+  if (options.awaitLive) await until('the feed to go live', () => modes.includes('live'));
   await options.during?.();
   const started = Date.now();
   const quick: Job[] = [];
@@ -173,7 +174,7 @@ describe('following jobs on Supabase', () => {
   });
 
   it('live over Realtime: the 6 short jobs are counted and each of their changes is heard', async (t) => {
-    const out = await sixShortJobs(s);
+    const out = await sixShortJobs(s, { awaitLive: true });
     assert.deepEqual(out.modes, ['live']);
     assertAllCounted(out, t);
     for (const job of out.quick) {
@@ -199,6 +200,7 @@ describe('following jobs on Supabase', () => {
     const modes: JobFeedMode[] = [];
     const feed = await s.watcher.subscribeJobs({ projectId: s.projectId }, { onChange: (j) => seen.push(j), onMode: (m, r) => (modes.push(m), reasons.push(r ?? '')), pollMs: 100 });
     try {
+      await until('the feed to give up on Realtime for now', () => modes.length > 0);
       assert.equal(feed.mode, 'polling');
       assert.match(reasons[0]!, /Realtime/);
       const a = await s.shortJob(s.projectId, 1);
@@ -215,6 +217,7 @@ describe('following jobs on Supabase', () => {
 
   it('the socket dropped mid-watch: nothing is lost while polling, and the feed goes live again', async (t) => {
     const out = await sixShortJobs(s, {
+      awaitLive: true,
       during: async () => {
         double.realtime.refuseConnections(2); // the first reconnects fail too
         double.realtime.dropConnections();
@@ -229,7 +232,7 @@ describe('following jobs on Supabase', () => {
     const seen: Job[] = [];
     const feed = await s.watcher.subscribeJobs({}, { onChange: (j) => seen.push(j) });
     try {
-      assert.equal(feed.mode, 'live');
+      await until('live', () => feed.mode === 'live');
       await storeShortJob(s.worker, bobProject, 1);
       const mine = await storeShortJob(s.worker, s.projectId, 2);
       await until('alice’s job', () => seen.some((j) => j.id === mine.id && j.status === 'completed'));
@@ -247,7 +250,7 @@ describe('following jobs on Supabase', () => {
     await s.worker.delete('jobs', job.id);
     await assert.rejects(watching, /was deleted while watching/);
     const feed = await s.watcher.subscribeJobs({ jobId: job.id }, { onChange: () => undefined });
-    assert.equal(feed.mode, 'live');
+    await until('live', () => feed.mode === 'live');
     const sockets = double.realtime.openSockets;
     await s.watcher.close();
     await until('the socket to close', () => double.realtime.openSockets < sockets);

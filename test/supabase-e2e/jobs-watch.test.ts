@@ -34,7 +34,7 @@ beforeEach(async () => {
 });
 
 /** start `jobs watch --project … --json`, run 6 short jobs while a long one runs, then end it */
-async function watchSixShortJobs(home: string): Promise<{ code: number | null; lines: Line[]; stderr: string; exitMs: number; quick: Job[] }> {
+async function watchSixShortJobs(home: string, ready: RegExp): Promise<{ code: number | null; lines: Line[]; stderr: string; exitMs: number; quick: Job[] }> {
   const project = await store.insert('projects', { name: 'watched on supabase' });
   const long = await store.insert('jobs', { type: 'assemble_video', project_id: project.id });
   const claimed = (await store.claimJob({ workerId: 'slow', leaseSeconds: 60, jobId: long.id }))!;
@@ -48,8 +48,8 @@ async function watchSixShortJobs(home: string): Promise<{ code: number | null; l
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   // the watch has read the jobs once it printed the long job
-  for (let i = 0; i < 600 && !stdout.includes(long.id); i++) await sleep(50);
-  assert.ok(stdout.includes(long.id), `the watch never started: ${stderr}`);
+  for (let i = 0; i < 600 && !(stdout.includes(long.id) && ready.test(stderr)); i++) await sleep(50);
+  assert.ok(stdout.includes(long.id) && ready.test(stderr), `the watch never started (${ready}): ${stderr}`);
   const quick: Job[] = [];
   for (let n = 0; n < 6; n++) quick.push(await runShortJob(double, project.id, n));
   await sleep(300);
@@ -67,9 +67,8 @@ async function watchSixShortJobs(home: string): Promise<{ code: number | null; l
 describe('jobs watch on Supabase', () => {
   it('follows Realtime: one JSON line per change, all 7 jobs counted, and it exits promptly', async (t) => {
     const home = await tempHome(t);
-    const out = await watchSixShortJobs(home);
+    const out = await watchSixShortJobs(home, /following changes live \(Supabase Realtime\)/);
     assert.equal(out.code, 0, out.stderr);
-    assert.match(out.stderr, /following changes live \(Supabase Realtime\)/);
     assert.match(out.stderr, /7 completed/);
     const summary = out.lines.at(-1)!;
     assert.equal(summary.event, 'summary');
@@ -85,9 +84,8 @@ describe('jobs watch on Supabase', () => {
   it('falls back to polling when Realtime refuses the socket, and still counts every job', async (t) => {
     double.realtime.refuseConnections(Number.POSITIVE_INFINITY);
     const home = await tempHome(t);
-    const out = await watchSixShortJobs(home);
+    const out = await watchSixShortJobs(home, /polling every 1000 ms: Realtime/);
     assert.equal(out.code, 0, out.stderr);
-    assert.match(out.stderr, /polling every 1000 ms: Realtime/);
     assert.match(out.stderr, /7 completed/);
     assert.equal(out.lines.at(-1)!.completed, 7);
     for (const job of out.quick) assert.ok(out.lines.some((l) => l.event === 'job' && l.job!.id === job.id && l.job!.status === 'completed'));

@@ -4,8 +4,8 @@
  * own jobs), through the store's own supabase-js client — the socket takes its access token from
  * that client's `accessToken` callback on every connect and heartbeat, never a copied string.
  *
- * When the socket cannot connect, the join is refused, the subscription fails or the socket
- * drops, the feed polls (rows updated since the last look, see ../job-poller.ts) until Realtime
+ * The feed polls from the start until Realtime confirms the subscription. When the socket cannot
+ * connect, the join is refused, the subscription fails or the socket drops, it polls again (rows updated since the last look, see ../job-poller.ts) until Realtime
  * is back; phoenix.js reconnects and rejoins by itself, and a channel the server closed is
  * subscribed again after a backoff. Each time it goes live it polls once to catch up on what
  * happened while it was not, and while live it still polls every 30 s, because Realtime delivers
@@ -19,8 +19,8 @@ import { DEFAULT_POLL_MS, JobPoller, JobVersions, Repeater, openPollingFeed } fr
 import { tableSchema } from '../row-checks.ts';
 import { normalizeRow } from './rows.ts';
 
-/** how long opening a feed waits for Realtime before it starts by polling */
-const READY_WAIT_MS = 3000;
+/** how long Realtime may take to confirm the subscription before the feed reports it polls */
+const UNDECIDED_MS = 5000;
 /** while live, a catch-up poll this often: Realtime may drop an event under load */
 const LIVE_POLL_MS = 30_000;
 /** subscribing again after the server closed the channel or refused the subscription */
@@ -54,7 +54,7 @@ class RealtimeJobFeed implements JobFeed {
   #channel: RealtimeChannel | null = null;
   #resubscribes = 0;
   #resubscribeTimer: NodeJS.Timeout | null = null;
-  #ready: (() => void) | null = null;
+  #undecided: NodeJS.Timeout | null = null;
   #closed = false;
 
   constructor(db: SupabaseClient, store: Store, target: JobFeedTarget, options: JobFeedOptions) {
@@ -74,13 +74,15 @@ class RealtimeJobFeed implements JobFeed {
     return this.#options.pollMs ?? DEFAULT_POLL_MS;
   }
 
+  /**
+   * Following from the first look on: until Realtime confirms the subscription the feed polls,
+   * so nobody waits for the socket and nothing between the look and the subscription is missed.
+   */
   async start(): Promise<void> {
     await this.#poller.start();
-    const ready = new Promise<void>((resolve) => (this.#ready = resolve));
-    const wait = setTimeout(() => this.#fallBack('Realtime did not answer in time'), READY_WAIT_MS);
+    this.#repeater.start(this.#pollMs);
+    this.#undecided = setTimeout(() => this.#fallBack('Realtime did not confirm the subscription in time'), UNDECIDED_MS);
     void this.#subscribe();
-    await ready;
-    clearTimeout(wait);
   }
 
   async #poll(): Promise<void> {
@@ -93,13 +95,14 @@ class RealtimeJobFeed implements JobFeed {
 
   #setMode(mode: JobFeedMode, reason?: string): void {
     if (this.#closed) return;
+    if (this.#undecided) clearTimeout(this.#undecided);
+    this.#undecided = null;
     const changed = mode !== this.#mode;
     this.#mode = mode;
-    this.#repeater.start(mode === 'live' ? LIVE_POLL_MS : this.#pollMs);
-    if (changed) this.#options.onMode?.(mode, reason);
-    const ready = this.#ready;
-    this.#ready = null;
-    ready?.();
+    if (changed) {
+      this.#repeater.start(mode === 'live' ? LIVE_POLL_MS : this.#pollMs);
+      this.#options.onMode?.(mode, reason);
+    }
   }
 
   #fallBack(reason: string): void {
@@ -193,7 +196,7 @@ class RealtimeJobFeed implements JobFeed {
     this.#closed = true;
     this.#repeater.stop();
     if (this.#resubscribeTimer) clearTimeout(this.#resubscribeTimer);
-    this.#ready?.();
+    if (this.#undecided) clearTimeout(this.#undecided);
     const channel = this.#channel;
     this.#channel = null;
     if (channel) await this.#db.removeChannel(channel).catch(() => undefined);
