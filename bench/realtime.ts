@@ -74,7 +74,7 @@ try {
         shown = Math.max(shown, j.progress);
       },
     });
-    const mode = feed.mode;
+    for (let i = 0; live && feed.mode !== 'live' && i < 100; i++) await sleep(100);
     await sleep(500);
     const work = () => ({ requests, rls: double.realtime.rlsChecksFor(alice.id), at: performance.now() });
     const per = (a: ReturnType<typeof work>, b: ReturnType<typeof work>): Work => {
@@ -91,6 +91,7 @@ try {
       await worker.updateJobProgress(lease, p);
     }
     const busyEnd = work();
+    const mode = feed.mode;
     await sleep(IDLE_SECONDS * 1000);
     const idleEnd = work();
     await feed.close();
