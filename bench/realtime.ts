@@ -38,6 +38,8 @@ interface Phase {
   mode: JobFeedMode;
   delays: number[];
   writes: number;
+  /** how long the worker's write call itself took (part of every delay) */
+  writeCalls: number[];
   busy: Work;
   idle: Work;
 }
@@ -83,12 +85,15 @@ try {
     };
     const busyStart = work();
     const written = new Map<number, number>();
+    const writeCalls: number[] = [];
     let p = 0;
     while (performance.now() - busyStart.at < SECONDS * 1000 && p < 99) {
       await sleep(400 + Math.random() * 200);
       p++;
-      written.set(p, performance.now());
+      const issued = performance.now();
+      written.set(p, issued);
       await worker.updateJobProgress(lease, p);
+      writeCalls.push(performance.now() - issued);
     }
     const busyEnd = work();
     const mode = feed.mode;
@@ -99,16 +104,16 @@ try {
     await worker.completeJob(lease, {});
     const delays = [...written].filter(([q]) => firstShown.has(q)).map(([q, at]) => firstShown.get(q)! - at);
     if (delays.length < written.size) console.error(`${name}: ${written.size - delays.length} writes never shown`);
-    return { name, mode, delays: delays.sort((a, b) => a - b), writes: written.size, busy: per(busyStart, busyEnd), idle: per(busyEnd, idleEnd) };
+    return { name, mode, delays: delays.sort((a, b) => a - b), writes: written.size, writeCalls: writeCalls.sort((a, b) => a - b), busy: per(busyStart, busyEnd), idle: per(busyEnd, idleEnd) };
   }
 
   console.log(`progress write → watcher callback; per watcher: ${SECONDS} s with a write every ~500 ms, then ${IDLE_SECONDS} s without changes; polling every ${POLL_MS} ms`);
   const phases = [await phase('Realtime', true), await phase(`polling ${POLL_MS} ms`, false)];
-  console.log('watcher          mode     writes   p50 ms   p95 ms   max ms | DB queries/min while writing (REST + RLS) | idle (REST + RLS)');
+  console.log('watcher          mode     writes   p50 ms   p95 ms   max ms  write call p50 | DB queries/min while writing (REST + RLS) | idle (REST + RLS)');
   const f = (w: Work) => `${(w.restPerMin + w.rlsPerMin).toFixed(1).padStart(6)} (${w.restPerMin.toFixed(1)} + ${w.rlsPerMin.toFixed(1)})`;
   for (const ph of phases) {
     console.log(
-      `${ph.name.padEnd(16)} ${ph.mode.padEnd(8)} ${String(ph.writes).padStart(6)} ${pct(ph.delays, 50).toFixed(0).padStart(8)} ${pct(ph.delays, 95).toFixed(0).padStart(8)} ${ph.delays.at(-1)!.toFixed(0).padStart(8)} | ${f(ph.busy).padEnd(40)} | ${f(ph.idle)}`,
+      `${ph.name.padEnd(16)} ${ph.mode.padEnd(8)} ${String(ph.writes).padStart(6)} ${pct(ph.delays, 50).toFixed(0).padStart(8)} ${pct(ph.delays, 95).toFixed(0).padStart(8)} ${ph.delays.at(-1)!.toFixed(0).padStart(8)} ${pct(ph.writeCalls, 50).toFixed(0).padStart(15)} | ${f(ph.busy).padEnd(40)} | ${f(ph.idle)}`,
     );
   }
   await owner.close();
