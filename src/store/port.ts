@@ -66,6 +66,38 @@ export interface FailOptions {
   backoffSeconds?: number;
 }
 
+/** What a job feed follows: one job, the jobs of one project, or every job the caller may see. */
+export type JobFeedTarget = { jobId: string } | { projectId?: string };
+
+/** 'live': changes are pushed (Supabase Realtime); 'polling': the feed asks the store itself */
+export type JobFeedMode = 'live' | 'polling';
+
+export interface JobFeedOptions {
+  /**
+   * A followed job row changed. Every change made after the feed started is delivered, oldest
+   * first per job; when polling, changes quicker than one poll arrive as their latest state, but
+   * every row that changed is delivered (a job that starts and ends between two polls included).
+   * A row may arrive twice; heartbeats are changes too.
+   */
+  onChange: (job: Job) => void;
+  /** a followed job row was deleted (reported by live feeds; polling cannot see deletions) */
+  onRemove?: (id: string) => void;
+  /** the feed switched between pushed changes and polling, with the reason */
+  onMode?: (mode: JobFeedMode, reason?: string) => void;
+  /** a poll failed (the feed keeps trying) */
+  onError?: (error: unknown) => void;
+  /** how often to poll while polling (default 1000 ms) */
+  pollMs?: number;
+  /** false: never open a live connection, only poll (default true) */
+  live?: boolean;
+}
+
+export interface JobFeed {
+  readonly mode: JobFeedMode;
+  /** stop following; releases the live connection */
+  close(): Promise<void>;
+}
+
 export interface SchemaInfo {
   version: number;
   latest: number;
@@ -130,6 +162,15 @@ export interface Store {
   cancelJob(id: string, reason?: string): Promise<Job>;
   /** put a failed or canceled job back to pending */
   retryJob(id: string, options?: { resetAttempts?: boolean }): Promise<Job>;
+
+  // ---- following jobs --------------------------------------------------------------------
+  /**
+   * Follow changes of job rows (`jobs watch`). Resolves once the feed follows: every change
+   * after that point is delivered — pushed over Supabase Realtime (RLS decides what a user
+   * hears), or, locally and whenever Realtime cannot be reached, by polling the rows updated
+   * since the last look. `close()` the feed when done (closing the store closes its feeds).
+   */
+  subscribeJobs(target: JobFeedTarget, options: JobFeedOptions): Promise<JobFeed>;
 
   schemaInfo(): Promise<SchemaInfo>;
   close(): Promise<void>;

@@ -888,6 +888,35 @@ export function runStoreContract(label: string, factory: () => Promise<StoreFixt
       });
     });
 
+    describe('job feed', () => {
+      it('subscribeJobs delivers the rows of its target changed after it started, ending in their last state', async () => {
+        const project = await store.insert('projects', { name: 'followed' });
+        const other = await store.insert('projects', { name: 'not followed' });
+        const before = await store.insert('jobs', { type: 'transcribe', project_id: project.id });
+        const seen: Job[] = [];
+        const feed = await store.subscribeJobs({ projectId: project.id }, { onChange: (job) => seen.push(job), pollMs: 100 });
+        try {
+          const job = await store.insert('jobs', { type: 'generate_images', project_id: project.id });
+          await store.insert('jobs', { type: 'generate_images', project_id: other.id });
+          const claimed = (await store.claimJob({ workerId: 'w', leaseSeconds: 60, jobId: job.id }))!;
+          await store.completeJob({ id: job.id, workerId: 'w', attempt: claimed.attempts }, { done: true });
+          const deadline = Date.now() + 10_000;
+          while (!seen.some((j) => j.id === job.id && j.status === 'completed') && Date.now() < deadline) await sleep(20);
+          const mine = seen.filter((j) => j.id === job.id);
+          assert.equal(mine.at(-1)?.status, 'completed', `the job's last state: ${mine.map((j) => j.status).join(', ')}`);
+          assert.deepEqual(mine.at(-1)?.result, { done: true });
+          assert.ok(seen.every((j) => j.project_id === project.id), 'only the target project');
+          assert.ok(!seen.some((j) => j.id === before.id), 'nothing that changed before the feed started');
+          // versions arrive in order, none twice
+          const versions = mine.map((j) => ms(j.updated_at));
+          assert.deepEqual(versions, [...versions].sort((a, b) => a - b));
+          assert.equal(new Set(mine.map((j) => JSON.stringify(j))).size, mine.length);
+        } finally {
+          await feed.close();
+        }
+      });
+    });
+
     it('reports its schema version', async () => {
       const info = await store.schemaInfo();
       assert.ok(info.latest >= 1);

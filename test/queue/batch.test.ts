@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CliContext, type IO, type OutStream } from '../../src/cli/context.ts';
+import { openBatchMemory, type BatchMemory } from '../../src/app/batch-memory.ts';
 import { OmveeError } from '../../src/core/errors.ts';
 import { parseBatch, parseCsv, readBatchFile, type BatchItem } from '../../src/core/batch/parse.ts';
 import { runBatch, type BatchLineResult } from '../../src/commands/run/batch.ts';
@@ -102,6 +103,10 @@ describe('runBatch', () => {
     await home.cleanup();
   });
 
+  /** a memory that forgets: every run of the batch starts afresh */
+  const fresh = (): BatchMemory => ({ get: () => undefined, set: async () => undefined });
+  const always = async () => true;
+
   const renderOne = async (item: BatchItem) => {
     if (item.name === 'Two') throw new OmveeError('provider', 'the clip model refused', { details: { projectId: 'p-two' } });
     return { projectId: `p-${item.name.toLowerCase()}`, outputPath: `/out/${item.name}.mp4` };
@@ -110,7 +115,7 @@ describe('runBatch', () => {
   it('continues past failed lines and summarizes every line', async () => {
     const seen: string[] = [];
     const { ctx, stdout, stderr } = context(home.dir, false);
-    const outcome = await runBatch(ctx, file, async (item) => (seen.push(item.name), renderOne(item)));
+    const outcome = await runBatch(ctx, file, fresh(), always, async (item) => (seen.push(item.name), renderOne(item)));
     assert.deepEqual(seen, ['One', 'Two', 'Three'], 'a missing audio file fails its line without calling renderOne');
     assert.equal(outcome.failed, 2);
     const rows = stdout.text.trimEnd().split('\n').map((l) => l.split('\t'));
@@ -126,7 +131,7 @@ describe('runBatch', () => {
 
   it('--json prints an array of results', async () => {
     const { ctx, stdout } = context(home.dir, true);
-    const outcome = await runBatch(ctx, file, renderOne);
+    const outcome = await runBatch(ctx, file, fresh(), always, renderOne);
     const printed = JSON.parse(stdout.text) as BatchLineResult[];
     assert.deepEqual(printed, outcome.results);
     assert.deepEqual(printed.map((r) => r.status), ['ok', 'failed', 'failed', 'ok']);
@@ -135,13 +140,32 @@ describe('runBatch', () => {
   it('an interrupted batch skips the remaining lines and says so', async () => {
     const { ctx, stdout } = context(home.dir, false);
     await assert.rejects(
-      runBatch(ctx, file, async (item) => {
+      runBatch(ctx, file, fresh(), always, async (item) => {
         ctx.abort.abort();
         return renderOne(item);
       }),
       (error: unknown) => error instanceof OmveeError && error.code === 'interrupted',
     );
     assert.deepEqual(stdout.text.trimEnd().split('\n').map((l) => l.split('\t')[2]), ['ok', 'skipped', 'skipped', 'skipped']);
+  });
+
+  it('running the same batch again keeps finished lines and resumes the failed ones in their own projects', async () => {
+    const memoryHome = join(home.dir, 'memory');
+    const calls: [string, string | null][] = [];
+    const render = async (item: BatchItem, _signal: AbortSignal, resume: { projectId: string } | null) => (calls.push([item.name, resume?.projectId ?? null]), renderOne(item));
+    const first = context(home.dir, false);
+    await runBatch(first.ctx, file, await openBatchMemory(memoryHome, file), always, render);
+    assert.deepEqual(calls, [['One', null], ['Two', null], ['Three', null]]);
+    calls.length = 0;
+    const again = context(home.dir, true);
+    const outcome = await runBatch(again.ctx, file, await openBatchMemory(memoryHome, file), always, render);
+    assert.deepEqual(calls, [['Two', 'p-two']], 'only the failed line runs, resuming its project; the missing song fails before');
+    assert.deepEqual(outcome.results.map((r) => [r.name, r.status, r.project_id]), [['One', 'kept', 'p-one'], ['Two', 'failed', 'p-two'], ['Gone', 'failed', null], ['Three', 'kept', 'p-three']]);
+    // a kept line whose project is gone is made again
+    calls.length = 0;
+    const third = context(home.dir, true);
+    await runBatch(third.ctx, file, await openBatchMemory(memoryHome, file), async (line) => line.project_id !== 'p-one', render);
+    assert.deepEqual(calls, [['One', null], ['Two', 'p-two']]);
   });
 
   it('an unreadable batch file is a clear error', async () => {

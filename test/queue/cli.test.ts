@@ -142,9 +142,18 @@ describe('operator commands', () => {
     assert.match(r.stderr, new RegExp(`${a.id.slice(0, 8)} generate_images running 50%`));
     assert.match(r.stderr, new RegExp(`${a.id.slice(0, 8)} generate_images completed 100%`));
     assert.match(r.stderr, /clip model refused/);
-    const final = JSON.parse(r.stdout) as Job[];
+    // --json: one object per change as it happens (newline-delimited), then a summary
+    const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { event: string; job?: Job; jobs?: Job[]; completed?: number; failed?: number });
+    const changes = lines.filter((l) => l.event === 'job').map((l) => `${l.job!.id}:${l.job!.status}:${l.job!.progress}`);
+    for (const expected of [`${a.id}:pending:0`, `${b.id}:pending:0`, `${a.id}:running:50`, `${a.id}:completed:100`, `${b.id}:failed:0`]) {
+      assert.ok(changes.includes(expected), `no change line ${expected} in ${changes.join(' ')}`);
+    }
+    const summary = lines.at(-1)!;
+    assert.equal(summary.event, 'summary');
+    assert.equal(summary.completed, 1);
+    assert.equal(summary.failed, 1);
     // both jobs may share a created_at millisecond: compare without relying on their order
-    assert.deepEqual(new Map(final.map((j) => [j.id, j.status])), new Map([[a.id, 'completed'], [b.id, 'failed']]));
+    assert.deepEqual(new Map(summary.jobs!.map((j) => [j.id, j.status])), new Map([[a.id, 'completed'], [b.id, 'failed']]));
   });
 
   it('jobs list: an aligned table on a TTY, TSV without a header otherwise, an array with --json', async () => {

@@ -269,4 +269,42 @@ describe('worker and runner', () => {
     assert.equal(row?.status, 'canceled');
     assert.equal(row?.result, null);
   });
+
+  it('progress writes are throttled to 2 a second per job; the last value is written before the job ends', async () => {
+    const writes: { at: number; progress: number }[] = [];
+    // the store as the runner sees it, recording each progress write
+    const counting = new Proxy(store, {
+      get(target, key, receiver) {
+        if (key === 'updateJobProgress') {
+          return (lease: Parameters<Store['updateJobProgress']>[0], progress: number) => {
+            writes.push({ at: Date.now(), progress });
+            return target.updateJobProgress(lease, progress);
+          };
+        }
+        const value = Reflect.get(target, key, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const job = await store.insert('jobs', { type: 'generate_clips', payload: {}, max_attempts: 1 });
+    const claimed = (await store.claimJob({ workerId: 'w', leaseSeconds: 60, jobId: job.id }))!;
+    const started = Date.now();
+    // 80 progress reports over ~1.2 s, then a failure at 37 %
+    const outcome = await runClaimedJob(claimed, async (_job, control) => {
+      for (let p = 1; p <= 80; p++) {
+        control.progress(p * 0.45);
+        await sleep(15);
+      }
+      control.progress(37);
+      throw new OmveeError('invalid_input', 'clip model refused the prompt');
+    }, { store: counting, workerId: 'w', leaseSeconds: 60 });
+    const seconds = (Date.now() - started) / 1000;
+    assert.equal(outcome.status, 'failed');
+    assert.ok(writes.length >= 2, `progress was written (${writes.length} writes)`);
+    assert.ok(writes.length <= Math.ceil(seconds * 2) + 1, `${writes.length} writes in ${seconds.toFixed(1)} s`);
+    for (let i = 1; i < writes.length - 1; i++) assert.ok(writes[i]!.at - writes[i - 1]!.at >= 450, 'at least ~500 ms between throttled writes');
+    assert.equal(writes.at(-1)!.progress, 37, 'the last reported progress is written');
+    const row = await store.get('jobs', job.id);
+    assert.equal(row?.status, 'failed');
+    assert.equal(row?.progress, 37, 'the failed job shows how far it got');
+  });
 });

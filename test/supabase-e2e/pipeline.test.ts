@@ -128,7 +128,8 @@ describe('omvee on the Supabase backend (service key)', () => {
     assert.ok(clips.rows.every((c) => stored.includes(c.clip_path)), 'clip rows point at the imported files');
 
     const out = path.join(home, 'cloud.mp4');
-    const rendered = await omvee(cloud, ['render', imported.id, '--yes', '--out', out], { timeoutMs: 60_000 });
+    // --force: the imported cut is up to date (render would only copy it); this renders on Supabase
+    const rendered = await omvee(cloud, ['render', imported.id, '--yes', '--force', '--out', out], { timeoutMs: 60_000 });
     assert.equal(rendered.code, 0, rendered.stderr);
     const probe = await ffprobe(out);
     assert.ok(Math.abs(probe.duration - 5) < 0.2, `duration ${probe.duration}`);

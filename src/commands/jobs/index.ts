@@ -41,12 +41,12 @@ Examples:
     .argument('[id]', 'job id or unique id prefix (default: every pending or running job)')
     .option('--project <project>', 'every job of this project that is pending or running, or starts while watching')
     .option('--exit-status', 'exit 1 if a watched job failed or was canceled (for CI)')
-    .option('--interval <ms>', 'how often to poll the store', '1000')
+    .option('--interval <ms>', 'how often to poll the store when live updates (Supabase Realtime) are unavailable', '1000')
     .addHelpText('after', `
 Examples:
   $ omvee jobs watch 7c1e
   $ omvee run song.mp3 --detach --json > jobs.json; omvee jobs watch --project "Easy Kill" --exit-status
-  $ omvee jobs watch --project 3f2a --json | jq -r '.[] | [.id,.status] | @tsv'`)
+  $ omvee jobs watch --project 3f2a --json | jq -r 'select(.event == "job") | [.job.id, .job.status, .job.progress] | @tsv'`)
     .action(act(() => import('./watch.ts')));
 
   jobs

@@ -25,21 +25,31 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
   else if (opts.project !== undefined) target = { projectId: (await projectFor(ctx, store, opts.project)).id };
   else target = {};
 
-  const display = ctx.globals.quiet ? null : ctx.stderrIsTTY && !ctx.isCI ? liveBars(ctx) : plainLines(ctx);
+  const tty = ctx.stderrIsTTY && !ctx.isCI;
+  const display = ctx.globals.quiet ? null : tty ? liveBars(ctx) : plainLines(ctx);
   const jobs = await watchJobs(store, target, {
     intervalMs: opts.interval,
     signal: ctx.signal,
     onUpdate: (current) => display?.update(current),
+    // --json: one object per change, newline-delimited, as it happens
+    onChange: (job) => {
+      if (ctx.json) ctx.write(`${JSON.stringify({ event: 'job', at: new Date().toISOString(), job })}\n`);
+    },
+    onMode: (mode, reason) => {
+      const text = mode === 'live' ? 'following changes live (Supabase Realtime)' : `polling every ${opts.interval} ms${reason ? `: ${reason}` : ''}`;
+      // a line of its own would break the redrawn bars on a terminal
+      if (mode === 'polling' && display && !tty) ctx.info(text);
+      else ctx.debug(text);
+    },
+    onError: (error) => ctx.debug(`reading jobs failed (will retry): ${error instanceof Error ? error.message : String(error)}`),
   });
   display?.end(jobs);
 
-  if (ctx.json) ctx.writeJson(jobs);
+  const counts = (['completed', 'failed', 'canceled'] as const).map((s) => [s, jobs.filter((j) => j.status === s).length] as const);
+  if (ctx.json) ctx.write(`${JSON.stringify({ event: 'summary', at: new Date().toISOString(), ...Object.fromEntries(counts), jobs })}\n`);
   if (jobs.length === 0 && !('jobId' in target)) ctx.info('no pending or running jobs to watch');
   const bad = unsuccessful(jobs);
-  if (jobs.length > 0) {
-    const counts = ['completed', 'failed', 'canceled'].map((s) => [s, jobs.filter((j) => j.status === s).length] as const).filter(([, n]) => n > 0);
-    ctx.info(counts.map(([s, n]) => `${n} ${s}`).join(', '));
-  }
+  if (jobs.length > 0) ctx.info(counts.filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', '));
   if (opts.exitStatus && bad.length > 0) {
     const first = bad[0]!;
     throw new OmveeError('job_failed', `${bad.length} watched job${bad.length === 1 ? '' : 's'} did not complete: ${first.id} ${first.status}${first.error ? ` (${first.error})` : ''}`, {

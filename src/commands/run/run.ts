@@ -1,4 +1,6 @@
-import { basename, extname } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
+import { openBatchMemory } from '../../app/batch-memory.ts';
+import { latestFinal } from '../../core/pipeline/final-video.ts';
 import { z } from 'zod';
 import type { InputOf } from '../../cli/action.ts';
 import type { CliContext } from '../../cli/context.ts';
@@ -49,9 +51,12 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
     const { runBatch } = await import('./batch.ts');
     await runPreflight(ctx, { batch: true, lyrics: false, bounds, choice, flags: spend });
     const pipeline = await openCommandPipeline(ctx, { choice, concurrency: parallel, spend });
-    const { failed } = await runBatch(ctx, opts.batch, async (item) => {
+    const services = pipeline.services;
+    const memory = await openBatchMemory(services.config.paths.home, resolve(ctx.io.cwd, opts.batch));
+    const stillDone = async (line: { project_id: string | null }) => line.project_id !== null && (await services.store.get('projects', line.project_id)) !== null && (await latestFinal(services.store, line.project_id)) !== null;
+    const { failed } = await runBatch(ctx, opts.batch, memory, stillDone, async (item, _signal, resume) => {
       const outcome = await runWhole(ctx, pipeline, {
-        audio: item.audio,
+        ...(resume ? { projectRef: resume.projectId } : { audio: item.audio }),
         lyrics: item.lyrics ?? undefined,
         name: validateProjectName(item.name ?? basename(item.audio, extname(item.audio))),
         style: validateStyle(item.style ?? undefined) ?? style,
@@ -61,7 +66,7 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
       });
       return { projectId: outcome.project_id, outputPath: outcome.output ?? outcome.video_path };
     });
-    if (failed > 0) throw new OmveeError('job_failed', `${failed} song${failed > 1 ? 's' : ''} of the batch failed`, { hint: 'see the summary above; fix them and run the batch again' });
+    if (failed > 0) throw new OmveeError('job_failed', `${failed} song${failed > 1 ? 's' : ''} of the batch failed`, { hint: `see the summary above; fix them and run the same batch again (omvee run --batch ${opts.batch}): it resumes those and keeps the rest` });
     return;
   }
 

@@ -42,6 +42,12 @@ export async function run(ctx: CliContext, { args }: InputOf<typeof Options>): P
     const code = await runEditor(editor, file, ctx.env);
     if (code !== 0) throw new OmveeError('aborted', `the editor exited with code ${code}; transcript unchanged`);
     const after = await readFile(file, 'utf8');
+    if (after.trim() === '' && before.trim() !== '') {
+      // an emptied file is how people abort in an editor that cannot quit with an error
+      ctx.info('the file was emptied: transcript unchanged');
+      printRecord(ctx, [['segments', transcript.segments.length], ['changed', false]], { project_id: project.id, changed: false, segments: transcript.segments.length });
+      return;
+    }
     if (after === before) {
       ctx.info('no changes');
       printRecord(ctx, [['segments', transcript.segments.length], ['changed', false]], { project_id: project.id, changed: false, segments: transcript.segments.length });
@@ -59,6 +65,8 @@ export async function run(ctx: CliContext, { args }: InputOf<typeof Options>): P
     const deps = { store: services.store, blobs: services.blobs } as PipelineDeps;
     await saveTranscript(deps, project, { ...parsed.transcript, source: transcript.source === 'none' ? 'lrc' : transcript.source });
     ctx.success(`saved ${parsed.transcript.segments.length} lyric lines`);
+    const scenes = await services.store.count('selected_scenes', { project_id: project.id });
+    if (scenes > 0) ctx.warn(`the ${scenes} scenes were cut on the old lyrics; choose them again to follow the new ones: omvee scenes select ${project.id}`);
     printRecord(ctx, [['segments', parsed.transcript.segments.length], ['changed', true]], { project_id: project.id, changed: true, segments: parsed.transcript.segments.length });
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -28,7 +28,11 @@ export interface RunJobOptions {
   onProgress?: (job: Job, percent: number, detail: string | undefined) => void;
   /** backoff before a retry, in seconds, for attempt n (1-based) */
   backoffSeconds?: (attempt: number) => number;
-  /** how often progress may be written to the store */
+  /**
+   * the least time between two progress writes of one job (default 500 ms: at most 2 a second,
+   * which is what a watcher can show; the latest value is written when the interval ends, and
+   * before the job completes or fails)
+   */
   progressIntervalMs?: number;
 }
 
@@ -71,10 +75,27 @@ export async function runClaimedJob(job: Job, handler: JobHandler, options: RunJ
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (options.signal?.aborted) onOuterAbort();
 
-  let lastPercent = 0;
+  // the row's progress as claimed (a released job keeps how far it got)
+  let lastPercent = job.progress;
+  let writtenPercent = job.progress;
   let lastWrite = 0;
   let pendingWrite: Promise<unknown> = Promise.resolve();
-  const interval = options.progressIntervalMs ?? 1000;
+  let trailing: NodeJS.Timeout | null = null;
+  const interval = options.progressIntervalMs ?? 500;
+  const writeProgress = (): void => {
+    if (trailing) clearTimeout(trailing);
+    trailing = null;
+    if (lastPercent === writtenPercent) return;
+    const p = lastPercent;
+    writtenPercent = p;
+    lastWrite = Date.now();
+    pendingWrite = pendingWrite.then(() => store.updateJobProgress(lease, p).catch(() => undefined));
+  };
+  /** the final progress reaches the row before the job's last state does */
+  const flushProgress = async (): Promise<void> => {
+    writeProgress();
+    await pendingWrite;
+  };
 
   const heartbeatMs = Math.max(200, Math.floor((options.leaseSeconds * 1000) / 3));
   const heartbeat = setInterval(() => {
@@ -99,18 +120,20 @@ export async function runClaimedJob(job: Job, handler: JobHandler, options: RunJ
       options.onProgress?.(job, p, detail);
       if (p === lastPercent) return;
       lastPercent = p;
-      const now = Date.now();
-      if (now - lastWrite >= interval || p === 100) {
-        lastWrite = now;
-        pendingWrite = pendingWrite.then(() => store.updateJobProgress(lease, p).catch(() => undefined));
+      // throttled: at most one write per interval; the latest value is written when it ends
+      const wait = interval - (Date.now() - lastWrite);
+      if (wait <= 0) writeProgress();
+      else if (!trailing) {
+        trailing = setTimeout(writeProgress, wait);
+        trailing.unref?.();
       }
     },
   };
 
   try {
     const { result, costUsd } = await handler(job, control);
-    await pendingWrite;
     clearInterval(heartbeat);
+    await flushProgress();
     const done = await store.completeJob(lease, result, costUsd);
     if (done) return { status: 'completed', job: done };
     // refused: canceled meanwhile (before a heartbeat noticed), or someone else holds the job now
@@ -119,7 +142,7 @@ export async function runClaimedJob(job: Job, handler: JobHandler, options: RunJ
     return { status: 'lost', error: new OmveeError('job_failed', `job ${job.id} could not be completed: its lease was lost`) };
   } catch (error) {
     clearInterval(heartbeat);
-    await pendingWrite;
+    await flushProgress();
     if (lostReason === 'canceled') return { status: 'canceled', job: await store.get('jobs', job.id) };
     if (lostReason === 'lost') return { status: 'lost', error };
     if (options.signal?.aborted) {
@@ -144,6 +167,7 @@ export async function runClaimedJob(job: Job, handler: JobHandler, options: RunJ
     return { status: 'failed', job: failed, error, willRetry: failed.status === 'pending' };
   } finally {
     clearInterval(heartbeat);
+    if (trailing) clearTimeout(trailing);
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
 }

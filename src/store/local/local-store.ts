@@ -18,7 +18,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { DEFAULTS, REQUIRED_ON_INSERT, type Job, type NewRow, type RowPatch, type TableName, type Tables } from '../../core/model.ts';
 import { OmveeError, invalidInput, notFound } from '../../core/errors.ts';
-import type { ClaimOptions, FailOptions, Filter, JobLease, ListQuery, SchemaInfo, Store } from '../port.ts';
+import type { ClaimOptions, FailOptions, Filter, JobFeed, JobFeedOptions, JobFeedTarget, JobLease, ListQuery, SchemaInfo, Store } from '../port.ts';
+import { openPollingFeed } from '../job-poller.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations.ts';
 import { busyExhaustedError, isBusyError, mapSqliteError } from './sqlite-errors.ts';
 import { buildLimit, buildOrder, buildWhere, type SqlParam } from './sql-query.ts';
@@ -145,6 +146,7 @@ const renewedExpiryParams = (lease: JobLease, now: string): SqlParam[] => [
 
 export class LocalStore implements Store {
   readonly kind = 'local' as const;
+  readonly #feeds = new Set<JobFeed>();
   readonly location: string;
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
@@ -609,6 +611,24 @@ export class LocalStore implements Store {
     return shapeRow('jobs', row) as unknown as Job;
   }
 
+  // ---- following jobs -------------------------------------------------------------------
+
+  /**
+   * Polls this store (other processes write to the same file): the rows updated since the last
+   * look, so a job that starts and ends between two polls is still delivered.
+   */
+  async subscribeJobs(target: JobFeedTarget, options: JobFeedOptions): Promise<JobFeed> {
+    const feed = await openPollingFeed(this, target, options);
+    this.#feeds.add(feed);
+    return {
+      mode: feed.mode,
+      close: async () => {
+        this.#feeds.delete(feed);
+        await feed.close();
+      },
+    };
+  }
+
   // ---- lifecycle ------------------------------------------------------------------------
 
   async schemaInfo(): Promise<SchemaInfo> {
@@ -617,6 +637,8 @@ export class LocalStore implements Store {
   }
 
   async close(): Promise<void> {
+    for (const feed of this.#feeds) await feed.close();
+    this.#feeds.clear();
     this.#statements.clear();
     if (this.#db.isOpen) this.#db.close();
   }

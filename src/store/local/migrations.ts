@@ -229,11 +229,21 @@ ALTER TABLE generated_images ADD COLUMN attempts TEXT;
 ALTER TABLE video_clips ADD COLUMN attempts TEXT;
 `;
 
+/**
+ * Version 4: job watchers poll for the rows changed since their last look (updated_at >= cursor),
+ * so they see every job however short it ran; the index keeps that cheap. Same index as
+ * supabase/migrations/20250401000000_realtime_publication.sql.
+ */
+const jobsUpdatedAtIndex = `
+CREATE INDEX IF NOT EXISTS jobs_updated_at_idx ON jobs(updated_at, id);
+`;
+
 /** Ordered by version; the last entry is the schema this build expects. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial_schema', sql: initialSchema },
   { version: 2, name: 'job_lease_expiry', sql: jobLeaseExpiry },
   { version: 3, name: 'model_contracts_and_take_attempts', sql: modelContracts },
+  { version: 4, name: 'jobs_updated_at_index', sql: jobsUpdatedAtIndex },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

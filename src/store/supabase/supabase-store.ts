@@ -10,9 +10,11 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { OmveeError, invalidInput, notFound } from '../../core/errors.ts';
 import { isUuid } from '../../core/projects.ts';
 import { REQUIRED_ON_INSERT, type Job, type NewRow, type RowPatch, type TableName, type Tables } from '../../core/model.ts';
-import type { ClaimOptions, FailOptions, Filter, JobLease, ListQuery, Order, SchemaInfo, Store } from '../port.ts';
+import type { ClaimOptions, FailOptions, Filter, JobFeed, JobFeedOptions, JobFeedTarget, JobLease, ListQuery, Order, SchemaInfo, Store } from '../port.ts';
 import { createOmveeClient, displayUrl, type SupabaseConnectOptions } from './client.ts';
 import { mapRemoteError } from './errors.ts';
+import { openSupabaseJobFeed } from './job-feed.ts';
+import { normalizeRow } from './rows.ts';
 import {
   JOB_NOT_FOUND_HINT,
   MANAGED_COLUMNS,
@@ -47,16 +49,6 @@ interface PgResult {
 /** a filter that can match nothing (e.g. a non-UUID id), so no request is needed */
 const IMPOSSIBLE = Symbol('impossible');
 
-/** timestamps as ISO strings in UTC, like the local store returns them */
-function normalizeRow<K extends TableName>(table: K, row: AnyRow): Tables[K] {
-  const timestamps = tableMeta(table).timestamp;
-  const out: AnyRow = {};
-  for (const [k, v] of Object.entries(row)) {
-    out[k] = timestamps.has(k) && typeof v === 'string' ? new Date(v).toISOString() : v;
-  }
-  return out as Tables[K];
-}
-
 function checkColumns(table: TableName, keys: Iterable<string>): void {
   for (const key of keys) assertColumn(table, key);
 }
@@ -79,6 +71,7 @@ class SupabaseStore implements Store {
   readonly kind = 'supabase' as const;
   readonly location: string;
   readonly #db: SupabaseClient;
+  readonly #feeds = new Set<JobFeed>();
 
   constructor(db: SupabaseClient, url: string) {
     this.#db = db;
@@ -337,6 +330,24 @@ class SupabaseStore implements Store {
     throw new OmveeError('conflict', `job ${id} is ${job.status}; only failed or canceled jobs can be retried`);
   }
 
+  // ---- following jobs ---------------------------------------------------------------------
+
+  async subscribeJobs(target: JobFeedTarget, options: JobFeedOptions): Promise<JobFeed> {
+    if ('jobId' in target && !isUuid(target.jobId)) throw notFound('job', target.jobId, JOB_NOT_FOUND_HINT);
+    if (!('jobId' in target) && target.projectId !== undefined && !isUuid(target.projectId)) throw notFound('project', target.projectId);
+    const feed = await openSupabaseJobFeed(this.#db, this, target, options);
+    this.#feeds.add(feed);
+    return {
+      get mode() {
+        return feed.mode;
+      },
+      close: async () => {
+        this.#feeds.delete(feed);
+        await feed.close();
+      },
+    };
+  }
+
   async schemaInfo(): Promise<SchemaInfo> {
     const result = (await this.#db.rpc('omvee_schema_version')) as PgResult;
     if (result.error) {
@@ -348,7 +359,9 @@ class SupabaseStore implements Store {
   }
 
   async close(): Promise<void> {
-    // supabase-js keeps no connection open for REST calls; nothing to release
+    // REST calls keep no connection open; job feeds hold the Realtime socket
+    for (const feed of [...this.#feeds]) await feed.close();
+    this.#feeds.clear();
   }
 }
 

@@ -23,6 +23,8 @@ export interface DoubleDatabase {
   asRole<T>(role: DbRole, claims: JwtClaims, fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /** run `fn` in one transaction as the database owner (bypasses RLS; bootstrap and helpers) */
   asOwner<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  /** run `fn` alone on the connection: several transactions back to back, nothing in between */
+  exclusive<T>(fn: (pg: PGlite) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,8 @@ export async function openDoubleDatabase(options: DatabaseOptions = {}): Promise
     const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
     for (const file of files) await pg.exec(await readFile(path.join(MIGRATIONS_DIR, file), 'utf8'));
   }
+  // row changes of published tables feed the Realtime endpoint (see bootstrap.sql)
+  await pg.exec('select realtime.double_attach_capture()');
 
   // one request at a time: PGlite is a single connection
   let queue: Promise<unknown> = Promise.resolve();
@@ -59,6 +63,7 @@ export async function openDoubleDatabase(options: DatabaseOptions = {}): Promise
         }),
       ),
     asOwner: (fn) => serialize(() => pg.transaction(fn)),
+    exclusive: (fn) => serialize(() => fn(pg)),
     close: () => serialize(() => pg.close()),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * A test double of a Supabase project's HTTP API: the PostgREST (`/rest/v1`), Storage
- * (`/storage/v1`) and a minimal GoTrue (`/auth/v1`) subset that supabase-js v2 uses, running on
+ * (`/storage/v1`) and a minimal GoTrue (`/auth/v1`) subset that supabase-js v2 uses, and the
+ * Realtime WebSocket (`/realtime/v1/websocket`, postgres_changes; see realtime.ts), running on
  * real Postgres (PGlite) with the project's own migrations. It listens on 127.0.0.1:0.
  *
  * Like Supabase's gateway it requires an `apikey` signed with the project's JWT secret, and like
@@ -14,6 +15,7 @@ import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypt
 import type { AddressInfo, Socket } from 'node:net';
 import { openDoubleDatabase, type DbRole, type DoubleDatabase } from './database.ts';
 import { signJwt, verifyJwt, type JwtClaims } from './jwt.ts';
+import { RealtimeEndpoint, type RealtimeControl, type RealtimeOptions } from './realtime.ts';
 import { PgrstError, RestHandler, statusForSqlState } from './rest.ts';
 import { StorageHandler } from './storage.ts';
 
@@ -39,6 +41,8 @@ export interface PostgrestDouble {
   readonly serviceKey: string;
   readonly jwtSecret: string;
   readonly db: DoubleDatabase;
+  /** the Realtime endpoint: statistics and fault injection (dropped or refused sockets) */
+  readonly realtime: RealtimeControl;
   /** create a user who can sign in with email + password */
   createUser(email: string, password: string): Promise<DoubleUser>;
   /** sign a token for any claims (e.g. an expired one) */
@@ -53,6 +57,7 @@ export interface PostgrestDouble {
 export interface DoubleOptions {
   /** apply supabase/migrations (default true); false simulates a project where `db push` never ran */
   migrate?: boolean;
+  realtime?: RealtimeOptions;
 }
 
 const HTML_ERROR = (status: number): string =>
@@ -74,6 +79,8 @@ export async function startPostgrestDouble(options: DoubleOptions = {}): Promise
   const serviceKey = sign({ iss: 'supabase-double', role: 'service_role', exp: longLived });
   const rest = new RestHandler(db);
   const storage = new StorageHandler(db, jwtSecret);
+  const realtime = new RealtimeEndpoint(db, jwtSecret, options.realtime);
+  await realtime.start();
   const users = new Map<string, AuthUser>(); // by email
   const refreshTokens = new Map<string, string>(); // token → user id
   const faults: Fault[] = [];
@@ -248,6 +255,12 @@ export async function startPostgrestDouble(options: DoubleOptions = {}): Promise
       else res.destroy();
     });
   });
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    if (!realtime.handleUpgrade(req, socket, head)) {
+      socket.write('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      socket.destroy();
+    }
+  });
   const sockets = new Set<Socket>();
   server.on('connection', (s) => {
     sockets.add(s);
@@ -262,6 +275,7 @@ export async function startPostgrestDouble(options: DoubleOptions = {}): Promise
     serviceKey,
     jwtSecret,
     db,
+    realtime,
     sign,
     get requestCount() {
       return requestCount;
@@ -277,6 +291,7 @@ export async function startPostgrestDouble(options: DoubleOptions = {}): Promise
       for (let i = 0; i < count; i++) faults.push(fault);
     },
     async close() {
+      await realtime.close();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();
