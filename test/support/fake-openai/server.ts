@@ -325,7 +325,7 @@ export async function startFakeOpenAi(opts: FakeOpenAiOptions = {}): Promise<Fak
     if (req.method === 'POST' && route === '/audio/transcriptions') return transcription(req, res);
     if (req.method === 'GET' && route === '/models') {
       if (faults.apply('models', req, res, hung)) return;
-      return sendJson(res, 200, { object: 'list', data: ['whisper-1', 'gpt-4o-transcribe', 'gpt-4o-mini-transcribe', 'gpt-4o-mini'].map((id) => ({ id, object: 'model', created: 0, owned_by: 'openai' })) });
+      return sendJson(res, 200, { object: 'list', data: ['whisper-1', 'gpt-4o-mini'].map((id) => ({ id, object: 'model', created: 0, owned_by: 'openai' })) });
     }
     if (req.method === 'GET' && route === '/key') {
       if (faults.apply('key', req, res, hung)) return;
