@@ -48,6 +48,8 @@ export const CONFIG_SCHEMA = z.object({
   OMVEE_SCENE_MAX: positiveNumber,
   OMVEE_LEASE_SECONDS: positiveInt,
   OMVEE_REPLICATE_POLL_MS: positiveInt,
+  OMVEE_LLM_VISION: choice(['auto', 'on', 'off'] as const),
+  OMVEE_WHISPER_TIMESTAMP_MODEL: z.string().min(1).optional(),
 });
 export type ConfigValues = z.infer<typeof CONFIG_SCHEMA>;
 export type ConfigKey = keyof ConfigValues;
@@ -91,4 +93,6 @@ export const CONFIG_DESCRIPTIONS: Record<ConfigKey, string> = {
   OMVEE_SCENE_MAX: 'longest scene in seconds (default 10)',
   OMVEE_LEASE_SECONDS: 'job lease length in seconds (default 60)',
   OMVEE_REPLICATE_POLL_MS: 'ms between Replicate prediction status polls (default 2000)',
+  OMVEE_LLM_VISION: 'show each still to the director when it writes the clip motion: auto (models known to take images), on, off',
+  OMVEE_WHISPER_TIMESTAMP_MODEL: 'model that times the lyrics when the transcription model gives no timestamps (gpt-4o-transcribe): default whisper-1; none = never (an error instead)',
 };

@@ -77,10 +77,36 @@ export interface PromptWritingResult {
   costUsd: number;
 }
 
+/**
+ * The motion of one clip, written once its still exists (the clip step asks right before it
+ * makes the clip, and keeps the answer on the take so a rerun does not ask again).
+ */
+export interface MotionWritingInput {
+  projectName: string;
+  style: string | null;
+  scene: Scene;
+  /** the scene's prompts (the still was made from image_prompt); null when there are none */
+  prompt: Pick<ScenePrompt, 'image_prompt' | 'style_notes' | 'setting' | 'shot_type' | 'mood' | 'motion_prompt'> | null;
+  /** the still the clip starts from (a local file) */
+  imagePath: string;
+  /** how long the clip is, seconds */
+  durationS: number;
+  /** the rejected take this one replaces: the reviewer's note and that take's motion */
+  rejected?: { note: string | null; motionPrompt: string | null } | null;
+}
+export interface MotionWritingResult {
+  motion_prompt: string;
+  model: string;
+  costUsd: number;
+  /** true when the model was shown the still (a vision model); false when it worked from the prompts */
+  sawImage: boolean;
+}
+
 export interface Director {
   readonly name: string; // 'local' | 'openrouter' | 'openai'
   selectScenes(input: SceneSelectionInput, ctx: CallContext): Promise<SceneSelectionResult>;
   writePrompts(input: PromptWritingInput, ctx: CallContext): Promise<PromptWritingResult>;
+  writeMotion(input: MotionWritingInput, ctx: CallContext): Promise<MotionWritingResult>;
 }
 
 /**

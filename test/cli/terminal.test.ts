@@ -42,6 +42,44 @@ describe('tables', () => {
   });
 });
 
+const visible = (line: string) => [...line.replace(/\u001b\[[0-9;]*m/g, '')].length;
+
+describe('fitting the terminal', () => {
+  it('tables fit the width; ids are short unique prefixes on a TTY, whole in TSV and JSON', async () => {
+    const long = 'A Very Long Song Title That Goes On And On About Rain And Neon Lights';
+    assert.equal((await runCli(['project', 'create', long], { env })).code, 0);
+    const narrow = await runCli(['project', 'list'], { env, tty: true, columns: 60 });
+    const lines = narrow.stdout.trimEnd().split('\n');
+    assert.ok(lines.every((l) => visible(l) <= 60), lines.join('\n'));
+    assert.ok(lines.some((l) => l.includes('…')), 'the long name is cut, not wrapped');
+    const all = JSON.parse((await runCli(['project', 'list', '--json'], { env })).stdout) as { id: string; name: string }[];
+    for (const p of all) {
+      assert.ok(narrow.stdout.includes(p.id.slice(0, 8)) && !narrow.stdout.includes(p.id), 'a TTY shows the 8-character prefix, not the whole id');
+    }
+    const piped = await runCli(['project', 'list'], { env });
+    for (const p of all) assert.ok(piped.stdout.includes(p.id), 'TSV keeps whole ids');
+    assert.ok(piped.stdout.includes(long), 'TSV keeps whole names');
+    // a short prefix still names the project
+    const byPrefix = await runCli(['project', 'show', all[0]!.id.slice(0, 8), '--json'], { env });
+    assert.equal((JSON.parse(byPrefix.stdout) as { id: string }).id, all[0]!.id);
+    assert.equal((await runCli(['project', 'delete', long, '--yes'], { env })).code, 0);
+  });
+
+  it('doctor on a TTY fits 80 columns: colour not counted, long details wrapped whole', async () => {
+    const doctor = await runCli(['doctor', '--offline'], { env, tty: true, columns: 80 });
+    const lines = doctor.stdout.trimEnd().split('\n');
+    assert.ok(lines.every((l) => visible(l) <= 80), lines.map((l) => `${visible(l)} ${l}`).join('\n'));
+    assert.ok(doctor.stdout.includes('\u001b[33mwarn'), 'status is coloured');
+    assert.ok(lines.length > 8, 'long details take more lines');
+    // the last row's FIX column, read down its lines, is the whole fix
+    const plain = lines.map((l) => l.replace(/\u001b\[[0-9;]*m/g, ''));
+    const fixAt = plain[0]!.indexOf('FIX');
+    const last = plain.findIndex((l) => l.startsWith('replicate'));
+    assert.equal(plain.slice(last).map((l) => l.slice(fixAt).trim()).filter(Boolean).join(' '), 'set REPLICATE_API_TOKEN to use the real provider', 'a wrapped fix reads whole');
+    assert.ok(!doctor.stdout.includes('…'), 'nothing in doctor is cut');
+  });
+});
+
 describe('confirmations', () => {
   it('answering "no" is a quiet cancel: nothing deleted, no error line, exit 1', async () => {
     const declined = await runCli(['project', 'delete', 'Easy Kill'], { env, tty: true, answers: [false] });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DEFAULT_PRICES } from '../../src/providers/cost.ts';
-import { promptsAnswer, scenesAnswer, startFakeOpenAi, type ChatRequest, type FakeOpenAi } from '../support/fake-openai/server.ts';
+import { askedIndices, isMotionRequest, promptsAnswer, scenesAnswer, startFakeOpenAi, textOf, type ChatRequest, type FakeOpenAi } from '../support/fake-openai/server.ts';
 import { makeMp4, makePng, makeToneWav } from '../support/fake-replicate/media.ts';
 import { startFakeReplicate, type FakeReplicate } from '../support/fake-replicate/server.ts';
 
@@ -39,16 +39,19 @@ export interface Result {
   stderr: string;
 }
 
-/** Answers the director's two kinds of request from what the request itself says. */
+/** Answers the director's three kinds of request (scenes, prompts, clip motion) from what the request itself says. */
 export function directorAnswer(req: ChatRequest): { content: string } {
-  const text = req.messages.map((m) => m.content).join('\n');
+  const text = req.messages.map(textOf).join('\n');
+  if (isMotionRequest(req)) {
+    const scene = /Scene (\d+):/.exec(text)?.[1] ?? '?';
+    return { content: JSON.stringify({ motion_prompt: `The camera pushes in slowly on scene ${scene} while the lights flicker.` }) };
+  }
   const duration = /Duration: ([\d.]+) seconds/.exec(text);
   if (duration) {
     const n = Number(/about (\d+) consecutive scenes/.exec(text)?.[1] ?? '2');
     return { content: JSON.stringify(scenesAnswer(Number(duration[1]), n)) };
   }
-  const indices = [...text.matchAll(/^(\d+): [\d.]+–/gm)].map((m) => Number(m[1]));
-  return { content: JSON.stringify(promptsAnswer(indices)) };
+  return { content: JSON.stringify(promptsAnswer(askedIndices(req))) };
 }
 
 /**
@@ -117,7 +120,7 @@ export async function startHarness(songSeconds = 8): Promise<Harness> {
     openai,
     replicate,
     env,
-    autoDirector(count = 20) {
+    autoDirector(count = 40) {
       openai.chatScripts.length = 0;
       for (let i = 0; i < count; i++) openai.chatScripts.push(directorAnswer);
     },

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { json, probeVideo, startHarness, type Harness } from './harness.ts';
+import { isMotionRequest, textOf } from '../support/fake-openai/server.ts';
 
 interface RunSummary { project_id: string; output: string; frame_count: number; fps: number; duration_s: number; scenes: number; cost_usd: number }
 interface CostReport { total_usd: number; steps: { step: string; usd: number; items: number }[]; takes: { kind: string; scene: number; take: number; status: string; prediction_id: string | null; cost_usd: number }[] }
@@ -31,7 +32,10 @@ describe('omvee run with real providers (fake servers)', () => {
     assert.equal(summary.frame_count, SONG_S * FPS);
     // every step went through the fakes
     assert.equal(h.openai.uploads.length, 1, 'one Whisper upload');
-    assert.equal(h.openai.chatRequests.length, 2, 'scene selection + prompt writing');
+    // scene selection, prompt writing (one chunk: the song has under 4 scenes), then one motion per clip, written after its still
+    assert.equal(h.openai.chatRequests.length, 2 + summary.scenes, 'scene selection + prompt writing + a motion per clip');
+    const motions = h.openai.chatRequests.filter(isMotionRequest);
+    assert.equal(motions.length, summary.scenes);
     const creates = [...h.replicate.predictions.values()];
     assert.equal(creates.filter((p) => p.model === 'minimax/image-01').length, summary.scenes);
     assert.equal(creates.filter((p) => p.model === 'bytedance/seedance-1-lite').length, summary.scenes);
@@ -43,10 +47,20 @@ describe('omvee run with real providers (fake servers)', () => {
     assert.equal(cost.total_usd, h.billedUsd());
     assert.equal(summary.cost_usd, h.billedUsd());
     // per take: each recorded cost is what the fake billed for that prediction
+    // per take: each recorded cost is what the fakes billed for it (a clip take: its prediction and its motion call)
+    const motionBilled = (scene: number): number => {
+      const call = h.openai.chatRequests.findIndex((r) => isMotionRequest(r) && new RegExp(`Scene ${scene}:`).test(r.messages.map(textOf).join('\n')));
+      return h.openai.billing.find((b) => b.kind === 'chat' && b.call === call)!.usd;
+    };
     for (const t of cost.takes) {
       assert.ok(t.prediction_id);
-      assert.equal(t.cost_usd, h.replicate.predictions.get(t.prediction_id)!.billedUsd, `${t.kind} scene ${t.scene}`);
+      const prediction = h.replicate.predictions.get(t.prediction_id)!.billedUsd;
+      assert.equal(t.cost_usd, t.kind === 'clip' ? Math.round((prediction + motionBilled(t.scene)) * 1e6) / 1e6 : prediction, `${t.kind} scene ${t.scene}`);
     }
+    const clip = await h.omvee(['clips', 'list', summary.project_id, '--json']);
+    const listed = json<{ motion_prompt: string | null }[]>(clip);
+    assert.equal(listed.length, summary.scenes);
+    for (const c of listed) assert.match(c.motion_prompt ?? '', /^The camera pushes in slowly on scene \d+/, 'the motion written for the still went to the clip');
     assert.deepEqual(cost.steps.map((s) => s.step), ['transcript', 'scenes', 'prompts', 'images', 'clips']);
     assert.ok(cost.steps.every((s) => s.usd > 0 && s.items > 0));
   });
@@ -151,7 +165,9 @@ describe('omvee run with real providers (fake servers)', () => {
       assert.deepEqual(clips.map((c) => (c.attempts ?? []).map((a) => `${a.status}${a.transient ? '*' : ''}`)), [['failed*', 'failed*', 'succeeded'], ['failed*', 'succeeded'], ['succeeded']]);
       for (const c of clips) {
         assert.equal(c.status, 'completed');
-        assert.equal(c.cost_usd, Math.round((c.attempts ?? []).reduce((s, a) => s + a.cost_usd, 0) * 1e6) / 1e6);
+        // the take's cost: its attempts, plus the director's motion prompt written for it (an LLM call)
+        const attempts = Math.round((c.attempts ?? []).reduce((s, a) => s + a.cost_usd, 0) * 1e6) / 1e6;
+        assert.ok(c.cost_usd !== null && c.cost_usd > attempts && c.cost_usd - attempts < 0.001, `take ${c.take}: ${c.cost_usd} vs attempts ${attempts}`);
       }
     } finally {
       await store.close();

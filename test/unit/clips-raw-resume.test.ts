@@ -12,6 +12,7 @@ import { generateClips } from '../../src/core/pipeline/clips-step.ts';
 import type { PipelineDeps } from '../../src/core/pipeline/deps.ts';
 import { noopStep } from '../../src/core/pipeline/step.ts';
 import type { ClipGenerator, Providers } from '../../src/providers/ports.ts';
+import { createLocalDirector } from '../../src/providers/local/local-director.ts';
 import { openLocalStore } from '../../src/store/local/local-store.ts';
 import type { Store } from '../../src/store/port.ts';
 
@@ -55,7 +56,7 @@ test('normalise fails after a paid generation; the rerun reuses the stored outpu
       return { durationS: 2, sizeBytes: 9, audio: null, video: { codec: 'h264', width: 1280, height: 720, fps: 30, frameCount: 60, durationS: 2, pixFmt: 'yuv420p', timeBase: '1/15360' } };
     },
   } as unknown as MediaTools;
-  const deps: PipelineDeps = { store, blobs, media, providers: { clips } as Providers, workDir: join(home, 'work'), log: () => undefined };
+  const deps: PipelineDeps = { store, blobs, media, providers: { clips, director: createLocalDirector() } as unknown as Providers, workDir: join(home, 'work'), log: () => undefined };
 
   await assert.rejects(generateClips(deps, project, {}, noopStep()), /ffmpeg crashed/);
   const [failed] = await store.list('video_clips', { where: { scene_id: scene!.id } });

@@ -3,7 +3,7 @@ import type { Column } from '../../cli/output.ts';
 import type { Artist } from '../../core/model.ts';
 
 export const ARTIST_COLUMNS: Column<Artist>[] = [
-  { header: 'id', value: (a) => a.id },
+  { header: 'id', value: (a) => a.id, id: true },
   { header: 'name', value: (a) => a.name },
   { header: 'images', value: (a) => a.reference_images.length, align: 'right' },
   { header: 'description', value: (a) => a.description },

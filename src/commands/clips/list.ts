@@ -16,7 +16,7 @@ export async function run(ctx: CliContext, { args }: InputOf<typeof Options>): P
   const clips = (await store.list('video_clips', { where: { project_id: project.id } })).sort((a, b) => (order.get(a.scene_id) ?? 0) - (order.get(b.scene_id) ?? 0) || a.take - b.take);
   const rows = clips.map((c) => {
     const newest = reviews.get(c.id);
-    return { ...c, scene: (order.get(c.scene_id) ?? 0) + 1, review: newest ? (newest.decision === 'approved' ? 'approved' : 'rejected') : 'unreviewed', review_note: newest?.note ?? null };
+    return { scene: (order.get(c.scene_id) ?? 0) + 1, ...c, review: newest ? (newest.decision === 'approved' ? 'approved' : 'rejected') : 'unreviewed', review_note: newest?.note ?? null };
   });
   printList(ctx, rows, [
     { header: 'scene', value: (r) => r.scene, align: 'right' },
@@ -26,7 +26,7 @@ export async function run(ctx: CliContext, { args }: InputOf<typeof Options>): P
     { header: 'frames', value: (r) => r.frame_count, align: 'right' },
     { header: 'model', value: (r) => r.model },
     { header: 'cost', value: (r) => formatUsd(r.cost_usd), align: 'right' },
-    { header: 'id', value: (r) => r.id },
+    { header: 'id', value: (r) => r.id, id: true },
     { header: 'note', value: (r) => r.review_note ?? r.error },
   ]);
 }

@@ -34,7 +34,7 @@ export async function review(ctx: CliContext, { args, options }: InputOf<typeof 
       { header: 'scene', value: (r) => r.scene, align: 'right' },
       { header: 'take', value: (r) => r.take, align: 'right' },
       { header: 'decision', value: (r) => r.decision },
-      { header: 'clip', value: (r) => r.clip_id },
+      { header: 'clip', value: (r) => r.clip_id, id: true },
     ],
   );
 }

@@ -24,9 +24,9 @@ export async function run(ctx: CliContext, { options }: InputOf<typeof Options>)
     results,
     [
       { header: 'check', value: (r) => r.check },
-      { header: 'status', value: (r) => (ctx.stdoutIsTTY ? statusMark(ctx, r.status) : r.status) },
-      { header: 'detail', value: (r) => r.detail },
-      { header: 'fix', value: (r) => r.hint ?? '' },
+      { header: 'status', value: (r) => (ctx.stdoutIsTTY ? statusMark(ctx, r.status) : r.status), painted: true },
+      { header: 'detail', value: (r) => r.detail, wrap: true },
+      { header: 'fix', value: (r) => r.hint ?? '', wrap: true },
     ],
   );
   const failed = results.filter((r) => r.status === 'fail');

@@ -10,12 +10,12 @@ export function elapsed(job: Job, now = Date.now()): string {
 }
 
 export const JOB_COLUMNS: Column<Job>[] = [
-  { header: 'id', value: (j) => j.id },
+  { header: 'id', value: (j) => j.id, id: true },
   { header: 'type', value: (j) => j.type },
   { header: 'status', value: (j) => j.status },
   { header: 'progress', value: (j) => `${j.progress}%`, align: 'right' },
   { header: 'attempts', value: (j) => `${j.attempts}/${j.max_attempts}`, align: 'right' },
-  { header: 'project', value: (j) => j.project_id ?? '' },
+  { header: 'project', value: (j) => j.project_id ?? '', id: true },
   { header: 'elapsed', value: (j) => elapsed(j), align: 'right' },
   { header: 'created', value: (j) => j.created_at.slice(0, 19).replace('T', ' ') },
 ];

@@ -4,7 +4,7 @@ import { formatDuration } from '../../cli/output.ts';
 import type { Project } from '../../core/model.ts';
 
 export const PROJECT_COLUMNS: Column<Project>[] = [
-  { header: 'id', value: (p) => p.id },
+  { header: 'id', value: (p) => p.id, id: true },
   { header: 'name', value: (p) => p.name },
   { header: 'status', value: (p) => p.status },
   { header: 'duration', value: (p) => formatDuration(p.audio_duration_s), align: 'right' },

@@ -47,7 +47,7 @@ const COLUMNS: Column<BatchLineResult>[] = [
   { header: 'line', value: (r) => r.line, align: 'right' },
   { header: 'name', value: (r) => r.name },
   { header: 'status', value: (r) => r.status },
-  { header: 'project', value: (r) => r.project_id },
+  { header: 'project', value: (r) => r.project_id, id: true },
   { header: 'output / error', value: (r) => r.output ?? r.error },
 ];
 

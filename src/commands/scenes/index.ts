@@ -27,7 +27,7 @@ Examples:
     .addHelpText('after', `
 Examples:
   $ omvee scenes list "Easy Kill"
-  $ omvee scenes list 3f2a --json | jq '.[] | [.order_idx, .start_time_s, .end_time_s]'`)
+  $ omvee scenes list 3f2a --json | jq '.[] | [.scene, .start_time_s, .end_time_s]'`)
     .action(act(() => import('./list.ts')));
 
   scenes

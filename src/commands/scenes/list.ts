@@ -13,5 +13,5 @@ export async function run(ctx: CliContext, { args }: InputOf<typeof Options>): P
   const project = await projectFor(ctx, store, args[0]!);
   const scenes = await listScenes({ store }, project.id);
   if (scenes.length === 0 && !ctx.json) ctx.info(`no scenes yet: run omvee scenes select ${project.id}`);
-  printList(ctx, scenes, SCENE_COLUMNS);
+  printList(ctx, scenes, SCENE_COLUMNS, scenes.map((s) => ({ scene: s.order_idx + 1, ...s })));
 }

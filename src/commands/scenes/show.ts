@@ -35,6 +35,6 @@ export async function run(ctx: CliContext, { args }: InputOf<typeof Options>): P
       ['clips', clips.map((c) => `take ${c.take}: ${c.status}${c.frame_count ? ` ${c.frame_count} frames` : ''}`).join(', ')],
       ['review', approvals.map((a) => `${a.decision}${a.note ? ` (${a.note})` : ''}`).join(', ')],
     ],
-    { ...s, prompt, images, clips, approvals },
+    { scene: s.order_idx + 1, ...s, prompt, images, clips, approvals },
   );
 }

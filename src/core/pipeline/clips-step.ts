@@ -14,6 +14,7 @@ import { budgetStop } from '../cost/budget.ts';
 import { forEachScene, throwIfFailed } from './batch.ts';
 import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
 import { countScenesWithout } from './images-step.ts';
+import { motionForTake } from './clip-motion.ts';
 import { listScenes } from './scenes-step.ts';
 import type { StepContext } from './step.ts';
 import { clipReviews, latestCompleted, otherTakesPredictionIds, pickScenes, recordAttempt, sceneNumber, takeCost, takesOf, takeToWorkOn } from './takes.ts';
@@ -87,13 +88,18 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
   }
 }
 
-async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image: GeneratedImage, prompt: ScenePrompt | null, frameCount: number, take: VideoClip, dir: string, signal: AbortSignal): Promise<VideoClip> {
+async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image: GeneratedImage, prompt: ScenePrompt | null, frameCount: number, takeBefore: VideoClip, dir: string, signal: AbortSignal): Promise<VideoClip> {
+  // ── motion (clip-motion.ts): written for this still before the clip is made, kept on the take;
+  // the take's cost so far (the motion) is added to what the generator charges ──
+  const { motionPrompt, take } = await motionForTake(deps, project, scene, image, prompt, takeBefore, signal);
+  const spentBefore = take.cost_usd ?? 0;
+  // ── end motion ──
   const generator = deps.providers.clips;
   const seed = take.seed ?? seedFor(project.id, scene.order_idx, 'clip', take.take);
   const format = { width: project.width, height: project.height, fps: project.fps };
   const rawPath = join(dir, `scene-${sceneNumber(scene)}-take-${take.take}.raw.mp4`);
   const finalPath = join(dir, `scene-${sceneNumber(scene)}-take-${take.take}.mp4`);
-  await deps.store.update('video_clips', take.id, { status: 'processing', image_id: image.id, model: generator.model, seed, motion_prompt: prompt?.motion_prompt ?? null, error: null });
+  await deps.store.update('video_clips', take.id, { status: 'processing', image_id: image.id, model: generator.model, seed, motion_prompt: motionPrompt, error: null });
   try {
     // a provider's raw output is stored as soon as it arrives (it was paid for, and the
     // provider deletes it after an hour); a rerun finishes from it without asking again
@@ -109,7 +115,7 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
         {
           scene,
           imagePath,
-          motionPrompt: prompt?.motion_prompt ?? null,
+          motionPrompt, // motion: written above
           frameCount,
           ...format,
           seed,
@@ -126,8 +132,9 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
         },
         { signal, log: deps.note ?? deps.log },
       );
+      // the take's whole cost: its recorded attempts, and what was spent on it before (the motion)
       const recorded = await deps.store.get('video_clips', take.id);
-      result = { ...result, costUsd: takeCost(recorded ?? {}, result.costUsd, result.attempts) };
+      result = { ...result, costUsd: takeCost(recorded ?? {}, result.costUsd, result.attempts, spentBefore) };
       if (!result.normalized) {
         await deps.blobs.putFile(rawKey, result.path, { contentType: 'video/mp4' });
         await deps.store.update('video_clips', take.id, { clip_path: rawKey, model: result.model, cost_usd: result.costUsd, prediction_id: result.predictionId });

@@ -52,7 +52,9 @@ export async function recordAttempt<T extends TakeTable>(store: Store, table: T,
   const row = (await (store.get as (t: TakeTable, id: string) => Promise<TakeRow<T> | null>)(table, takeId)) as { attempts?: TakeAttempt[] | null } | null;
   // a rerun that re-attaches to a prediction already recorded with the same outcome replaces it (paid once)
   const attempts = [...(row?.attempts ?? []).filter((a) => !(attempt.prediction_id && a.prediction_id === attempt.prediction_id && a.status === attempt.status)), attempt];
-  const cost = sumUsd(attempts);
+  // spend that is not a prediction (the clip's motion prompt, written by the director) stays
+  const other = Math.max(0, ((row as { cost_usd?: number | null } | null)?.cost_usd ?? 0) - sumUsd(row?.attempts ?? []));
+  const cost = Math.round((sumUsd(attempts) + other) * 1e6) / 1e6;
   await (store.update as (t: TakeTable, id: string, patch: Record<string, unknown>) => Promise<unknown>)(table, takeId, { attempts, cost_usd: cost });
   return cost;
 }
@@ -69,9 +71,14 @@ export async function otherTakesPredictionIds(store: Store, table: TakeTable, sc
   return [...ids];
 }
 
-/** What a finished take cost: the sum of its recorded attempts, or the generator's figure when it records none. */
-export function takeCost(row: { attempts?: TakeAttempt[] | null }, resultCostUsd: number, resultAttempts: readonly TakeAttempt[] | undefined): number {
-  return resultAttempts && row.attempts && row.attempts.length > 0 ? sumUsd(row.attempts) : resultCostUsd;
+/**
+ * What a finished take cost: as recorded when the generator reported its attempts (their sum
+ * plus other spend on the take, kept by recordAttempt); else the generator's figure plus what was
+ * spent on the take before it ran (`spentBeforeUsd`, e.g. the motion prompt).
+ */
+export function takeCost(row: { attempts?: TakeAttempt[] | null; cost_usd?: number | null }, resultCostUsd: number, resultAttempts: readonly TakeAttempt[] | undefined, spentBeforeUsd = 0): number {
+  if (resultAttempts && row.attempts && row.attempts.length > 0) return row.cost_usd ?? sumUsd(row.attempts);
+  return Math.round((resultCostUsd + spentBeforeUsd) * 1e6) / 1e6;
 }
 
 /** The latest completed take of a scene, or null. */

@@ -54,3 +54,30 @@ export function extractJson(content: string | null | undefined): JsonAnswer {
   }
   return { ok: false, error: `the answer was not JSON (it began: ${JSON.stringify(text.slice(0, 80))})` };
 }
+
+/**
+ * The complete objects of the array under `key` in an answer that was cut off mid-way
+ * (finish_reason "length"): `{"prompts":[{…},{…},{"scene_ind` gives the first two. The
+ * array is found after `"key"` (or, failing that, at the first `[`); fences are ignored.
+ */
+export function completeItems(content: string | null | undefined, key: string): unknown[] {
+  const text = content ?? '';
+  const named = new RegExp(`"${key}"\\s*:\\s*\\[`).exec(text);
+  const open = named ? named.index + named[0].length - 1 : text.indexOf('[');
+  if (open < 0) return [];
+  const items: unknown[] = [];
+  let i = open + 1;
+  for (;;) {
+    while (i < text.length && /[\s,]/.test(text[i]!)) i++;
+    if (text[i] !== '{') break;
+    const end = balancedEnd(text, i);
+    if (end < 0) break;
+    try {
+      items.push(JSON.parse(text.slice(i, end)));
+    } catch {
+      break;
+    }
+    i = end;
+  }
+  return items;
+}

@@ -1,10 +1,8 @@
 /**
  * What the director asks an LLM for: JSON schemas sent as structured-output constraints
- * (strict: every property required, no extras) and the zod schemas the answer is validated
- * with. Validation is a little more forgiving than the JSON schema (numbers as strings, an
- * unknown artist_role → 'none') because not every provider enforces the schema.
+ * (strict: every property required, no extras). Not every provider or model enforces them, so
+ * answers are read tolerantly by answers.ts, never validated against these.
  */
-import { z } from 'zod';
 import { ARTIST_ROLES } from '../../core/model.ts';
 
 export const SCENES_JSON_SCHEMA = {
@@ -61,51 +59,12 @@ export const PROMPTS_JSON_SCHEMA = {
   },
 } as const;
 
-const num = z.union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
-const text = z.string().nullish().transform((s) => (s ?? '').trim());
-
-export const SceneAnswerItem = z.object({
-  start_time_s: num,
-  end_time_s: num,
-  title: text,
-  theme: text,
-  lyric_excerpt: text,
-  energy: num.catch(0.5).transform((e) => Math.min(1, Math.max(0, e))),
-  artist_role: z.enum(ARTIST_ROLES).catch('none'),
-});
-/** `{ scenes: [...] }` or a bare array. */
-export const ScenesAnswer = z.union([
-  z.object({ scenes: z.array(SceneAnswerItem).min(1) }),
-  z.array(SceneAnswerItem).min(1).transform((scenes) => ({ scenes })),
-]);
-
-const optionalText = z.string().nullish().transform((s) => (s && s.trim() ? s.trim() : null));
-export const PromptAnswerItem = z.object({
-  scene_index: z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]),
-  image_prompt: z.string().trim().min(1),
-  style_notes: optionalText,
-  negative_prompt: optionalText,
-  setting: optionalText,
-  shot_type: optionalText,
-  mood: optionalText,
-  color_palette: z
-    .array(z.string())
-    .nullish()
-    .transform((a) => {
-      const hex = (a ?? []).map((c) => c.trim()).filter((c) => /^#[0-9a-fA-F]{6}$/.test(c));
-      return hex.length ? hex : null;
-    }),
-  motion_prompt: optionalText,
-});
-/** `{ prompts: [...] }` or a bare array; invalid items are reported, not fatal. */
-export const PromptsAnswer = z.union([
-  z.object({ prompts: z.array(z.unknown()) }),
-  z.array(z.unknown()).transform((prompts) => ({ prompts })),
-]);
-
-export function zodProblems(error: z.ZodError, max = 6): string {
-  return error.issues
-    .slice(0, max)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
-}
+/** The motion prompt for one clip, written once its still exists. */
+export const MOTION_JSON_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['motion_prompt'],
+  properties: {
+    motion_prompt: { type: 'string', description: 'what moves, how the camera moves and how intensely, as one continuous shot' },
+  },
+} as const;

@@ -7,6 +7,9 @@
  * writePrompts = per scene, prompts assembled from templates: the theme's settings and imagery,
  * the lyric's content words, the project's style; shot type and camera motion vary between
  * consecutive scenes; a 3–5 colour palette derived from theme, style and index.
+ * writeMotion = per clip, once its still exists: the planned camera move (another one for a
+ * rejected take, the pace nudged by the reviewer's note), what moves for the scene's theme,
+ * the pace from its energy, one continuous shot (director/motion.ts).
  */
 import type { Scene, Transcript, TranscriptSegment } from '../../core/model.ts';
 import { validateSceneBounds } from '../../core/timeline/bounds.ts';
@@ -14,6 +17,8 @@ import { planScenes } from '../../core/timeline/plan.ts';
 import type {
   CallContext,
   Director,
+  MotionWritingInput,
+  MotionWritingResult,
   PromptDraft,
   PromptWritingInput,
   PromptWritingResult,
@@ -23,6 +28,7 @@ import type {
 } from '../ports.ts';
 import { findRepeatedLines, guessEnergy } from './director/energy.ts';
 import { hash32, pick, pickDifferent } from './director/hash.ts';
+import { localMotionPrompt } from './director/motion.ts';
 import { makePalette } from './director/palette.ts';
 import { contentWords, titleFromLine } from './director/text.ts';
 import { FALLBACK_THEME, scoreThemes, themeByName } from './director/themes.ts';
@@ -155,10 +161,26 @@ async function writePrompts(input: PromptWritingInput, ctx: CallContext): Promis
   return { prompts, model: LOCAL_DIRECTOR_MODEL, costUsd: 0 };
 }
 
+async function writeMotion(input: MotionWritingInput, ctx: CallContext): Promise<MotionWritingResult> {
+  ctx.signal?.throwIfAborted();
+  const scene = input.scene;
+  const theme = themeByName(scene.theme) ?? chooseTheme(scene.lyric_excerpt ?? '', input.style, '');
+  const motion = localMotionPrompt({
+    seedParts: [input.projectName, scene.order_idx, scene.title, input.rejected ? `rejected:${input.rejected.motionPrompt ?? ''}:${input.rejected.note ?? ''}` : null],
+    themeName: theme.name,
+    setting: input.prompt?.setting ?? null,
+    energy: scene.energy,
+    durationS: input.durationS,
+    plannedMotion: input.prompt?.motion_prompt ?? null,
+    rejected: input.rejected ?? null,
+  });
+  return { motion_prompt: motion, model: LOCAL_DIRECTOR_MODEL, costUsd: 0, sawImage: false };
+}
+
 export interface LocalDirector extends Director {
   readonly model: string;
 }
 
 export function createLocalDirector(): LocalDirector {
-  return { name: 'local', model: LOCAL_DIRECTOR_MODEL, selectScenes, writePrompts };
+  return { name: 'local', model: LOCAL_DIRECTOR_MODEL, selectScenes, writePrompts, writeMotion };
 }

@@ -16,6 +16,19 @@ export const OPENROUTER_SERVICE: ServiceInfo = { name: 'OpenRouter', envVar: 'OP
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 export const DEFAULT_OPENROUTER_BASE_URL = 'https://openrouter.ai/api/v1';
 
+/**
+ * OpenRouter's app attribution (https://openrouter.ai/docs/app-attribution): `HTTP-Referer` is
+ * the app's URL and identifies it (required for attribution), the title names it —
+ * `X-OpenRouter-Title`, with `X-Title` still honoured for backwards compatibility; both are sent.
+ * Neither carries anything about the user or the song.
+ */
+export const OMVEE_APP_URL = 'https://www.npmjs.com/package/omvee';
+export const OPENROUTER_ATTRIBUTION_HEADERS: Readonly<Record<string, string>> = {
+  'HTTP-Referer': OMVEE_APP_URL,
+  'X-Title': 'omvee',
+  'X-OpenRouter-Title': 'omvee',
+};
+
 export interface OpenAiConnection {
   apiKey: string;
   baseURL?: string | undefined;
@@ -44,6 +57,6 @@ export async function createOpenAiClient(conn: OpenAiConnection, service: Servic
     // the SDK's own timeout only as an outer bound: ours applies per attempt
     timeout: timeoutMs * 10 + 10 * 60_000,
     fetch: createRetryingFetch({ service, timeoutMs, retry, fetch: conn.fetch }),
-    defaultHeaders: service === OPENROUTER_SERVICE ? { 'X-Title': 'omvee' } : {},
+    defaultHeaders: service === OPENROUTER_SERVICE ? { ...OPENROUTER_ATTRIBUTION_HEADERS } : {},
   });
 }

@@ -15,16 +15,31 @@ export const openAiProvider: ProviderEntry = {
       async create({ settings: v, media, prices, model }) {
         const ffmpeg = (await media.versions()).ffmpegPath;
         const { createWhisperTranscriber } = await import('./whisper-transcriber.ts');
-        return createWhisperTranscriber({ apiKey: v.OPENAI_API_KEY!, ffmpeg, prices, model, ...(v.OPENAI_BASE_URL ? { baseURL: v.OPENAI_BASE_URL } : {}) });
+        return createWhisperTranscriber({
+          apiKey: v.OPENAI_API_KEY!,
+          ffmpeg,
+          prices,
+          model,
+          timestampModel: v.OMVEE_WHISPER_TIMESTAMP_MODEL,
+          ...(v.OPENAI_BASE_URL ? { baseURL: v.OPENAI_BASE_URL } : {}),
+        });
       },
     },
     director: {
       title: 'the OpenAI director',
       modelSetting: 'OMVEE_LLM_MODEL',
       defaultModel: DEFAULT_OPENAI_CHAT_MODEL,
-      async create({ settings: v, prices, model }) {
+      async create({ settings: v, media, prices, model }) {
         const { createLlmDirector } = await import('../llm/llm-director.ts');
-        return createLlmDirector({ provider: 'openai', apiKey: v.OPENAI_API_KEY!, prices, model, ...(v.OPENAI_BASE_URL ? { baseURL: v.OPENAI_BASE_URL } : {}) });
+        return createLlmDirector({
+          provider: 'openai',
+          apiKey: v.OPENAI_API_KEY!,
+          prices,
+          model,
+          vision: v.OMVEE_LLM_VISION,
+          ffmpeg: async () => (await media.versions()).ffmpegPath,
+          ...(v.OPENAI_BASE_URL ? { baseURL: v.OPENAI_BASE_URL } : {}),
+        });
       },
     },
   },

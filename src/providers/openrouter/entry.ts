@@ -11,9 +11,17 @@ export const openRouterProvider: ProviderEntry = {
       title: 'the OpenRouter director',
       modelSetting: 'OMVEE_LLM_MODEL',
       defaultModel: DEFAULT_OPENROUTER_MODEL,
-      async create({ settings: v, prices, model }) {
+      async create({ settings: v, media, prices, model }) {
         const { createLlmDirector } = await import('../llm/llm-director.ts');
-        return createLlmDirector({ provider: 'openrouter', apiKey: v.OPENROUTER_API_KEY!, prices, model, ...(v.OPENROUTER_BASE_URL ? { baseURL: v.OPENROUTER_BASE_URL } : {}) });
+        return createLlmDirector({
+          provider: 'openrouter',
+          apiKey: v.OPENROUTER_API_KEY!,
+          prices,
+          model,
+          vision: v.OMVEE_LLM_VISION,
+          ffmpeg: async () => (await media.versions()).ffmpegPath,
+          ...(v.OPENROUTER_BASE_URL ? { baseURL: v.OPENROUTER_BASE_URL } : {}),
+        });
       },
     },
   },
