@@ -6,6 +6,7 @@
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectKey } from '../../blobs/keys.ts';
+import { assertKeyInScope } from '../../blobs/scoped.ts';
 import { OmveeError } from '../errors.ts';
 import type { GeneratedImage, Project, Scene, ScenePrompt, VideoClip } from '../model.ts';
 import type { ClipResult } from '../../providers/ports.ts';
@@ -15,6 +16,7 @@ import { forEachScene, throwIfFailed } from './batch.ts';
 import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
 import { countScenesWithout } from './images-step.ts';
 import { listScenes } from './scenes-step.ts';
+import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
 import { clipReviews, latestCompleted, pickScenes, sceneNumber, takesOf, takeToWorkOn } from './takes.ts';
 
@@ -30,6 +32,8 @@ export function frameBudget(project: Project, scenes: readonly Scene[]): Map<str
 }
 
 export async function generateClips(deps: PipelineDeps, project: Project, options: ClipOptions, step: StepContext): Promise<{ generated: VideoClip[]; skipped: number; costUsd: number }> {
+  const scoped = await scopeToProject(deps, project);
+  deps = scoped.deps;
   const all = await listScenes(deps, project.id);
   const scenes = pickScenes(all, options.scenes);
   if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
@@ -47,6 +51,8 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
   };
   const missing = scenes.filter((s) => imageFor(s) === null);
   if (missing.length > 0) throw new OmveeError('invalid_input', `scene${missing.length > 1 ? 's' : ''} ${missing.map(sceneNumber).join(', ')} ha${missing.length > 1 ? 've' : 's'} no image yet`, { hint: `run: omvee images generate ${project.id}` });
+  // image keys come from user-writable rows: all checked before anything is generated
+  for (const scene of scenes) assertKeyInScope(scoped.scope, imageFor(scene)!.image_path, 'generated_images.image_path');
 
   const work = await scratch(deps, 'clips');
   let skipped = 0;

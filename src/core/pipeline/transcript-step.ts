@@ -7,11 +7,13 @@ import { extname } from 'node:path';
 import { contentTypeFor } from '../../blobs/content-type.ts';
 import { projectKey } from '../../blobs/keys.ts';
 import type { Blobs } from '../../blobs/port.ts';
+import { assertKeyInScope, type KeyScope } from '../../blobs/scoped.ts';
 import { OmveeError } from '../errors.ts';
 import { parseLyrics, type LyricsFormat } from '../lyrics/index.ts';
 import type { Project, Transcript } from '../model.ts';
 import type { PipelineDeps } from './deps.ts';
 import { materialize } from './deps.ts';
+import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
 
 export interface TranscriptOutcome {
@@ -21,10 +23,12 @@ export interface TranscriptOutcome {
   costUsd: number;
 }
 
-export function requireAudio(project: Project): { audioPath: string; durationS: number } {
+/** The project's song; with `scope`, its key must lie inside it (the row is user-writable). */
+export function requireAudio(project: Project, scope?: KeyScope): { audioPath: string; durationS: number } {
   if (!project.audio_path || !project.audio_duration_s) {
     throw new OmveeError('invalid_input', `project ${project.name} has no song yet`, { hint: `upload one: omvee upload audio ${project.id} song.mp3` });
   }
+  if (scope) assertKeyInScope(scope, project.audio_path, 'projects.audio_path');
   return { audioPath: project.audio_path, durationS: project.audio_duration_s };
 }
 
@@ -41,6 +45,10 @@ export async function storeLyricsSource(blobs: Blobs, projectId: string, fileNam
 
 /** Parse an already stored lyrics file and save the transcript on the project. */
 export async function importTranscript(deps: PipelineDeps, project: Project, sourceKey: string, fileName: string, format: LyricsFormat | undefined): Promise<TranscriptOutcome> {
+  const scoped = await scopeToProject(deps, project);
+  deps = scoped.deps;
+  // the key comes from the job's payload, which the job's owner wrote
+  assertKeyInScope(scoped.scope, sourceKey, 'payload.source_key');
   const bytes = await deps.blobs.get(sourceKey);
   const { transcript, warnings } = parseLyrics(bytes, { durationS: project.audio_duration_s, fileName, ...(format ? { format } : {}) });
   await saveTranscript(deps, project, transcript);
@@ -49,7 +57,9 @@ export async function importTranscript(deps: PipelineDeps, project: Project, sou
 
 /** Transcribe the project's song with the configured transcriber. */
 export async function transcribeAudio(deps: PipelineDeps, project: Project, step: StepContext, language?: string): Promise<TranscriptOutcome> {
-  const { audioPath, durationS } = requireAudio(project);
+  const scoped = await scopeToProject(deps, project);
+  deps = scoped.deps;
+  const { audioPath, durationS } = requireAudio(project, scoped.scope);
   const local = await materialize(deps, audioPath);
   step.progress(5, `transcribing with ${deps.providers.transcriber.name}`);
   const result = await deps.providers.transcriber.transcribe(
