@@ -129,6 +129,14 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
         { signal, log: deps.note ?? deps.log },
       );
       if (!result.normalized) {
+        // the bytes must be a video ffprobe can read before they are kept (or trusted later)
+        const raw = await deps.media.probeVideo(result.path).catch(() => null);
+        if (!raw?.video) {
+          await deps.store.update('video_clips', take.id, { model: result.model, cost_usd: result.costUsd, prediction_id: result.predictionId }).catch(() => undefined);
+          throw new OmveeError('provider', `the clip for scene ${sceneNumber(scene)} from ${generator.name} is not a video (ffprobe finds no video stream)`, {
+            hint: 'check the configured clip model, or generate the take again',
+          });
+        }
         await deps.blobs.putFile(rawKey, result.path, { contentType: 'video/mp4' });
         await deps.store.update('video_clips', take.id, { clip_path: rawKey, model: result.model, cost_usd: result.costUsd, prediction_id: result.predictionId });
       }

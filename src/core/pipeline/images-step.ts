@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { projectKey } from '../../blobs/keys.ts';
 import { assertArtistKey, type KeyScope } from '../../blobs/scoped.ts';
 import { OmveeError } from '../errors.ts';
+import { IMAGE_CONTENT_TYPES, fileHead, sniffImageFormat } from '../media-sniff.ts';
 import type { GeneratedImage, Project, Scene, ScenePrompt } from '../model.ts';
 import { budgetStop } from '../cost/budget.ts';
 import { forEachScene, throwIfFailed } from './batch.ts';
@@ -97,9 +98,17 @@ async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, p
       },
       { signal, log: deps.note ?? deps.log },
     );
-    const ext = result.contentType === 'image/jpeg' ? 'jpg' : result.contentType === 'image/webp' ? 'webp' : 'png';
+    // the bytes decide what the file is, not what the provider called it
+    const format = sniffImageFormat(await fileHead(result.path));
+    if (!format) {
+      await deps.store.update('generated_images', take.id, { cost_usd: result.costUsd, prediction_id: result.predictionId }).catch(() => undefined);
+      throw new OmveeError('provider', `the image for scene ${sceneNumber(scene)} from ${generator.name} is not a PNG, JPEG or WebP image`, {
+        hint: 'check the configured image model, or generate the take again',
+      });
+    }
+    const ext = format === 'jpeg' ? 'jpg' : format;
     const key = projectKey(project.id, 'images', `scene-${String(sceneNumber(scene)).padStart(3, '0')}-take-${take.take}.${ext}`);
-    await deps.blobs.putFile(key, result.path, { contentType: result.contentType });
+    await deps.blobs.putFile(key, result.path, { contentType: IMAGE_CONTENT_TYPES[format] });
     await unlink(result.path).catch(() => undefined);
     return await deps.store.update('generated_images', take.id, {
       status: 'completed',

@@ -110,7 +110,7 @@ export function createReplicateImageGenerator(opts: ReplicateGeneratorOptions): 
         onPrediction: input.onPrediction,
       },
       ctx,
-      saveOutput(opts, input.outPath, ctx, 50 * 1024 * 1024, ['image/png', 'image/jpeg', 'image/webp']),
+      saveOutput(opts, input.outPath, ctx, 50 * 1024 * 1024, ['image/png', 'image/jpeg', 'image/webp'], 'image'),
     );
     const urls = outputUrls(prediction.output);
     return {
@@ -131,11 +131,12 @@ export function createReplicateImageGenerator(opts: ReplicateGeneratorOptions): 
 }
 
 /** Copy a prediction's output into omvee's storage path at once (Replicate deletes it later). */
-function saveOutput(opts: ReplicateGeneratorOptions, outPath: string, ctx: CallContext, defaultMaxBytes: number, types: string[]) {
+function saveOutput(opts: ReplicateGeneratorOptions, outPath: string, ctx: CallContext, defaultMaxBytes: number, types: string[], expect: 'image' | 'video') {
   return (url: string) =>
     downloadTo(url, outPath, {
       maxBytes: opts.downloadMaxBytes ?? defaultMaxBytes,
       allowedContentTypes: types,
+      expect,
       signal: ctx.signal,
       allowLoopbackHttp: opts.allowLoopbackHttp,
       fetch: opts.fetch,
@@ -176,7 +177,7 @@ export function createReplicateClipGenerator(opts: ReplicateClipOptions): ClipGe
         onPrediction: input.onPrediction,
       },
       ctx,
-      saveOutput(opts, input.outPath, ctx, 200 * 1024 * 1024, ['video/mp4', 'video/quicktime', 'video/webm']),
+      saveOutput(opts, input.outPath, ctx, 200 * 1024 * 1024, ['video/mp4', 'video/quicktime', 'video/webm'], 'video'),
     );
     const metrics = prediction.metrics as Record<string, unknown> | undefined;
     const reportedSeconds = metrics?.['video_output_duration_seconds'];
