@@ -9,7 +9,7 @@ import { projectKey } from '../../blobs/keys.ts';
 import type { Blobs } from '../../blobs/port.ts';
 import { assertKeyInScope, type KeyScope } from '../../blobs/scoped.ts';
 import { OmveeError } from '../errors.ts';
-import { parseLyrics, type LyricsFormat } from '../lyrics/index.ts';
+import { checkLyricsSize, parseLyrics, type LyricsFormat } from '../lyrics/index.ts';
 import type { Project, Transcript } from '../model.ts';
 import type { PipelineDeps } from './deps.ts';
 import { materialize } from './deps.ts';
@@ -37,6 +37,7 @@ export function requireAudio(project: Project, scope?: KeyScope): { audioPath: s
  * (transcripts/source.<ext>), so any worker can import it; returns its key.
  */
 export async function storeLyricsSource(blobs: Blobs, projectId: string, fileName: string, bytes: Uint8Array): Promise<string> {
+  checkLyricsSize(bytes.byteLength, `"${fileName}"`);
   const ext = extname(fileName).toLowerCase().replace(/[^a-z0-9.]/g, '') || '.txt';
   const key = projectKey(projectId, 'transcripts', `source${ext}`);
   await blobs.put(key, bytes, { contentType: contentTypeFor(fileName) });
@@ -49,6 +50,9 @@ export async function importTranscript(deps: PipelineDeps, project: Project, sou
   deps = scoped.deps;
   // the key comes from the job's payload, which the job's owner wrote
   assertKeyInScope(scoped.scope, sourceKey, 'payload.source_key');
+  // a stored source may predate the limits or have been written by hand: its size is checked first
+  const info = await deps.blobs.stat(sourceKey);
+  if (info) checkLyricsSize(info.size, `"${fileName}"`);
   const bytes = await deps.blobs.get(sourceKey);
   const { transcript, warnings } = parseLyrics(bytes, { durationS: project.audio_duration_s, fileName, ...(format ? { format } : {}) });
   await saveTranscript(deps, project, transcript);
