@@ -3,7 +3,7 @@
  * folder by default, Supabase when configured (or asked for with --backend supabase).
  * Heavy adapters are imported only when chosen.
  */
-import { mkdir } from 'node:fs/promises';
+import { ensurePrivateDir } from '../store/local/private-files.ts';
 import { join } from 'node:path';
 import type { Blobs } from '../blobs/port.ts';
 import { OmveeError } from '../core/errors.ts';
@@ -49,7 +49,11 @@ export async function openServices(config: ResolvedConfig, options: ServiceOptio
   const backend = chooseBackend(config);
   const home = config.paths.home;
   const workDir = join(home, 'work');
-  await mkdir(workDir, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+  // the home and its scratch folder (downloads, renders) are private: 0700 whatever the umask
+  await (async () => {
+    await ensurePrivateDir(home);
+    await ensurePrivateDir(workDir);
+  })().catch((error: NodeJS.ErrnoException) => {
     throw new OmveeError('config', `cannot create the omvee home folder ${home}: ${error.message}`, {
       hint: 'set OMVEE_HOME (or --home) to a writable folder',
     });

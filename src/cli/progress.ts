@@ -27,7 +27,33 @@ interface Spinner {
   isSpinning: boolean;
 }
 
-export async function startProgress(ctx: CliContext, text: string): Promise<Progress> {
+/** m:ss (or h:mm:ss) */
+export function clockTime(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/**
+ * A progress line: the text, the percentage, and for work that has run a while the time so far
+ * and what is left at this pace ("clips 3/12 25% · 0:42, ~2:06 left"). No guess in the first
+ * seconds or before 3 %, when the pace says nothing yet.
+ */
+export function describeProgress(text: string, percent: number | undefined, elapsedMs: number): string {
+  if (percent === undefined) return elapsedMs >= 5000 ? `${text} · ${clockTime(elapsedMs)}` : text;
+  const shown = `${text} ${Math.round(percent)}%`;
+  if (elapsedMs < 5000) return shown;
+  const eta = percent >= 3 && percent < 100 ? `, ~${clockTime((elapsedMs * (100 - percent)) / percent)} left` : '';
+  return `${shown} · ${clockTime(elapsedMs)}${eta}`;
+}
+
+/** "… in 1:23" for steps that took long enough for it to matter. */
+const took = (text: string, elapsedMs: number) => (elapsedMs >= 5000 ? `${text} in ${clockTime(elapsedMs)}` : text);
+
+export async function startProgress(ctx: CliContext, text: string, now: () => number = Date.now): Promise<Progress> {
+  const started = now();
   if (ctx.animate) {
     const { default: ora } = await import('ora');
     // discardStdin off: ora's default puts the terminal in raw mode while it spins (which turns
@@ -36,14 +62,24 @@ export async function startProgress(ctx: CliContext, text: string): Promise<Prog
     // a fresh stdin is not, and `prependListener('data')` does not start the flow) — so Ctrl-C
     // was swallowed and the run went on. In cooked mode the terminal itself sends SIGINT.
     const spinner = ora({ text, stream: ctx.io.stderr as NodeJS.WritableStream, color: 'cyan', discardStdin: false }).start() as unknown as Spinner;
+    let current: [string, number | undefined] = [text, undefined];
+    const redraw = () => {
+      spinner.text = describeProgress(current[0], current[1], now() - started);
+    };
+    // the clock moves even when the work reports nothing for a while
+    const ticker = setInterval(redraw, 1000);
+    ticker.unref();
     return {
       update(next, percent) {
-        spinner.text = percent === undefined ? next : `${next} ${Math.round(percent)}%`;
+        current = [next, percent];
+        redraw();
       },
       succeed(done) {
-        spinner.succeed(done);
+        clearInterval(ticker);
+        spinner.succeed(took(done, now() - started));
       },
       fail(done) {
+        clearInterval(ticker);
         spinner.fail(done);
       },
       warn(message) {
@@ -59,14 +95,15 @@ export async function startProgress(ctx: CliContext, text: string): Promise<Prog
         if (wasSpinning) spinner.start();
       },
       stop() {
+        clearInterval(ticker);
         if (spinner.isSpinning) spinner.stop();
       },
     };
   }
-  return plainProgress(ctx, text);
+  return plainProgress(ctx, text, () => now() - started);
 }
 
-function plainProgress(ctx: CliContext, text: string): Progress {
+function plainProgress(ctx: CliContext, text: string, elapsed: () => number): Progress {
   let lastText = '';
   let lastBucket = -1;
   const line = (message: string) => ctx.info(message);
@@ -78,14 +115,14 @@ function plainProgress(ctx: CliContext, text: string): Progress {
       if (next !== lastText) {
         lastText = next;
         lastBucket = bucket;
-        line(percent === undefined ? `${next}…` : `${next} ${Math.round(percent)}%`);
+        line(percent === undefined ? `${describeProgress(next, undefined, elapsed())}…` : describeProgress(next, percent, elapsed()));
       } else if (bucket > lastBucket) {
         lastBucket = bucket;
-        line(`${next} ${Math.round(percent!)}%`);
+        line(describeProgress(next, percent, elapsed()));
       }
     },
     succeed(done) {
-      ctx.success(done);
+      ctx.success(took(done, elapsed()));
     },
     fail(done) {
       ctx.io.stderr.write(`✖ ${done}\n`);

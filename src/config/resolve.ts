@@ -113,13 +113,18 @@ export async function resolveConfig(input: ResolveInput): Promise<ResolvedConfig
     }
   }
 
-  const parsed = CONFIG_SCHEMA.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+  // a URL setting that is not a URL at all is reported here: the schema's https refinement would
+  // otherwise run `new URL` on it and throw a TypeError (a crash instead of an error)
+  const notUrl = [...URL_KEYS].find((key) => raw[key] !== undefined && !URL.canParse(raw[key]!));
+  const parsed = notUrl ? null : CONFIG_SCHEMA.safeParse(raw);
+  if (!parsed || !parsed.success) {
+    const issue = parsed?.error.issues[0] ?? { path: [notUrl!], message: 'not a URL' };
     const key = String(issue.path[0]) as ConfigKey;
-    const shown = SECRET_KEYS.has(key) ? '(redacted)' : JSON.stringify(raw[key]);
-    throw new OmveeError('config', `invalid setting ${key}=${shown} from ${describeSource(sources[key], dotenvPath, userConfigPath)}: ${issue.message}`, {
-      hint: 'fix the value or unset it; `omvee config show` lists every setting and where it comes from',
+    // the value is never shown, for any setting: an invalid value is often something pasted in
+    // the wrong place, such as a token in a *_BASE_URL, and errors end up in terminals and CI logs
+    const length = [...(raw[key] ?? '')].length;
+    throw new OmveeError('config', `invalid setting ${key} from ${describeSource(sources[key], dotenvPath, userConfigPath)}: ${issue.message} (the value, ${length} character${length === 1 ? '' : 's'}, is not shown)`, {
+      hint: `fix the value or unset it (if a key or token ended up in ${key}, move it to its own setting and rotate it); \`omvee config show\` lists every setting and where it comes from`,
     });
   }
   const home = parsed.data.OMVEE_HOME ?? defaultHome(input.env);
@@ -144,11 +149,28 @@ function describeSource(source: ConfigSource | undefined, dotenvPath: string, us
   }
 }
 
-/** The value to show for a setting: secrets are never shown. */
+/** The value to show for a setting: secrets are never shown, nor credentials inside a URL. */
 export function displayValue(key: ConfigKey, value: unknown): string {
   if (value === undefined || value === null || value === '') return '';
   if (SECRET_KEYS.has(key)) return 'set (redacted)';
+  if (URL_KEYS.has(key)) return withoutCredentials(String(value));
   return String(value);
+}
+
+const URL_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>(['SUPABASE_URL', 'OPENAI_BASE_URL', 'OPENROUTER_BASE_URL', 'REPLICATE_BASE_URL']);
+
+/** a URL without user:password, query or fragment (where tokens hide); "(invalid URL)" if unparsable */
+function withoutCredentials(raw: string): string {
+  try {
+    const url = new URL(raw);
+    url.username = '';
+    url.password = '';
+    url.search = '';
+    url.hash = '';
+    return url.href.replace(/\/$/, '');
+  } catch {
+    return '(invalid URL)';
+  }
 }
 
 /** Remove every configured secret from a text (error messages, debug logs). */

@@ -14,6 +14,7 @@ import { notFound, OmveeError } from './errors.ts';
 import type { MediaTools } from '../media/port.ts';
 import type { Store } from '../store/port.ts';
 import { checkInputFile } from './files.ts';
+import { sniffImageFormat, type ImageFormat } from './media-sniff.ts';
 import { ARTIST_ROLES, type Artist, type Scene } from './model.ts';
 import { resolveRef, validateName, validateText } from './refs.ts';
 
@@ -28,7 +29,8 @@ export const ARTIST_IMAGE_MIN_SIDE = 32;
 export const ARTIST_IMAGE_MAX_SIDE = 8192;
 
 export type ArtistRole = (typeof ARTIST_ROLES)[number];
-export type ImageFormat = 'png' | 'jpeg' | 'webp';
+export type { ImageFormat } from './media-sniff.ts';
+export { sniffImageFormat } from './media-sniff.ts';
 
 /** Trimmed, non-empty, at most 255 characters, no control characters. */
 export function validateArtistName(raw: string): string {
@@ -66,16 +68,6 @@ const FORMATS: Record<ImageFormat, { ext: ReferenceImage['ext']; contentType: st
   jpeg: { ext: 'jpg', contentType: 'image/jpeg', codecs: ['mjpeg', 'jpeg', 'jpegls'] },
   webp: { ext: 'webp', contentType: 'image/webp', codecs: ['webp'] },
 };
-
-/** The image format from the first bytes of a file, or null when it is none we accept. */
-export function sniffImageFormat(head: Uint8Array): ImageFormat | null {
-  const at = (i: number): number => head[i] ?? -1;
-  if ([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((b, i) => at(i) === b)) return 'png';
-  if (at(0) === 0xff && at(1) === 0xd8 && at(2) === 0xff) return 'jpeg';
-  const ascii = (from: number, to: number): string => String.fromCharCode(...head.subarray(from, to));
-  if (head.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
-  return null;
-}
 
 async function readHead(path: string, bytes: number): Promise<Uint8Array> {
   const handle = await open(path, 'r');

@@ -7,6 +7,7 @@ import { basename, extname } from 'node:path';
 import type { Blobs } from '../blobs/port.ts';
 import { projectKey, projectPrefix } from '../blobs/keys.ts';
 import { contentTypeFor } from '../blobs/content-type.ts';
+import { keyInScope } from '../blobs/scoped.ts';
 import type { AudioProbe, MediaTools } from '../media/port.ts';
 import type { Store } from '../store/port.ts';
 import { checkInputFile, sha256File } from './files.ts';
@@ -41,7 +42,9 @@ export async function attachAudio(deps: AudioDeps, project: Project, filePath: s
     audio_size_bytes: probe.sizeBytes,
     status: project.status === 'created' ? 'uploaded' : project.status,
   });
-  if (previous && previous !== key) await deps.blobs.remove([previous]).catch(() => undefined);
+  // the old key comes from the row, which a user (or an imported folder) may have written: only
+  // a file inside this project is ever deleted, never one that row merely pointed at
+  if (previous && previous !== key && keyInScope({ projectId: project.id, artistIds: new Set() }, previous)) await deps.blobs.remove([previous]).catch(() => undefined);
   return updated;
 }
 

@@ -359,7 +359,8 @@ describe('Ctrl-C in a real terminal while the spinner shows', { skip: !HAVE_SCRI
     const { project_id: id, final_video_id: finalId } = JSON.parse(first.stdout);
     const out = path.join(sb.cwd, 'render.mp4');
 
-    const pty = startInPty(sb, ['render', id, '--yes', '--out', out]);
+    // --force: nothing changed since the run's cut, which render would otherwise only copy
+    const pty = startInPty(sb, ['render', id, '--yes', '--force', '--out', out]);
     await pty.waitFor(new RegExp(`${SPINNER.source}rendering \\d+%`));
     pty.type('\u0003');
     const r = await pty.done;

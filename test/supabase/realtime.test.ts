@@ -158,8 +158,12 @@ describe('Realtime postgres_changes with the real client', () => {
 
     const inP1 = await jobIn(a, p1);
     await jobIn(a, p2);
-    await a.from('jobs').update({ status: 'completed' }).eq('id', known);
-    await a.from('jobs').update({ progress: 3 }).eq('id', inP1);
+    // queue columns are the queue's (a worker with the service key writes them), not the user's
+    const worker = client(double, double.serviceKey);
+    for (const [patch, id] of [[{ status: 'completed' }, known], [{ progress: 3 }, inP1]] as const) {
+      const { error } = await worker.from('jobs').update(patch).eq('id', id);
+      assert.equal(error, null);
+    }
     await double.realtime.flush();
     await waitFor('the filtered events', () => byProject.changes.length === 2 && byId.changes.length === 1 && finals.changes.length === 1 && updatesOnly.changes.length === 1);
     await new Promise((r) => setTimeout(r, 100)); // nothing else is on its way

@@ -26,6 +26,8 @@ const PORTS = new Set([
   'blobs/port.ts',
   'blobs/keys.ts',
   'blobs/content-type.ts',
+  // a project-scoped view of the Blob port (a decorator over any adapter; imports only the port)
+  'blobs/scoped.ts',
   'media/port.ts',
   'providers/ports.ts',
   'providers/registry.ts',

@@ -7,7 +7,7 @@
  * - A content type is inferred from the extension; one given explicitly that differs from the
  *   inferred one is kept in a sidecar under `${root}/.omvee-meta/` (never listed as an object).
  */
-import { copyFile, link, mkdir, readFile, readdir, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, readFile, readdir, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +15,7 @@ import { OmveeError, notFound } from '../../core/errors.ts';
 import { BUCKET, assertSafeKey } from '../keys.ts';
 import type { BlobInfo, Blobs, PutOptions } from '../port.ts';
 import { contentTypeFor } from '../content-type.ts';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, ensurePrivateDir } from '../../store/local/private-files.ts';
 
 const contentTypeFromKey = (key: string): string => contentTypeFor(key.slice(key.lastIndexOf('/') + 1));
 
@@ -75,6 +76,17 @@ export class LocalBlobs implements Blobs {
     this.location = root;
   }
 
+  #rootIsPrivate: Promise<void> | null = null;
+
+  /** project-files is 0700 (umask-proof), made so once per adapter before the first write */
+  #privateRoot(): Promise<void> {
+    this.#rootIsPrivate ??= ensurePrivateDir(this.#root).catch((error: unknown) => {
+      this.#rootIsPrivate = null;
+      throw error;
+    });
+    return this.#rootIsPrivate;
+  }
+
   #path(key: string): string {
     return join(this.#root, ...key.split('/'));
   }
@@ -118,9 +130,10 @@ export class LocalBlobs implements Blobs {
         await rm(metaPath, { force: true });
         return;
       }
-      await mkdir(dirname(metaPath), { recursive: true });
+      await this.#privateRoot();
+      await mkdir(dirname(metaPath), { recursive: true, mode: PRIVATE_DIR_MODE });
       const tmp = join(dirname(metaPath), `${TMP_PREFIX}${randomUUID()}`);
-      await writeFile(tmp, contentType);
+      await writeFile(tmp, contentType, { mode: PRIVATE_FILE_MODE });
       await rename(tmp, metaPath);
     } catch (error) {
       throw storageError('record the content type of', key, error);
@@ -130,7 +143,8 @@ export class LocalBlobs implements Blobs {
   async #tempBeside(key: string): Promise<string> {
     const dir = dirname(this.#path(key));
     try {
-      await mkdir(dir, { recursive: true });
+      await this.#privateRoot();
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     } catch (error) {
       throw storageError('create the folder for', key, error);
     }
@@ -142,7 +156,7 @@ export class LocalBlobs implements Blobs {
     if (!(data instanceof Uint8Array)) throw new OmveeError('invalid_input', `blob data for ${key} must be bytes`);
     const tmp = await this.#tempBeside(key);
     try {
-      await writeFile(tmp, data);
+      await writeFile(tmp, data, { mode: PRIVATE_FILE_MODE });
     } catch (error) {
       await rm(tmp, { force: true });
       throw storageError('write', key, error);
@@ -155,6 +169,8 @@ export class LocalBlobs implements Blobs {
     const tmp = await this.#tempBeside(key);
     try {
       await copyFile(localPath, tmp);
+      // copyFile keeps the source's mode (often 0644, or 0666): ours are 0600
+      await chmod(tmp, PRIVATE_FILE_MODE);
     } catch (error) {
       await rm(tmp, { force: true });
       if (isMissing(error)) throw new OmveeError('not_found', `file not found: ${localPath}`, { hint: 'check the path' });

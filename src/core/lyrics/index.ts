@@ -9,6 +9,7 @@ import { OmveeError } from '../errors.ts';
 import type { Transcript } from '../model.ts';
 import { decodeLyricsText } from './decode.ts';
 import { detectFormat } from './detect.ts';
+import { checkLyricsLines, checkLyricsSegments, checkLyricsSize } from './limits.ts';
 import { parseLrc } from './lrc.ts';
 import { normalizeSegments } from './normalize.ts';
 import { parsePlainText } from './plain-text.ts';
@@ -22,6 +23,7 @@ export type { FormatLrcOptions } from './format.ts';
 export { detectFormat, formatFromFileName, sniffFormat } from './detect.ts';
 export { decodeLyricsText } from './decode.ts';
 export { LAST_LINE_MAX_S } from './normalize.ts';
+export { LYRICS_MAX_BYTES, LYRICS_MAX_LINE_CHARS, LYRICS_MAX_LINES, checkLyricsSize } from './limits.ts';
 export { LYRICS_FORMATS, SUPPORTED_FORMATS_HINT } from './types.ts';
 export type { LyricsFormat } from './types.ts';
 
@@ -49,8 +51,12 @@ export function parseLyrics(input: Uint8Array | string, opts: ParseLyricsOptions
   }
   const durationS =
     opts.durationS !== null && Number.isFinite(opts.durationS) && opts.durationS > 0 ? opts.durationS : null;
+  const name = opts.fileName ? `"${opts.fileName}"` : 'the lyrics';
+  checkLyricsSize(typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength, name);
   const text = decodeLyricsText(input, opts.fileName);
   let format = detectFormat(text, opts.fileName, opts.format);
+  // JSON may sit on one long line; its segments are checked after parsing instead
+  if (format !== 'whisper_json') checkLyricsLines(text, name);
   let language: string | null = null;
   let parsed: ParserOutput;
   const pre: string[] = [];
@@ -83,6 +89,7 @@ export function parseLyrics(input: Uint8Array | string, opts: ParseLyricsOptions
       break;
   }
   if (parsed.language) language = parsed.language;
+  checkLyricsSegments(parsed.segments, name);
 
   let effectiveDuration = durationS;
   if (effectiveDuration === null && parsed.declaredDurationS) effectiveDuration = parsed.declaredDurationS;

@@ -6,6 +6,7 @@
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectKey } from '../../blobs/keys.ts';
+import { assertKeyInScope } from '../../blobs/scoped.ts';
 import { OmveeError } from '../errors.ts';
 import type { GeneratedImage, Project, Scene, ScenePrompt, VideoClip } from '../model.ts';
 import type { ClipResult } from '../../providers/ports.ts';
@@ -16,6 +17,7 @@ import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
 import { countScenesWithout } from './images-step.ts';
 import { motionForTake } from './clip-motion.ts';
 import { listScenes } from './scenes-step.ts';
+import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
 import { clipReviews, latestCompleted, otherTakesPredictionIds, pickScenes, recordAttempt, sceneNumber, takeCost, takesOf, takeToWorkOn } from './takes.ts';
 
@@ -31,6 +33,8 @@ export function frameBudget(project: Project, scenes: readonly Scene[]): Map<str
 }
 
 export async function generateClips(deps: PipelineDeps, project: Project, options: ClipOptions, step: StepContext): Promise<{ generated: VideoClip[]; skipped: number; costUsd: number }> {
+  const scoped = await scopeToProject(deps, project);
+  deps = scoped.deps;
   const all = await listScenes(deps, project.id);
   const scenes = pickScenes(all, options.scenes);
   if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
@@ -48,6 +52,8 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
   };
   const missing = scenes.filter((s) => imageFor(s) === null);
   if (missing.length > 0) throw new OmveeError('invalid_input', `scene${missing.length > 1 ? 's' : ''} ${missing.map(sceneNumber).join(', ')} ha${missing.length > 1 ? 've' : 's'} no image yet`, { hint: `run: omvee images generate ${project.id}` });
+  // image keys come from user-writable rows: all checked before anything is generated
+  for (const scene of scenes) assertKeyInScope(scoped.scope, imageFor(scene)!.image_path, 'generated_images.image_path');
 
   const work = await scratch(deps, 'clips');
   let skipped = 0;
@@ -136,6 +142,14 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
       const recorded = await deps.store.get('video_clips', take.id);
       result = { ...result, costUsd: takeCost(recorded ?? {}, result.costUsd, result.attempts, spentBefore) };
       if (!result.normalized) {
+        // the bytes must be a video ffprobe can read before they are kept (or trusted later)
+        const raw = await deps.media.probeVideo(result.path).catch(() => null);
+        if (!raw?.video) {
+          await deps.store.update('video_clips', take.id, { model: result.model, cost_usd: result.costUsd, prediction_id: result.predictionId }).catch(() => undefined);
+          throw new OmveeError('provider', `the clip for scene ${sceneNumber(scene)} from ${generator.name} is not a video (ffprobe finds no video stream)`, {
+            hint: 'check the configured clip model, or generate the take again',
+          });
+        }
         await deps.blobs.putFile(rawKey, result.path, { contentType: 'video/mp4' });
         await deps.store.update('video_clips', take.id, { clip_path: rawKey, model: result.model, cost_usd: result.costUsd, prediction_id: result.predictionId });
       }

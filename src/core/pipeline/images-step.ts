@@ -6,12 +6,15 @@
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectKey } from '../../blobs/keys.ts';
+import { assertArtistKey, type KeyScope } from '../../blobs/scoped.ts';
 import { OmveeError } from '../errors.ts';
+import { IMAGE_CONTENT_TYPES, fileHead, sniffImageFormat } from '../media-sniff.ts';
 import type { GeneratedImage, Project, Scene, ScenePrompt } from '../model.ts';
 import { budgetStop } from '../cost/budget.ts';
 import { forEachScene, throwIfFailed } from './batch.ts';
 import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
 import { listScenes } from './scenes-step.ts';
+import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
 import { otherTakesPredictionIds, pickScenes, recordAttempt, sceneNumber, takeCost, takeToWorkOn } from './takes.ts';
 
@@ -23,11 +26,16 @@ export interface ImageOptions {
 }
 
 export async function generateImages(deps: PipelineDeps, project: Project, options: ImageOptions, step: StepContext): Promise<{ generated: GeneratedImage[]; skipped: number; costUsd: number }> {
+  const scoped = await scopeToProject(deps, project);
+  deps = scoped.deps;
   const scenes = pickScenes(await listScenes(deps, project.id), options.scenes);
   if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
   const prompts = new Map((await deps.store.list('scene_prompts', { where: { project_id: project.id } })).map((p) => [p.scene_id, p]));
   const missing = scenes.filter((s) => !prompts.has(s.id));
   if (missing.length > 0) throw new OmveeError('invalid_input', `scene${missing.length > 1 ? 's' : ''} ${missing.map(sceneNumber).join(', ')} ha${missing.length > 1 ? 've' : 's'} no prompt yet`, { hint: `run: omvee prompts generate ${project.id}` });
+
+  // every artist's reference images are checked before anything is generated (or paid for)
+  const references = await artistReferenceKeys(deps, scoped.scope, scenes);
 
   const work = await scratch(deps, 'images');
   let skipped = 0;
@@ -45,7 +53,7 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
         // re-attaching to a stored prediction costs nothing new; a new prediction must fit --max-cost
         const release = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'image', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}` }) : null;
         try {
-          return await generateOne(deps, project, scene, prompts.get(scene.id)!, take, work.dir, step.signal);
+          return await generateOne(deps, project, scene, prompts.get(scene.id)!, references.get(scene.id) ?? [], take, work.dir, step.signal);
         } finally {
           release?.();
         }
@@ -66,12 +74,12 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
   }
 }
 
-async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, prompt: ScenePrompt, take: GeneratedImage, dir: string, signal: AbortSignal): Promise<GeneratedImage> {
+async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, prompt: ScenePrompt, referenceKeys: readonly string[], take: GeneratedImage, dir: string, signal: AbortSignal): Promise<GeneratedImage> {
   const generator = deps.providers.images;
   const seed = take.seed ?? seedFor(project.id, scene.order_idx, 'image', take.take);
   const outPath = join(dir, `scene-${sceneNumber(scene)}-take-${take.take}.png`);
   await deps.store.update('generated_images', take.id, { status: 'processing', model: generator.model, seed, prompt: prompt.image_prompt, prompt_id: prompt.id, error: null });
-  const referenceImages = await artistReferences(deps, scene);
+  const referenceImages = await Promise.all(referenceKeys.map((key) => materialize(deps, key)));
   try {
     const result = await generator.generate(
       {
@@ -95,9 +103,17 @@ async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, p
       { signal, log: deps.note ?? deps.log },
     );
     const recorded = await deps.store.get('generated_images', take.id);
-    const ext = result.contentType === 'image/jpeg' ? 'jpg' : result.contentType === 'image/webp' ? 'webp' : 'png';
+    // the bytes decide what the file is, not what the provider called it
+    const format = sniffImageFormat(await fileHead(result.path));
+    if (!format) {
+      await deps.store.update('generated_images', take.id, { cost_usd: result.costUsd, prediction_id: result.predictionId }).catch(() => undefined);
+      throw new OmveeError('provider', `the image for scene ${sceneNumber(scene)} from ${generator.name} is not a PNG, JPEG or WebP image`, {
+        hint: 'check the configured image model, or generate the take again',
+      });
+    }
+    const ext = format === 'jpeg' ? 'jpg' : format;
     const key = projectKey(project.id, 'images', `scene-${String(sceneNumber(scene)).padStart(3, '0')}-take-${take.take}.${ext}`);
-    await deps.blobs.putFile(key, result.path, { contentType: result.contentType });
+    await deps.blobs.putFile(key, result.path, { contentType: IMAGE_CONTENT_TYPES[format] });
     await unlink(result.path).catch(() => undefined);
     return await deps.store.update('generated_images', take.id, {
       status: 'completed',
@@ -117,11 +133,26 @@ async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, p
   }
 }
 
-async function artistReferences(deps: PipelineDeps, scene: Scene): Promise<string[]> {
-  if (!scene.artist_id || scene.artist_role === 'none') return [];
-  const artist = await deps.store.get('artists', scene.artist_id);
-  if (!artist) return [];
-  return Promise.all(artist.reference_images.map((key) => materialize(deps, key)));
+/**
+ * The reference image keys of the artist each scene features, by scene id. The artist must be in
+ * the project's scope (its owner's) and each key inside that artist's own folder: the row is
+ * user-writable, the worker reading the files may hold the service key.
+ */
+async function artistReferenceKeys(deps: PipelineDeps, scope: KeyScope, scenes: readonly Scene[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const scene of scenes) {
+    if (!scene.artist_id || scene.artist_role === 'none') continue;
+    const artist = await deps.store.get('artists', scene.artist_id);
+    if (!artist) continue;
+    if (!scope.artistIds.has(artist.id)) {
+      throw new OmveeError('invalid_input', `refusing selected_scenes.artist_id of scene ${sceneNumber(scene)}: artist ${artist.id} is outside project ${scope.projectId} (another owner)`, {
+        hint: 'feature one of your own artists (omvee artists list)',
+      });
+    }
+    for (const key of artist.reference_images) assertArtistKey(artist.id, key, `artists.reference_images of artist ${artist.name}`);
+    out.set(scene.id, [...artist.reference_images]);
+  }
+  return out;
 }
 
 export async function countScenesWithout(deps: Pick<PipelineDeps, 'store'>, projectId: string, table: 'generated_images' | 'video_clips'): Promise<number> {

@@ -4,9 +4,11 @@ import { OmveeError } from '../errors.ts';
 import type { Project, ScenePrompt } from '../model.ts';
 import type { PipelineDeps } from './deps.ts';
 import { listScenes } from './scenes-step.ts';
+import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
 
 export async function generatePrompts(deps: PipelineDeps, project: Project, options: { force?: boolean }, step: StepContext): Promise<{ created: number; kept: number; model: string; costUsd: number }> {
+  deps = (await scopeToProject(deps, project)).deps;
   const scenes = await listScenes(deps, project.id);
   if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
   const existing = await deps.store.list('scene_prompts', { where: { project_id: project.id } });

@@ -6,6 +6,7 @@
 import { stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectKey } from '../../blobs/keys.ts';
+import { assertKeyInScope } from '../../blobs/scoped.ts';
 import { OmveeError } from '../errors.ts';
 import { buildAss } from '../captions/ass.ts';
 import type { FinalVideo, Project, Scene, VideoClip } from '../model.ts';
@@ -13,6 +14,7 @@ import { totalFrames } from '../timeline/index.ts';
 import { materialize, scratch, type PipelineDeps } from './deps.ts';
 import { frameBudget } from './clips-step.ts';
 import { listScenes } from './scenes-step.ts';
+import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
 import { clipForScene, sceneNumber } from './takes.ts';
 import { requireAudio } from './transcript-step.ts';
@@ -58,10 +60,13 @@ export async function chooseClips(deps: Pick<PipelineDeps, 'store'>, project: Pr
 }
 
 export async function renderFinal(deps: PipelineDeps, project: Project, options: RenderOptions, step: StepContext): Promise<RenderOutcome> {
-  const { audioPath, durationS } = requireAudio(project);
+  const scoped = await scopeToProject(deps, project);
+  deps = scoped.deps;
+  const { audioPath, durationS } = requireAudio(project, scoped.scope);
   const scenes = await listScenes(deps, project.id);
   if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
   const clips = await chooseClips(deps, project, scenes, options.autoApprove);
+  for (const clip of clips) assertKeyInScope(scoped.scope, clip.clip_path, 'video_clips.clip_path');
   const expectedFrames = totalFrames(durationS, project.fps);
   const sum = clips.reduce((n, c) => n + (c.frame_count ?? 0), 0);
   if (sum !== expectedFrames) {

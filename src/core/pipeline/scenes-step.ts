@@ -11,6 +11,7 @@ import type { Project, Scene } from '../model.ts';
 import { repairScenes, validateScenes } from '../timeline/index.ts';
 import type { PipelineDeps } from './deps.ts';
 import { requireAudio } from './transcript-step.ts';
+import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
 
 export interface SceneOptions {
@@ -19,7 +20,9 @@ export interface SceneOptions {
 }
 
 export async function selectScenes(deps: PipelineDeps, project: Project, options: SceneOptions, step: StepContext): Promise<{ scenes: Scene[]; model: string; costUsd: number; repaired: string[] }> {
-  const { durationS } = requireAudio(project);
+  const scoped = await scopeToProject(deps, project);
+  deps = scoped.deps;
+  const { durationS } = requireAudio(project, scoped.scope);
   step.progress(5, `choosing scenes with the ${deps.providers.director.name} director`);
   const proposal = await deps.providers.director.selectScenes(
     { projectName: project.name, style: project.style, durationS, transcript: project.transcript, sceneMinS: options.sceneMinS, sceneMaxS: options.sceneMaxS },

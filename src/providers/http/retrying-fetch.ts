@@ -26,6 +26,38 @@ import { parseRetryAfter, resolveRetryPolicy, retryDelayMs, type RetryPolicy } f
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
+/**
+ * How much of an error response's body is ever read (a 400 with a 400 MB body once took 2.6 GB
+ * of memory): enough for any provider's JSON error, the rest is discarded unread.
+ */
+export const ERROR_BODY_MAX_BYTES = 64 * 1024;
+
+/** At most `max` bytes of a response body; the rest is cancelled, never read. */
+export async function readCapped(res: Response, max: number): Promise<Uint8Array> {
+  if (!res.body) return new Uint8Array(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const take = value.subarray(0, max - size);
+      chunks.push(take);
+      size += take.length;
+    }
+  } catch {
+    // a body that breaks off mid-way: what arrived is all there is to show
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+export async function readCappedText(res: Response, max: number): Promise<string> {
+  return Buffer.from(await readCapped(res, max)).toString('utf8');
+}
+
 export interface RetryingFetchOptions {
   service: ServiceInfo;
   /** per-attempt timeout (headers and body), ms */
@@ -95,7 +127,9 @@ export function createRetryingFetch(opts: RetryingFetchOptions): FetchLike {
         if (res.ok) return res;
         const mayRetry = isRetryableStatus(res.status) && (!paid || NOT_PROCESSED_STATUSES.has(res.status));
         if (!mayRetry || attempt >= maxAttempts) {
-          const body = await res.arrayBuffer();
+          // error bodies are read to ERROR_BODY_MAX_BYTES at most (the SDKs read them for messages)
+          const capped = await readCapped(res, ERROR_BODY_MAX_BYTES);
+          const body = capped.buffer.slice(capped.byteOffset, capped.byteOffset + capped.byteLength) as ArrayBuffer;
           return remember({
             kind: 'response',
             status: res.status,

@@ -77,11 +77,12 @@ function firstOutput(output: unknown, predictionId: string): string {
 }
 
 /** Copy a prediction's output into omvee's storage path at once (Replicate deletes it later). */
-function saveOutput(opts: ReplicateGeneratorOptions, outPath: string, ctx: CallContext, defaultMaxBytes: number, types: string[]) {
+function saveOutput(opts: ReplicateGeneratorOptions, outPath: string, ctx: CallContext, defaultMaxBytes: number, types: string[], expect: 'image' | 'video') {
   return (url: string): Promise<DownloadResult> =>
     downloadTo(url, outPath, {
       maxBytes: opts.downloadMaxBytes ?? defaultMaxBytes,
       allowedContentTypes: types,
+      expect,
       signal: ctx.signal,
       allowLoopbackHttp: opts.allowLoopbackHttp,
       fetch: opts.fetch,
@@ -136,7 +137,7 @@ export function createReplicateImageGenerator(opts: ReplicateGeneratorOptions): 
       referenceImage: reference && contract.fields.referenceImages ? await files.forPath(reference, ctx.signal, ctx.log) : undefined,
     });
     for (const note of mapped.notes) ctx.log?.(`${model}: ${note}`);
-    const download = saveOutput(opts, input.outPath, ctx, 50 * 1024 * 1024, ['image/png', 'image/jpeg', 'image/webp']);
+    const download = saveOutput(opts, input.outPath, ctx, 50 * 1024 * 1024, ['image/png', 'image/jpeg', 'image/webp'], 'image');
     const result = await runWithAttempts(
       replicate,
       {
@@ -194,7 +195,7 @@ export function createReplicateClipGenerator(opts: ReplicateClipOptions): ClipGe
     });
     for (const note of mapped.notes) ctx.log?.(`${model}: ${note}`);
     if (mapped.short) ctx.log?.(`scene is ${sceneS.toFixed(2)} s, longer than ${model} can make (${mapped.durationS} s): the last frame will be held`);
-    const download = saveOutput(opts, input.outPath, ctx, 200 * 1024 * 1024, ['video/mp4', 'video/quicktime', 'video/webm']);
+    const download = saveOutput(opts, input.outPath, ctx, 200 * 1024 * 1024, ['video/mp4', 'video/quicktime', 'video/webm'], 'video');
     const billing = (p: Prediction) => {
       const metrics = p.metrics as Record<string, unknown> | undefined;
       const reported = metrics?.['video_output_duration_seconds'];

@@ -11,7 +11,7 @@
  * node:sqlite is synchronous, so a transaction never interleaves with another call of this
  * process: each public method runs its whole transaction in one synchronous stretch.
  */
-import { mkdirSync } from 'node:fs';
+import { ensurePrivateDirSync, ensurePrivateFileSync } from './private-files.ts';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -162,15 +162,20 @@ export class LocalStore implements Store {
     if (typeof home !== 'string' || home.length === 0) {
       throw invalidInput('the local store needs a home folder', 'set OMVEE_HOME or pass --home');
     }
+    const location = join(home, LOCAL_DB_FILE);
     try {
-      mkdirSync(home, { recursive: true });
+      // private on a shared machine, whatever the umask: the folder 0700, the database 0600
+      // (SQLite gives its -wal and -shm files the database's mode)
+      ensurePrivateDirSync(home);
+      ensurePrivateFileSync(location, true);
+      ensurePrivateFileSync(`${location}-wal`);
+      ensurePrivateFileSync(`${location}-shm`);
     } catch (error) {
       throw new OmveeError('store', `cannot create the omvee home folder ${home}: ${(error as Error).message}`, {
         hint: 'point OMVEE_HOME at a writable folder',
         cause: error,
       });
     }
-    const location = join(home, LOCAL_DB_FILE);
     const timeout = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     let db: DatabaseSync | undefined;
     try {
@@ -183,6 +188,7 @@ export class LocalStore implements Store {
         conn.exec('PRAGMA foreign_keys = ON');
       });
       await retryBusy(location, () => migrate(conn, location));
+      for (const file of [`${location}-wal`, `${location}-shm`]) ensurePrivateFileSync(file);
       return new LocalStore(conn, location);
     } catch (error) {
       try {
