@@ -47,6 +47,7 @@ export const CONFIG_SCHEMA = z.object({
   OMVEE_SCENE_MAX: positiveNumber,
   OMVEE_LEASE_SECONDS: positiveInt,
   OMVEE_REPLICATE_POLL_MS: positiveInt,
+  OMVEE_MAX_UPLOAD_BYTES: positiveInt,
 });
 export type ConfigValues = z.infer<typeof CONFIG_SCHEMA>;
 export type ConfigKey = keyof ConfigValues;
@@ -90,4 +91,5 @@ export const CONFIG_DESCRIPTIONS: Record<ConfigKey, string> = {
   OMVEE_SCENE_MAX: 'longest scene in seconds (default 10)',
   OMVEE_LEASE_SECONDS: 'job lease length in seconds (default 60)',
   OMVEE_REPLICATE_POLL_MS: 'ms between Replicate prediction status polls (default 2000)',
+  OMVEE_MAX_UPLOAD_BYTES: "largest file Supabase Storage takes (your plan's global limit; default: the bucket's file_size_limit, else 50 MB)",
 };
