@@ -57,7 +57,11 @@ export function logicalStatus(e: StorageErrorLike): number {
 export function tooLarge(ctx: StorageErrorContext): OmveeError {
   const subject = ctx.key ?? ctx.what;
   const size = ctx.size !== undefined ? ` (${mb(ctx.size)})` : '';
-  const limit = ctx.limit ? `; the bucket ${ctx.bucket} takes at most ${mb(ctx.limit)} per file` : '';
+  const limit = !ctx.limit
+    ? ''
+    : ctx.size !== undefined && ctx.size <= ctx.limit
+      ? `; the project's global upload limit (Project Settings → Storage) is below the bucket's own ${mb(ctx.limit)}`
+      : `; the bucket ${ctx.bucket} takes at most ${mb(ctx.limit)} per file`;
   return new OmveeError('invalid_input', `${subject}${size} is larger than Supabase Storage accepts${limit}`, { hint: LIMIT_HINT, details: { size: ctx.size ?? null, limit: ctx.limit ?? null } });
 }
 
