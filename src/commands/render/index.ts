@@ -10,12 +10,16 @@ export function registerRender(program: Command, act: ActionFactory): void {
     .option('--lyrics-overlay', 'burn the lyrics in as styled subtitles')
     .option('--auto-approve', 'use the latest take of scenes nobody reviewed (same as --yes)')
     .option('--detach', 'only enqueue the job (run it with omvee worker) and print its id')
+    .option('--upload-only', 'store the last render whose upload failed (kept on this machine) without rendering again')
     .addHelpText('after', `
 The result is verified with ffprobe (frame count = the song to the frame, audio and video end
-together) before it is stored in the project's final/ folder.
+together) before it is stored in the project's final/ folder. On Supabase the size limit of the
+bucket is checked before anything is encoded; files above 6 MB are uploaded resumably. When the
+upload fails the render is kept on this machine and --upload-only stores it later.
 
 Examples:
   $ omvee render "Easy Kill" --out easy-kill.mp4
-  $ omvee render 3f2a --yes --lyrics-overlay --json | jq -r .output`)
+  $ omvee render 3f2a --yes --lyrics-overlay --json | jq -r .output
+  $ omvee render "Easy Kill" --upload-only        # after "rendered but not stored"`)
     .action(act(() => import('./render.ts')));
 }
