@@ -280,8 +280,11 @@ export class StorageHandler {
     });
   }
 
+  /**
+   * POST /object/list/{bucket}: storage-api's searchObjects runs the storage.search() SQL function
+   * and never checks the bucket, so a missing bucket lists as [] (not an error).
+   */
   async #list(bucket: string, req: StorageRequest, role: DbRole, claims: JwtClaims): Promise<StorageResponse> {
-    await this.#assertBucket(bucket);
     const body = JSON.parse(req.body.toString('utf8') || '{}') as { prefix?: string; limit?: number; offset?: number; search?: string };
     const prefix = body.prefix ? body.prefix.replace(/\/*$/, '/') : '';
     const like = prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
