@@ -6,11 +6,12 @@ do $$
 begin
   perform public.omvee_create_storage_policies();
 exception when insufficient_privilege then
-  raise exception 'omvee: the storage policies were not created: role "%" may not create policies on storage.objects here (%)', current_user, sqlerrm
+  -- the Supabase CLI prints the message but not the hint: the message says what to run
+  raise exception 'omvee: the storage policies were not created: role "%" may not create policies on storage.objects here (%). '
+                  'Create them as the owner of storage.objects: connect as supabase_admin (or in the SQL editor) and run: '
+                  'set role supabase_storage_admin; select public.omvee_create_storage_policies(); '
+                  '— then run supabase db push again (this file then finds them and passes)', current_user, sqlerrm
     using errcode = 'insufficient_privilege',
-          hint = 'create them as the owner of storage.objects (or a superuser): connect as supabase_admin '
-                 '(self-hosted: psql -U supabase_admin) and run  set role supabase_storage_admin; select public.omvee_create_storage_policies();'
-                 '  then mark this migration applied: supabase migration repair 20250715000001 --status applied.'
-                 ' Until then only SUPABASE_SERVICE_KEY can use Storage; omvee doctor checks it.';
+          hint = 'until then only SUPABASE_SERVICE_KEY can use Storage; `omvee doctor` checks the policies';
 end;
 $$;
