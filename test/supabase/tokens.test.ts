@@ -103,6 +103,20 @@ describe('tokens that outlive a run', () => {
     assert.equal(d.auth.reuseRejected, 0);
   });
 
+  it('the session file is 0600 whatever the umask', async (t) => {
+    const previous = process.umask(0o000);
+    try {
+      const { opts } = await signedIn(t);
+      assert.equal((await stat(sessionPath(opts.configDir))).mode & 0o777, 0o600);
+      await new Promise((r) => setTimeout(r, (TTL / 2 + 0.3) * 1000));
+      const tokens = await openSessionTokens(opts);
+      await tokens!.token(); // a refresh rewrites it
+      assert.equal((await stat(sessionPath(opts.configDir))).mode & 0o777, 0o600);
+    } finally {
+      process.umask(previous);
+    }
+  });
+
   it('a refresh that fails for good says to run omvee login', async (t) => {
     const { opts } = await signedIn(t);
     const file = sessionPath(opts.configDir);

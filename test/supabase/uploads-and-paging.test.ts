@@ -3,7 +3,8 @@
  * - a file over 50 MB goes through the resumable (tus) endpoint when the bucket allows it, with
  *   progress, and arrives byte for byte;
  * - a connection dropped in the middle resumes from the server's offset (no new upload, no
- *   bytes sent twice from the start);
+ *   bytes sent twice from the start); so does an upload stopped in one process and started
+ *   again in another (the state file of tus-js-client's FileUrlStorage);
  * - the bucket's file_size_limit is read (GET /storage/v1/bucket/{id}) and a file over it is
  *   refused before a byte is sent; OMVEE_MAX_UPLOAD_BYTES caps it further;
  * - lists page until an empty page, so a project whose "Max rows" is below 1000 (PostgREST) or a
@@ -84,6 +85,26 @@ describe('uploads of any size, lists of any length', () => {
     const offsets = d.tus.patchOffsets.slice(patchesBefore);
     assert.ok(offsets.length >= 2 && offsets.every((o) => o > 0), `PATCHes went on from a non-zero offset: ${offsets.join(',')}`);
     assert.equal(createHash('sha256').update(await blobs.get(`${prefix}/final/resume.mp4`)).digest('hex'), sha);
+  });
+
+  it('an upload interrupted in one process goes on in the next (the state file remembers it)', async () => {
+    const { file, sha } = await bigFile('interrupted.mp4', 30 * MB);
+    const stateFile = path.join(dir, 'uploads-state.json');
+    const key = `${prefix}/final/interrupted.mp4`;
+    const stop = new AbortController();
+    const first = blobsFor({ resumeStateFile: stateFile });
+    await assert.rejects(
+      first.putFile(key, file, { signal: stop.signal, onProgress: (sent) => sent >= 12 * MB && stop.abort(new Error('Ctrl-C')) }),
+      /Ctrl-C/,
+    );
+    const created = d.tus.created;
+    const patches = d.tus.patchOffsets.length;
+    // a new process (a new adapter) with the same state file, e.g. omvee render --upload-only
+    const second = blobsFor({ resumeStateFile: stateFile });
+    await second.putFile(key, file);
+    assert.equal(d.tus.created, created, 'no new upload was created: the old one went on');
+    assert.ok(d.tus.patchOffsets[patches]! >= 12 * MB, `went on from ${d.tus.patchOffsets[patches]}`);
+    assert.equal(createHash('sha256').update(await second.get(key)).digest('hex'), sha);
   });
 
   it("a file over the bucket's limit is refused before it is sent, saying the limit", async () => {

@@ -19,7 +19,7 @@ import { BUCKET, assertSafeKey } from '../keys.ts';
 import { contentTypeFor } from '../content-type.ts';
 import { OmveeError, notFound } from '../../core/errors.ts';
 import { createOmveeClient, currentToken, displayUrl, type SupabaseConnectOptions } from '../../store/supabase/client.ts';
-import { mapStorageError, tooLarge } from './storage-errors.ts';
+import { mapStorageError, mb, tooLarge } from './storage-errors.ts';
 import { tusFailure, uploadResumable } from './resumable.ts';
 
 export interface SupabaseBlobsOptions extends SupabaseConnectOptions {
@@ -133,10 +133,10 @@ class SupabaseStorageBlobs implements SupabaseBlobs {
   async #checkSize(key: string, size: number): Promise<void> {
     const limit = await this.uploadLimit();
     if (size > limit.bytes) {
-      const err = tooLarge({ what: `upload ${key}`, key, bucket: this.bucket, where: displayUrl(this.#options.url), size, limit: limit.bytes });
-      throw new OmveeError(err.code, err.message, {
-        hint: limit.source === 'setting' ? 'raise OMVEE_MAX_UPLOAD_BYTES if your plan allows more (Project Settings → Storage), or make the file smaller' : err.hint,
-        details: { ...err.details, source: limit.source },
+      const source = limit.source === 'bucket' ? `the bucket ${this.bucket}'s file_size_limit` : limit.source === 'setting' ? 'OMVEE_MAX_UPLOAD_BYTES' : "the free plan's limit; set OMVEE_MAX_UPLOAD_BYTES if yours is larger";
+      throw new OmveeError('invalid_input', `${key} (${mb(size)}) is larger than Supabase Storage takes: at most ${mb(limit.bytes)} per file (${source}); nothing was sent`, {
+        hint: limit.source === 'setting' ? 'raise OMVEE_MAX_UPLOAD_BYTES if your plan allows more (Project Settings → Storage), or make the file smaller' : tooLarge({ what: '', bucket: this.bucket, where: '' }).hint,
+        details: { size, limit: limit.bytes, source: limit.source },
       });
     }
   }

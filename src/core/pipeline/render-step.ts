@@ -130,7 +130,12 @@ export async function renderFinal(deps: PipelineDeps, project: Project, options:
     const probe = await deps.media.probeVideo(outPath);
     verifyFinal(probe, expectedFrames, project.fps);
     const size = (await stat(outPath)).size;
-    const done = await storeFinal(deps, project, final, outPath, size, expectedFrames, step, 94);
+    // uploaded from where it is kept when the upload fails (or is interrupted), so a later
+    // --upload-only finds it and a resumable upload of the same file goes on where it stopped
+    const kept = keptRenderPath(deps, project.id, final.id);
+    await mkdir(dirname(kept), { recursive: true });
+    await rename(outPath, kept);
+    const done = await storeFinal(deps, project, final, kept, size, expectedFrames, step, 94);
     step.progress(100, 'done');
     return { final: done, localPath: deps.blobs.localPath(done.video_path!), clips };
   } catch (error) {
@@ -142,8 +147,8 @@ export async function renderFinal(deps: PipelineDeps, project: Project, options:
 }
 
 /**
- * Upload a verified render and mark it completed. When the upload fails, the file is moved to
- * keptRenderPath (not deleted with the scratch folder) and the error says how to retry.
+ * Upload a verified render (at keptRenderPath) and mark it completed, then remove the local
+ * copy. When the upload fails the file stays there and the error says how to retry.
  */
 async function storeFinal(deps: PipelineDeps, project: Project, final: FinalVideo, file: string, size: number, frames: number, step: StepContext, from: number): Promise<FinalVideo> {
   const key = projectKey(project.id, 'final', `${final.id}.mp4`);
@@ -154,11 +159,7 @@ async function storeFinal(deps: PipelineDeps, project: Project, final: FinalVide
       onProgress: (sent, total) => step.progress(from + ((100 - from - 1) * sent) / Math.max(1, total), `uploading ${mbText(sent)} of ${mbText(total)}`),
     });
   } catch (error) {
-    const kept = keptRenderPath(deps, project.id, final.id);
-    if (deps.blobs.localPath(key) === null && file !== kept) {
-      await mkdir(dirname(kept), { recursive: true });
-      await rename(file, kept);
-    }
+    const kept = file;
     const e = error instanceof OmveeError ? error : new OmveeError('store', error instanceof Error ? error.message : String(error));
     throw new OmveeError(e.code === 'interrupted' ? 'interrupted' : e.code, `the video was rendered but not stored: ${e.message}`, {
       hint: `${e.hint ? `${e.hint}; then ` : ''}upload it without rendering again: omvee render ${project.id} --upload-only (the render is kept at ${kept})`,
@@ -185,7 +186,7 @@ async function storeFinal(deps: PipelineDeps, project: Project, final: FinalVide
  */
 export async function uploadKeptRender(deps: PipelineDeps, project: Project, step: StepContext): Promise<RenderOutcome> {
   const { durationS } = requireAudio(project);
-  const finals = await deps.store.list('final_videos', { where: { project_id: project.id, status: 'failed' }, order: { column: 'created_at', ascending: false } });
+  const finals = await deps.store.list('final_videos', { where: { project_id: project.id, status: { in: ['failed', 'canceled'] } }, order: { column: 'created_at', ascending: false } });
   for (const final of finals) {
     const kept = keptRenderPath(deps, project.id, final.id);
     const info = await stat(kept).catch(() => null);
