@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { openSupabaseStore } from '../../src/store/supabase/supabase-store.ts';
+import { createOmveeClient } from '../../src/store/supabase/client.ts';
 import { openSupabaseBlobs } from '../../src/blobs/supabase/supabase-blobs.ts';
 import { openSessionTokens, sessionPath, signIn, type StoredSession } from '../../src/store/supabase/session.ts';
 import { isOmveeError } from '../../src/core/errors.ts';
@@ -101,6 +102,23 @@ describe('tokens that outlive a run', () => {
     const token = await slow.token();
     assert.equal(token, fast.current.accessToken);
     assert.equal(d.auth.reuseRejected, 0);
+  });
+
+  it('Realtime takes its token from the same callback (realtime-js calls it on every heartbeat)', async (t) => {
+    const { opts } = await signedIn(t);
+    const tokens = await openSessionTokens(opts);
+    assert.ok(tokens);
+    const client = await createOmveeClient({ url: d.url, key: d.anonKey, accessToken: () => tokens.token() });
+    // what RealtimeClient does on each heartbeat it sends (_wrapHeartbeatCallback → setAuth())
+    await client.realtime.setAuth();
+    const first = (client.realtime as unknown as { accessTokenValue: string }).accessTokenValue;
+    assert.equal(first, tokens.current.accessToken);
+    await new Promise((r) => setTimeout(r, (TTL / 2 + 0.3) * 1000));
+    await client.realtime.setAuth();
+    const second = (client.realtime as unknown as { accessTokenValue: string }).accessTokenValue;
+    assert.notEqual(second, first, 'the socket got the refreshed token');
+    assert.equal(second, tokens.current.accessToken);
+    client.realtime.disconnect();
   });
 
   it('the session file is 0600 whatever the umask', async (t) => {
