@@ -16,6 +16,15 @@ export interface PutOptions {
   contentType?: string;
   /** default true; false refuses to overwrite an existing object (conflict) */
   upsert?: boolean;
+  /** called while a large upload is sent (bytes sent so far, total) */
+  onProgress?: (sent: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** The largest object the backend takes and where that figure comes from. */
+export interface UploadLimit {
+  bytes: number;
+  source: 'bucket' | 'setting' | 'default';
 }
 
 export interface Blobs {
@@ -43,4 +52,6 @@ export interface Blobs {
    * when the object must be downloaded first (remote adapters).
    */
   localPath(key: string): string | null;
+  /** the largest object an upload may be (remote adapters); null when there is no known limit */
+  uploadLimit?(): Promise<UploadLimit | null>;
 }

@@ -103,6 +103,8 @@ export function scopeBlobs(blobs: Blobs, scope: KeyScope): Blobs {
     removePrefix: async (prefix) => (checkPrefix(prefix, 'a delete'), inner.removePrefix(prefix)),
     signedUrl: async (key, seconds) => (check(key, 'a signed URL'), inner.signedUrl(key, seconds)),
     localPath: (key) => (check(key, 'a read'), inner.localPath(key)),
+    // not about any key: what the storage takes per object
+    ...(inner.uploadLimit ? { uploadLimit: () => inner.uploadLimit!() } : {}),
   };
   return view;
 }

@@ -50,6 +50,7 @@ export const CONFIG_SCHEMA = z.object({
   OMVEE_REPLICATE_POLL_MS: positiveInt,
   OMVEE_LLM_VISION: choice(['auto', 'on', 'off'] as const),
   OMVEE_WHISPER_TIMESTAMP_MODEL: z.string().min(1).optional(),
+  OMVEE_MAX_UPLOAD_BYTES: positiveInt,
 });
 export type ConfigValues = z.infer<typeof CONFIG_SCHEMA>;
 export type ConfigKey = keyof ConfigValues;
@@ -95,4 +96,5 @@ export const CONFIG_DESCRIPTIONS: Record<ConfigKey, string> = {
   OMVEE_REPLICATE_POLL_MS: 'ms between Replicate prediction status polls (default 2000)',
   OMVEE_LLM_VISION: 'show each still to the director when it writes the clip motion: auto (models known to take images), on, off',
   OMVEE_WHISPER_TIMESTAMP_MODEL: 'model that times the lyrics when the transcription model gives no timestamps (gpt-4o-transcribe): default whisper-1; none = never (an error instead)',
+  OMVEE_MAX_UPLOAD_BYTES: "largest file Supabase Storage takes (your plan's global limit; default: the bucket's file_size_limit, else 50 MB)",
 };

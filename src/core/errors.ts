@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'media'
   | 'ffmpeg_missing'
   | 'store'
+  /** the backend refused the caller (row level security, storage policies): not worth a retry */
+  | 'permission'
   | 'config'
   | 'provider'
   | 'provider_auth'

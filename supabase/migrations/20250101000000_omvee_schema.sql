@@ -355,15 +355,9 @@ as $$
   end;
 $$;
 
-create policy omvee_objects_select on storage.objects for select to authenticated
-  using (bucket_id = 'project-files' and public.omvee_owns_object(name));
-create policy omvee_objects_insert on storage.objects for insert to authenticated
-  with check (bucket_id = 'project-files' and public.omvee_owns_object(name));
-create policy omvee_objects_update on storage.objects for update to authenticated
-  using (bucket_id = 'project-files' and public.omvee_owns_object(name))
-  with check (bucket_id = 'project-files' and public.omvee_owns_object(name));
-create policy omvee_objects_delete on storage.objects for delete to authenticated
-  using (bucket_id = 'project-files' and public.omvee_owns_object(name));
+-- The policies on storage.objects are created by 20250715000001_omvee_storage_policies.sql (through
+-- public.omvee_create_storage_policies() of 20250715000000_omvee_storage_access.sql), which says what
+-- to run instead when the migration role may not create policies there (supabase/supabase#41126).
 
 -- ---------------------------------------------------------------------------------------------
 -- the job queue (called with supabase.rpc). SECURITY INVOKER: row level security limits an
@@ -607,10 +601,17 @@ set search_path = ''
 as $$ select 1 $$;
 
 -- ---------------------------------------------------------------------------------------------
--- grants: tables are reachable by authenticated (through RLS) and service_role; anon gets nothing.
+-- grants: omvee's tables are reachable by authenticated (through RLS) and service_role; anon gets
+-- nothing. Every statement NAMES omvee's own tables and functions (omvee has no sequences: its keys
+-- are uuids), so another app sharing this project's public schema keeps its grants.
 
-revoke all on all tables in schema public from anon;
-grant select, insert, update, delete on all tables in schema public to authenticated, service_role;
+revoke all on table public.projects, public.artists, public.selected_scenes, public.scene_prompts,
+  public.generated_images, public.video_clips, public.user_approvals, public.final_videos, public.jobs
+  from anon;
+grant select, insert, update, delete on table public.projects, public.artists, public.selected_scenes,
+  public.scene_prompts, public.generated_images, public.video_clips, public.user_approvals,
+  public.final_videos, public.jobs
+  to authenticated, service_role;
 
 do $$
 declare f text;

@@ -103,7 +103,7 @@ describe('omvee login / logout and row level security through the CLI', () => {
     const doc = await omvee(env, ['doctor', '--json']);
     const sessionRow = (JSON.parse(doc.stdout) as Row[]).find((x) => x.check === 'session');
     assert.equal(sessionRow?.status, 'ok');
-    assert.match(sessionRow!.detail, /signed in as carol@example.com/);
+    assert.match(sessionRow!.detail, /signed in as carol@example.com .*; access token valid for \d+ min, refreshed automatically/);
 
     const bad = await omvee(env, ['login', '--token-stdin'], { input: 'not-a-token' });
     assert.equal(bad.code, 1);
@@ -152,7 +152,20 @@ describe('omvee doctor on Supabase', () => {
     t.after(() => healthy.close());
     const ok = await doctor(serviceEnv(home, healthy));
     assert.equal(ok.code, 0, ok.stderr);
-    for (const check of ['supabase', 'key', 'schema', 'bucket']) assert.equal(row(ok.rows, check)?.status, 'ok', check);
+    for (const check of ['supabase', 'key', 'schema', 'bucket', 'policies']) assert.equal(row(ok.rows, check)?.status, 'ok', check);
+    assert.match(row(ok.rows, 'bucket')!.detail, /private, no file size limit of its own\); uploads up to 50\.0 MB \(default\)/);
+
+    // the bucket's own limit is read from GET /storage/v1/bucket/project-files
+    await healthy.db.asOwner((tx) => tx.query("update storage.buckets set file_size_limit = 200 * 1024 * 1024 where id = 'project-files'"));
+    const limited = await doctor(serviceEnv(home, healthy));
+    assert.match(row(limited.rows, 'bucket')!.detail, /file size limit 200\.0 MB\); uploads up to 200\.0 MB \(bucket\)/);
+
+    // storage policies that never applied (supabase/supabase#41126)
+    await healthy.db.asOwner((tx) => tx.query('drop policy omvee_objects_insert on storage.objects'));
+    const noPolicies = await doctor(serviceEnv(home, healthy));
+    assert.equal(row(noPolicies.rows, 'policies')?.status, 'warn');
+    assert.match(row(noPolicies.rows, 'policies')!.hint!, /select public\.omvee_create_storage_policies\(\)/);
+    await healthy.db.asOwner((tx) => tx.query('select public.omvee_create_storage_policies()'));
 
     // wrong key
     const wrongKey = await doctor(serviceEnv(home, healthy, { SUPABASE_SERVICE_KEY: `${healthy.serviceKey.slice(0, -4)}AAAA` }));

@@ -47,7 +47,7 @@ describe('row level security', () => {
     assert.deepEqual(seen.map((r) => r.version), ['v1']);
     await assert.rejects(
       a.insert('model_contracts', { model: 'acme/rls-model', version: 'v2', openapi_schema: schema, source: 'api', fetched_at: new Date().toISOString() }),
-      (e: unknown) => isOmveeError(e) && e.code === 'store' && /row level security/.test(e.message),
+      (e: unknown) => isOmveeError(e) && e.code === 'permission' && /row level security/.test(e.message),
     );
     await assert.rejects(a.update('model_contracts', row.id, { openapi_schema: { poisoned: true } }), (e: unknown) => isOmveeError(e) && (e.code === 'not_found' || e.code === 'store'));
     assert.equal(await a.delete('model_contracts', row.id), false);
@@ -73,7 +73,7 @@ describe('row level security', () => {
     assert.equal(await b.deleteWhere('jobs', {}), 0);
     await assert.rejects(
       b.insert('selected_scenes', { project_id: project.id, order_idx: 9, start_time_s: 0, end_time_s: 1 }),
-      (e: unknown) => isOmveeError(e) && e.code === 'store' && /row level security/.test(e.message),
+      (e: unknown) => isOmveeError(e) && e.code === 'permission' && /row level security/.test(e.message),
     );
     await assert.rejects(b.replaceScenes(project.id, []), (e: unknown) => isOmveeError(e) && e.code === 'not_found');
     assert.equal(await b.claimJob({ workerId: 'bob', leaseSeconds: 60 }), null, "bob cannot claim alice's job");
@@ -88,7 +88,7 @@ describe('row level security', () => {
     const service = await openSupabaseStore({ url: double.url, key: double.serviceKey, retry: false });
     assert.ok((await service.count('projects')) >= 1);
     // and a user cannot hand a project to someone else
-    await assert.rejects(a.update('projects', project.id, { user_id: bob.id }), (e: unknown) => isOmveeError(e) && e.code === 'store');
+    await assert.rejects(a.update('projects', project.id, { user_id: bob.id }), (e: unknown) => isOmveeError(e) && e.code === 'permission');
   });
 
   it("a user cannot attach rows to another user's scene, prompt, image or clip, feature their artist or sign as them", async () => {
@@ -106,7 +106,7 @@ describe('row level security', () => {
     const bScene = await b.insert('selected_scenes', { project_id: bProject.id, order_idx: 0, start_time_s: 0, end_time_s: 5 });
     const mine = { project_id: bProject.id, scene_id: bScene.id };
     const invalid = (e: unknown) => isOmveeError(e) && e.code === 'invalid_input';
-    const denied = (e: unknown) => isOmveeError(e) && e.code === 'store' && /row level security/.test(e.message);
+    const denied = (e: unknown) => isOmveeError(e) && e.code === 'permission' && /row level security/.test(e.message);
 
     // rows in bob's own project that name alice's scene, prompt, image or clip
     await assert.rejects(b.insert('scene_prompts', { project_id: bProject.id, scene_id: aBare.id, image_prompt: 'squat' }), invalid);
@@ -163,13 +163,13 @@ describe('row level security', () => {
     assert.equal(await bobFiles.exists(key), false);
     await assert.rejects(bobFiles.get(key), (e: unknown) => isOmveeError(e) && e.code === 'not_found');
     assert.deepEqual(await bobFiles.list(`projects/${project.id}`), []);
-    await assert.rejects(bobFiles.put(key, new Uint8Array([9])), (e: unknown) => isOmveeError(e) && e.code === 'store');
+    await assert.rejects(bobFiles.put(key, new Uint8Array([9])), (e: unknown) => isOmveeError(e) && e.code === 'permission');
     await assert.rejects(bobFiles.signedUrl(key, 60), (e: unknown) => isOmveeError(e) && e.code === 'not_found');
-    await assert.rejects(bobFiles.createSignedUploadUrl(`projects/${project.id}/audio/evil.mp3`), (e: unknown) => isOmveeError(e) && e.code === 'store');
+    await assert.rejects(bobFiles.createSignedUploadUrl(`projects/${project.id}/audio/evil.mp3`), (e: unknown) => isOmveeError(e) && e.code === 'permission');
     await bobFiles.remove([key]);
     assert.equal(await aliceFiles.exists(key), true, "bob's remove deleted nothing");
     // outside any project: refused
-    await assert.rejects(aliceFiles.put('elsewhere/x.txt', new Uint8Array([1])), (e: unknown) => isOmveeError(e) && e.code === 'store');
+    await assert.rejects(aliceFiles.put('elsewhere/x.txt', new Uint8Array([1])), (e: unknown) => isOmveeError(e) && e.code === 'permission');
 
     // signed URLs work without credentials
     const signed = await aliceFiles.signedUrl(key, 60);
@@ -187,8 +187,8 @@ describe('row level security', () => {
     await service.insert('projects', { name: 'someone' });
     await service.insert('jobs', { type: 'transcribe' });
     const anon = await openSupabaseStore({ url: double.url, key: double.anonKey, retry: false });
-    await assert.rejects(anon.list('projects'), (e: unknown) => isOmveeError(e) && e.code === 'store' && /permission denied/.test(e.message));
-    await assert.rejects(anon.claimJob({ workerId: 'anon', leaseSeconds: 60 }), (e: unknown) => isOmveeError(e) && e.code === 'store');
+    await assert.rejects(anon.list('projects'), (e: unknown) => isOmveeError(e) && e.code === 'permission' && /permission denied/.test(e.message));
+    await assert.rejects(anon.claimJob({ workerId: 'anon', leaseSeconds: 60 }), (e: unknown) => isOmveeError(e) && e.code === 'permission');
     assert.deepEqual(await openSupabaseBlobs({ url: double.url, key: double.anonKey, retry: false }).list('projects'), []);
     assert.ok((await service.count('jobs', { status: 'pending' })) >= 1, 'the job is still pending');
   });

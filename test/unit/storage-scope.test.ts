@@ -97,3 +97,10 @@ test("replacing a song never deletes a file outside the project, whatever audio_
   assert.match(updated.audio_path!, new RegExp(`^projects/${project.id}/audio/`));
   assert.equal((await blobs.get(victimSong)).toString(), 'victim song', "the other project's song is still there");
 });
+
+test('the scoped view keeps what the storage takes per object (checked before a render is encoded)', async () => {
+  const limited: Blobs = { ...blobs, uploadLimit: async () => ({ bytes: 1234, source: 'bucket' }) } as Blobs;
+  const view = scopeBlobs(limited, { projectId: randomUUID(), artistIds: new Set() });
+  assert.deepEqual(await view.uploadLimit?.(), { bytes: 1234, source: 'bucket' });
+  assert.equal(scopeBlobs(blobs, { projectId: randomUUID(), artistIds: new Set() }).uploadLimit, undefined);
+});

@@ -4,9 +4,12 @@
  * order a person would fix them, each with the exact fix:
  *   supabase  the URL answers at all (refused / unknown host → check SUPABASE_URL)
  *   key       the key is accepted (401 → which key to check)
- *   session   anon-key setups: somebody is signed in (→ omvee login)
+ *   session   anon-key setups: somebody is signed in, the session can be refreshed, how long the
+ *             access token has left (→ omvee login)
  *   schema    the omvee tables exist and are current (→ supabase db push)
- *   bucket    the bucket project-files exists (→ supabase db push, which creates it)
+ *   bucket    the bucket project-files itself (GET /storage/v1/bucket/project-files: listing a
+ *             folder answers [] even when the bucket is missing) and its size limit
+ *   policies  the storage policies exist (→ what to run as the owner of storage.objects)
  * A row that cannot be checked because an earlier one failed is not shown. Keys never appear:
  * rows name the variable, and every message passes through redaction.
  */
@@ -142,11 +145,19 @@ async function supabaseChecks(config: ResolvedConfig, options: { offline: boolea
   let accessToken: string | undefined;
   if (keyVar === 'SUPABASE_ANON_KEY') {
     const row = await runCheck('session', async () => {
-      const { loadSession } = await import('../../store/supabase/session.ts');
-      const session = await loadSession({ url: rawUrl, anonKey: key, configDir: config.paths.configDir });
-      if (!session) return { status: 'fail', detail: 'not signed in (SUPABASE_ANON_KEY needs a user session)', hint: 'run `omvee login` (or set SUPABASE_SERVICE_KEY for operators and CI)' };
-      accessToken = session.accessToken;
-      return { status: 'ok', detail: `signed in as ${session.user.email ?? '(no email)'} (${session.user.id})`, hint: null };
+      const { openSessionTokens } = await import('../../store/supabase/session.ts');
+      const tokens = await openSessionTokens({ url: rawUrl, anonKey: key, configDir: config.paths.configDir });
+      if (!tokens) return { status: 'fail', detail: 'not signed in (SUPABASE_ANON_KEY needs a user session)', hint: 'run `omvee login` (or set SUPABASE_SERVICE_KEY for operators and CI)' };
+      accessToken = await tokens.token(); // refreshed here when it is about to run out
+      const session = tokens.current;
+      const left = session.expiresAt - Math.floor(Date.now() / 1000);
+      const life = left >= 120 ? `${Math.floor(left / 60)} min` : `${Math.max(0, left)} s`;
+      const refreshable = session.refreshToken !== '';
+      return {
+        status: refreshable ? 'ok' : 'warn',
+        detail: `signed in as ${session.user.email ?? '(no email)'} (${session.user.id}); access token valid for ${life}${refreshable ? ', refreshed automatically' : ' and cannot be refreshed (no refresh token)'}`,
+        hint: refreshable ? null : 'sign in with email and password (omvee login) so long runs can refresh the session',
+      };
     });
     if (!add(row)) return rows;
   }
@@ -165,19 +176,46 @@ async function supabaseChecks(config: ResolvedConfig, options: { offline: boolea
   });
   add(schemaRow.status === 'fail' && schemaRow.hint === null ? { ...schemaRow, hint: DB_PUSH } : schemaRow);
 
-  // 5. the bucket (listing a folder nobody has needs only read access, and fails when the bucket is missing)
+  // 5. the bucket itself: GET /storage/v1/bucket/project-files (a list answers [] even without it)
+  const { openSupabaseBlobs } = await import('../../blobs/supabase/supabase-blobs.ts');
+  const blobs = openSupabaseBlobs({ ...connect, maxUploadBytes: v.OMVEE_MAX_UPLOAD_BYTES });
   add(
     await runCheck('bucket', async () => {
-      const { openSupabaseBlobs } = await import('../../blobs/supabase/supabase-blobs.ts');
-      const blobs = openSupabaseBlobs(connect);
+      let info;
       try {
-        await blobs.list('projects/00000000-0000-0000-0000-000000000000/');
+        info = await blobs.bucketInfo();
       } catch (error) {
-        const e = error as { message?: string; hint?: string };
-        if (/bucket/i.test(e.message ?? '')) return { status: 'fail', detail: `the storage bucket ${BUCKET} does not exist at ${where}`, hint: `${DB_PUSH} (it creates the bucket ${BUCKET})` };
-        throw error;
+        const e = error as { message?: string };
+        if (!/does not exist/.test(e.message ?? '')) throw error;
+        const who = keyVar === 'SUPABASE_ANON_KEY' ? ' (or the signed-in user may not read it: see the policies row)' : '';
+        return { status: 'fail', detail: `the storage bucket ${BUCKET} does not exist at ${where}${who}`, hint: `${DB_PUSH} (it creates the bucket ${BUCKET} and its policies)` };
       }
-      return { status: 'ok', detail: `storage bucket ${BUCKET} exists`, hint: null };
+      const limit = await blobs.uploadLimit();
+      const own = info.fileSizeLimit === null ? 'no file size limit of its own' : `file size limit ${(info.fileSizeLimit / 1024 / 1024).toFixed(1)} MB`;
+      return {
+        status: info.public ? 'warn' : 'ok',
+        detail: `storage bucket ${BUCKET} exists (${info.public ? 'PUBLIC' : 'private'}, ${own}); uploads up to ${(limit.bytes / 1024 / 1024).toFixed(1)} MB (${limit.source})`,
+        hint: info.public ? `make the bucket private (Storage → ${BUCKET} → Edit bucket): anybody can read public files` : null,
+      };
+    }),
+  );
+
+  // 6. the storage policies (they may have failed to apply: supabase/supabase#41126)
+  add(
+    await runCheck('policies', async () => {
+      const { createOmveeClient } = await import('../../store/supabase/client.ts');
+      const client = await createOmveeClient(connect);
+      const { data, error } = await client.rpc('omvee_storage_policies_ready');
+      if (error) {
+        if (error.code === 'PGRST202' || error.code === '42883') return { status: 'fail', detail: 'the storage policy check is missing (older migrations)', hint: DB_PUSH };
+        throw new Error(error.message);
+      }
+      if (data === true) return { status: 'ok', detail: 'storage policies for signed-in users are in place', hint: null };
+      return {
+        status: keyVar === 'SUPABASE_ANON_KEY' ? 'fail' : 'warn',
+        detail: 'the storage policies are missing: signed-in users cannot read or write files (the service key still can)',
+        hint: 'create them as the owner of storage.objects: set role supabase_storage_admin; select public.omvee_create_storage_policies();  (hosted: SQL editor; self-hosted: psql -U supabase_admin)',
+      };
     }),
   );
   return rows;

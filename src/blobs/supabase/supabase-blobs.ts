@@ -1,28 +1,38 @@
 /**
  * The Blobs port on Supabase Storage (the private bucket `project-files`), via supabase-js.
  *
- * Uploads go in one request. Supabase's standard upload takes at most 50 MB per object (the
- * free plan's global limit), so larger files fail early with a clear message instead of after
- * sending them; songs and clips are far below it. (Resumable TUS uploads would lift the limit on
- * paid plans; not implemented.)
+ * Uploads up to `resumableAboveBytes` (6 MB, Supabase's advice) go in one request; larger ones
+ * through Storage's resumable (tus) endpoint (resumable.ts), which has no per-request cap, keeps
+ * going after a dropped connection and reports progress. Either way the object must fit the
+ * limit: the bucket's `file_size_limit` (GET /storage/v1/bucket/{id}), or OMVEE_MAX_UPLOAD_BYTES
+ * (the project's global limit, which no API tells), else 50 MB (the free plan's) — checked
+ * before a byte is sent, and said in the error when Storage answers 413 anyway.
  *
- * Storage lists one folder level at a time, so list() walks folders recursively.
+ * Errors are read from Storage's body (storage-errors.ts). Storage lists one folder level at a
+ * time, so list() walks folders recursively, page by page until a page comes back empty.
  */
 import { mkdir, readFile, rename, rm, stat as statFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { BlobInfo, Blobs, PutOptions } from '../port.ts';
+import type { BlobInfo, Blobs, PutOptions, UploadLimit } from '../port.ts';
 import { BUCKET, assertSafeKey } from '../keys.ts';
 import { contentTypeFor } from '../content-type.ts';
 import { OmveeError, notFound } from '../../core/errors.ts';
-import { createOmveeClient, displayUrl, type SupabaseConnectOptions } from '../../store/supabase/client.ts';
-import { DB_PUSH_HINT, mapRemoteError } from '../../store/supabase/errors.ts';
+import { createOmveeClient, currentToken, displayUrl, type SupabaseConnectOptions } from '../../store/supabase/client.ts';
+import { mapStorageError, mb, tooLarge } from './storage-errors.ts';
+import { tusFailure, uploadResumable } from './resumable.ts';
 
 export interface SupabaseBlobsOptions extends SupabaseConnectOptions {
   /** default `project-files` */
   bucket?: string;
-  /** refuse uploads above this many bytes before sending them (default 50 MB) */
-  maxUploadBytes?: number;
+  /** the project's global upload limit (OMVEE_MAX_UPLOAD_BYTES); the bucket's own limit also applies */
+  maxUploadBytes?: number | undefined;
+  /** uploads above this size go through the resumable endpoint (default 6 MB) */
+  resumableAboveBytes?: number;
+  /** where unfinished resumable uploads are remembered, so a later process can resume them */
+  resumeStateFile?: string | undefined;
+  /** delays between retries of a failed resumable request, ms */
+  resumableRetryDelays?: number[];
 }
 
 export interface SignedUpload {
@@ -35,18 +45,16 @@ export interface SignedUpload {
 /** SupabaseBlobs adds signed upload URLs (`omvee upload presign`) to the Blobs port. */
 export interface SupabaseBlobs extends Blobs {
   createSignedUploadUrl(key: string, options?: { upsert?: boolean }): Promise<SignedUpload>;
+  uploadLimit(): Promise<UploadLimit>;
+  /** the bucket as Storage describes it (GET /storage/v1/bucket/{id}) */
+  bucketInfo(): Promise<{ id: string; public: boolean; fileSizeLimit: number | null }>;
 }
 
-const DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+/** the free plan's global limit: what applies when neither the bucket nor a setting says more */
+export const DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+/** Supabase: "for files larger than 6 MB … use resumable uploads" */
+export const RESUMABLE_ABOVE_BYTES = 6 * 1024 * 1024;
 const LIST_PAGE = 1000;
-
-interface StorageErr {
-  name?: string;
-  message?: string;
-  status?: number;
-  statusCode?: string;
-  originalError?: { cause?: { code?: string; message?: string }; message?: string };
-}
 
 interface ListEntry {
   name: string;
@@ -59,21 +67,20 @@ function folderOf(prefix: string): string {
   return prefix.replace(/\/+$/, '');
 }
 
-const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
-
 class SupabaseStorageBlobs implements SupabaseBlobs {
   readonly kind = 'supabase' as const;
   readonly bucket: string;
   readonly location: string;
   readonly #options: SupabaseBlobsOptions;
-  readonly #maxUpload: number;
   #client: Promise<SupabaseClient> | undefined;
+  #limit: Promise<UploadLimit> | undefined;
+  /** the limit once known, to say it in errors */
+  #knownLimit: number | null = null;
 
   constructor(options: SupabaseBlobsOptions) {
     this.#options = options;
     this.bucket = options.bucket ?? BUCKET;
     this.location = `${displayUrl(options.url)}/storage/v1/object/${this.bucket}`;
-    this.#maxUpload = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   }
 
   async #files() {
@@ -81,43 +88,94 @@ class SupabaseStorageBlobs implements SupabaseBlobs {
     return (await this.#client).storage.from(this.bucket);
   }
 
-  #error(error: unknown, what: string, key?: string): OmveeError {
-    const e = (error ?? {}) as StorageErr;
-    const status = typeof e.status === 'number' ? e.status : Number(e.statusCode) || 0;
-    const message = e.message ?? '';
-    if (/bucket not found/i.test(message)) {
-      return new OmveeError('store', `the storage bucket "${this.bucket}" does not exist in the Supabase project at ${displayUrl(this.#options.url)}`, {
-        hint: `${DB_PUSH_HINT} — it creates the bucket ${this.bucket}`,
+  #error(error: unknown, what: string, key?: string, size?: number): OmveeError {
+    return mapStorageError(error, { what, key, bucket: this.bucket, where: displayUrl(this.#options.url), size, limit: this.#knownLimit });
+  }
+
+  async bucketInfo(): Promise<{ id: string; public: boolean; fileSizeLimit: number | null }> {
+    this.#client ??= createOmveeClient(this.#options);
+    const { data, error } = await (await this.#client).storage.getBucket(this.bucket);
+    if (error || !data) throw this.#error(error, `read the bucket ${this.bucket}`);
+    const limit = Number((data as { file_size_limit?: unknown }).file_size_limit);
+    return { id: data.id, public: data.public, fileSizeLimit: Number.isFinite(limit) && limit > 0 ? limit : null };
+  }
+
+  /**
+   * The effective per-object limit: the bucket's file_size_limit capped by the setting (the
+   * project's global limit). A bucket that cannot be read (a user without a select policy on
+   * storage.buckets) leaves the setting, else the free plan's 50 MB.
+   */
+  uploadLimit(): Promise<UploadLimit> {
+    this.#limit ??= (async (): Promise<UploadLimit> => {
+      const setting = this.#options.maxUploadBytes;
+      let own: number | null = null;
+      try {
+        own = (await this.bucketInfo()).fileSizeLimit;
+      } catch (error) {
+        // unreadable (no select policy on storage.buckets, or missing: the upload says so itself)
+        if (error instanceof OmveeError && error.code === 'network') throw error;
+      }
+      const limit: UploadLimit =
+        own !== null && (setting === undefined || own <= setting)
+          ? { bytes: own, source: 'bucket' }
+          : setting !== undefined
+            ? { bytes: setting, source: 'setting' }
+            : { bytes: DEFAULT_MAX_UPLOAD_BYTES, source: 'default' };
+      this.#knownLimit = limit.bytes;
+      return limit;
+    })().catch((error: unknown) => {
+      this.#limit = undefined;
+      throw error;
+    });
+    return this.#limit;
+  }
+
+  async #checkSize(key: string, size: number): Promise<void> {
+    const limit = await this.uploadLimit();
+    if (size > limit.bytes) {
+      const source = limit.source === 'bucket' ? `the bucket ${this.bucket}'s file_size_limit` : limit.source === 'setting' ? 'OMVEE_MAX_UPLOAD_BYTES' : "the free plan's limit; set OMVEE_MAX_UPLOAD_BYTES if yours is larger";
+      throw new OmveeError('invalid_input', `${key} (${mb(size)}) is larger than Supabase Storage takes: at most ${mb(limit.bytes)} per file (${source}); nothing was sent`, {
+        hint: limit.source === 'setting' ? 'raise OMVEE_MAX_UPLOAD_BYTES if your plan allows more (Project Settings → Storage), or make the file smaller' : tooLarge({ what: '', bucket: this.bucket, where: '' }).hint,
+        details: { size, limit: limit.bytes, source: limit.source },
       });
     }
-    if (status === 404 || /object not found|not_found/i.test(message)) return notFound('file', key ?? what);
-    if (status === 409 || /already exists|duplicate/i.test(message)) {
-      return new OmveeError('conflict', `${key ?? what} already exists in the bucket`, { hint: 'allow overwriting (upsert) or pick another name' });
+  }
+
+  async #resumable(key: string, source: { path: string } | { data: Buffer }, size: number, options: PutOptions, contentType: string): Promise<void> {
+    try {
+      await uploadResumable({
+        url: this.#options.url,
+        apikey: this.#options.key,
+        token: () => currentToken(this.#options),
+        bucket: this.bucket,
+        key,
+        source,
+        contentType,
+        upsert: options.upsert ?? true,
+        onProgress: options.onProgress,
+        signal: options.signal,
+        stateFile: this.#options.resumeStateFile,
+        ...(this.#options.resumableRetryDelays ? { retryDelays: this.#options.resumableRetryDelays } : {}),
+      });
+    } catch (error) {
+      if (error instanceof OmveeError) throw error;
+      throw this.#error(tusFailure(error), `upload ${key}`, key, size);
     }
-    if (status === 413) return new OmveeError('invalid_input', `${key ?? what} is larger than the bucket accepts`, { hint: "raise the bucket's file size limit in the Supabase dashboard" });
-    const cause = e.originalError?.cause;
-    const networkText = `${message} ${cause?.code ?? ''} ${cause?.message ?? ''}`;
-    return mapRemoteError(
-      { status: e.name === 'StorageUnknownError' ? 0 : status, message: e.name === 'StorageUnknownError' ? networkText : message },
-      what,
-      displayUrl(this.#options.url),
-    );
   }
 
   async put(key: string, data: Uint8Array, options: PutOptions = {}): Promise<BlobInfo> {
     assertSafeKey(key);
-    if (data.length > this.#maxUpload) {
-      throw new OmveeError('invalid_input', `${key} is ${mb(data.length)}; Supabase Storage takes at most ${mb(this.#maxUpload)} in one upload`, {
-        hint: 'compress or shorten the file, or raise the bucket limit on a paid plan and set a larger maxUploadBytes',
-      });
-    }
+    await this.#checkSize(key, data.length);
     const contentType = options.contentType ?? contentTypeFor(key);
-    const files = await this.#files();
-    const { error } = await files.upload(key, Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
-      contentType,
-      upsert: options.upsert ?? true,
-    });
-    if (error) throw this.#error(error, `upload ${key}`, key);
+    const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    if (data.length > (this.#options.resumableAboveBytes ?? RESUMABLE_ABOVE_BYTES)) {
+      await this.#resumable(key, { data: body }, data.length, options, contentType);
+    } else {
+      const files = await this.#files();
+      const { error } = await files.upload(key, body, { contentType, upsert: options.upsert ?? true });
+      if (error) throw this.#error(error, `upload ${key}`, key, data.length);
+      options.onProgress?.(data.length, data.length);
+    }
     return { key, size: data.length, contentType, updatedAt: new Date().toISOString() };
   }
 
@@ -125,12 +183,13 @@ class SupabaseStorageBlobs implements SupabaseBlobs {
     assertSafeKey(key);
     const info = await statFile(localPath).catch(() => null);
     if (!info || !info.isFile()) throw notFound('file', localPath, 'check the path');
-    if (info.size > this.#maxUpload) {
-      throw new OmveeError('invalid_input', `${localPath} is ${mb(info.size)}; Supabase Storage takes at most ${mb(this.#maxUpload)} in one upload`, {
-        hint: 'compress or shorten the file, or raise the bucket limit on a paid plan and set a larger maxUploadBytes',
-      });
+    const contentType = options.contentType ?? contentTypeFor(localPath);
+    if (info.size > (this.#options.resumableAboveBytes ?? RESUMABLE_ABOVE_BYTES)) {
+      await this.#checkSize(key, info.size);
+      await this.#resumable(key, { path: localPath }, info.size, options, contentType);
+      return { key, size: info.size, contentType, updatedAt: new Date().toISOString() };
     }
-    return this.put(key, await readFile(localPath), { ...options, contentType: options.contentType ?? contentTypeFor(localPath) });
+    return this.put(key, await readFile(localPath), { ...options, contentType });
   }
 
   async get(key: string): Promise<Buffer> {
@@ -178,10 +237,11 @@ class SupabaseStorageBlobs implements SupabaseBlobs {
     const files = await this.#files();
     const out: BlobInfo[] = [];
     const walk = async (folder: string): Promise<void> => {
-      for (let offset = 0; ; offset += LIST_PAGE) {
+      for (let offset = 0; ; ) {
         const { data, error } = await files.list(folder, { limit: LIST_PAGE, offset, sortBy: { column: 'name', order: 'asc' } });
         if (error) throw this.#error(error, `list ${folder || '/'}`);
         const entries = (data ?? []) as unknown as ListEntry[];
+        offset += entries.length;
         for (const entry of entries) {
           const key = folder ? `${folder}/${entry.name}` : entry.name;
           if (entry.id === null) await walk(key);
@@ -194,7 +254,8 @@ class SupabaseStorageBlobs implements SupabaseBlobs {
             });
           }
         }
-        if (entries.length < LIST_PAGE) break;
+        // a page shorter than asked is not the end (a cap may shorten pages): only an empty one is
+        if (entries.length === 0) break;
       }
     };
     await walk(root);

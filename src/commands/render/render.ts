@@ -14,9 +14,12 @@ import { confirmOrCancel } from '../../cli/prompts.ts';
 import { openFile } from '../../app/open-file.ts';
 import { enqueueDetached } from '../enqueue.ts';
 import { projectFor } from '../resolve.ts';
+import type { Pipeline } from '../../app/pipeline.ts';
+import type { Project } from '../../core/model.ts';
+import { startProgress } from '../../cli/progress.ts';
 
 export const Options = z
-  .object({ out: videoOut, lyricsOverlay: z.boolean().optional(), autoApprove: z.boolean().optional(), detach: z.boolean().optional(), force: z.boolean().optional(), open: z.boolean().optional() })
+  .object({ out: videoOut, lyricsOverlay: z.boolean().optional(), autoApprove: z.boolean().optional(), detach: z.boolean().optional(), force: z.boolean().optional(), open: z.boolean().optional(), uploadOnly: z.boolean().optional() })
   .strict();
 
 export async function run(ctx: CliContext, { args, options }: InputOf<typeof Options>): Promise<void> {
@@ -30,6 +33,7 @@ export async function run(ctx: CliContext, { args, options }: InputOf<typeof Opt
   const pipeline = await openCommandPipeline(ctx, { choice: OFFLINE_CHOICE });
   const { store } = pipeline.services;
   const project = await projectFor(ctx, store, args[0]!);
+  if (options.uploadOnly === true) return uploadOnly(ctx, pipeline, project, out);
   // a cut nothing has changed since is copied, not made again
   const standing = options.force ? null : await usableFinal(store, project.id, payload.lyrics_overlay);
   let final = standing;
@@ -52,5 +56,24 @@ export async function run(ctx: CliContext, { args, options }: InputOf<typeof Opt
   else ctx.success(`rendered ${formatDuration(final.duration_s)} (${final.frame_count} frames)${output ? ` → ${output}` : ''}`);
   if (options.open) ctx.info(`opened with ${await openFile(output ?? (await materialize(pipeline.services, final.video_path)), ctx.env)}`);
   const result = { project_id: project.id, final_video_id: final.id, job_id: jobId, video_path: final.video_path, output, duration_s: final.duration_s, frame_count: final.frame_count, size_bytes: final.size_bytes, lyrics_overlay: final.lyrics_overlay, rendered: standing === null };
+  printRecord(ctx, Object.entries(result), result);
+}
+
+/** --upload-only: store the render kept after a failed upload (core: uploadKeptRender) */
+async function uploadOnly(ctx: CliContext, pipeline: Pipeline, project: Project, out: string | undefined): Promise<void> {
+  const { uploadKeptRender } = await import('../../core/pipeline/render-step.ts');
+  const progress = await startProgress(ctx, 'uploading the kept render');
+  let outcome;
+  try {
+    outcome = await uploadKeptRender(pipeline.deps, project, { signal: ctx.signal, progress: (percent, detail) => progress.update(detail ?? 'uploading', percent) });
+  } catch (error) {
+    progress.fail('upload failed');
+    throw error;
+  }
+  progress.succeed('stored');
+  const final = outcome.final;
+  const output = out ? await deliver(pipeline.services, final.video_path!, out, ctx.io.cwd) : outcome.localPath;
+  ctx.success(`stored the render of ${formatDuration(final.duration_s)} (${final.frame_count} frames) as ${final.video_path}`);
+  const result = { project_id: project.id, final_video_id: final.id, job_id: null, video_path: final.video_path, output, duration_s: final.duration_s, frame_count: final.frame_count, size_bytes: final.size_bytes, lyrics_overlay: final.lyrics_overlay };
   printRecord(ctx, Object.entries(result), result);
 }

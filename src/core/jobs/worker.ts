@@ -8,6 +8,10 @@
  * - `once`: drain what is runnable now, then return (for CI).
  * - `stop()`: stop claiming; running jobs get `graceMs` to finish, then their signal aborts and
  *   the runner gives them back to the queue. A second `stop()` releases them at once.
+ * - A claim that fails for a reason no retry can fix (the key was rejected, the session can no
+ *   longer be refreshed, permission denied: codes 'config' and 'permission') stops claiming in
+ *   every slot; running jobs finish, then run() throws that error (the worker exits non-zero
+ *   with its hint instead of polling forever).
  *
  * Pure core: the store, handlers, clock and sleep are handed in; nothing here touches process.*.
  */
@@ -82,6 +86,11 @@ export const defaultSleep: Sleep = (ms, signal) =>
 /** consecutive claim errors after which a `once` worker gives up instead of retrying */
 const ONCE_ERROR_LIMIT = 3;
 
+/** errors that the next claim would hit again: configuration, credentials, permissions */
+export function isFatalClaimError(error: unknown): boolean {
+  return error instanceof OmveeError && (error.code === 'config' || error.code === 'permission');
+}
+
 export class Worker {
   readonly workerId: string;
   readonly #o: WorkerOptions;
@@ -97,6 +106,7 @@ export class Worker {
   readonly #running = new Map<string, Job>();
   #stops = 0;
   #started = false;
+  #fatal: OmveeError | null = null;
   readonly #summary: WorkerSummary = { completed: 0, failed: 0, retried: 0, canceled: 0, released: 0, lost: 0, errors: 0, durationMs: 0 };
 
   constructor(options: WorkerOptions) {
@@ -131,6 +141,10 @@ export class Worker {
     this.#stopClaiming.abort();
     await recoverer;
     this.#summary.durationMs = this.#now() - startedAt;
+    if (this.#fatal) {
+      const f = this.#fatal;
+      throw new OmveeError(f.code, `the worker stopped claiming jobs: ${f.message}`, { hint: f.hint, cause: f, details: { ...f.details, summary: { ...this.#summary } } });
+    }
     return { ...this.#summary };
   }
 
@@ -165,8 +179,14 @@ export class Worker {
       if (count > 0) this.#emit({ type: 'recovered', count });
     } catch (error) {
       this.#summary.errors += 1;
+      if (isFatalClaimError(error)) return this.#giveUp(error as OmveeError);
       this.#emit({ type: 'error', error });
     }
+  }
+
+  #giveUp(error: OmveeError): void {
+    this.#fatal ??= error;
+    this.#stopClaiming.abort();
   }
 
   async #recoverLoop(): Promise<void> {
@@ -202,6 +222,7 @@ export class Worker {
       } catch (error) {
         this.#summary.errors += 1;
         consecutiveErrors += 1;
+        if (isFatalClaimError(error)) return this.#giveUp(error as OmveeError);
         this.#emit({ type: 'error', error });
         if (this.#o.once && consecutiveErrors >= ONCE_ERROR_LIMIT) return;
         await this.#sleep(idle, this.#stopClaiming.signal);

@@ -2,9 +2,15 @@
  * Step 6 — the final cut: the chosen clip of every scene in order, joined without
  * re-encoding, muxed with the song (optionally with burned-in lyrics), verified with ffprobe
  * (frame count = the song to the frame, audio and video ending together), then stored.
+ *
+ * Remote storage has a size limit (Supabase: the bucket's file_size_limit or the plan's): the
+ * final size is estimated from the clips (joined without re-encoding) and the audio bitrate and
+ * checked BEFORE encoding. If the upload fails anyway, the rendered file is kept on this machine
+ * (work/renders/) and `omvee render <project> --upload-only` (uploadKeptRender) stores it later
+ * without rendering again.
  */
-import { stat, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { projectKey } from '../../blobs/keys.ts';
 import { assertKeyInScope } from '../../blobs/scoped.ts';
 import { OmveeError } from '../errors.ts';
@@ -23,6 +29,36 @@ export interface RenderOptions {
   /** use the latest completed take of scenes nobody approved (or rejected) */
   autoApprove: boolean;
   lyricsOverlay: boolean;
+}
+
+/** the song is muxed as AAC at 192 kb/s (media/render.ts) */
+const AUDIO_BYTES_PER_SECOND = 192_000 / 8;
+/** container overhead and the re-encode of burned-in lyrics vary: a margin on the estimate */
+const ESTIMATE_SLACK = 1.03;
+
+const mbText = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+/** where a render whose upload failed waits for `omvee render --upload-only` */
+export function keptRenderPath(deps: Pick<PipelineDeps, 'workDir'>, projectId: string, finalId: string): string {
+  return join(deps.workDir, 'renders', projectId, `${finalId}.mp4`);
+}
+
+/** Fail before encoding when the final video cannot fit the storage's per-object limit. */
+async function checkFinalFits(deps: Pick<PipelineDeps, 'blobs'>, clipPaths: readonly string[], durationS: number, projectId: string): Promise<void> {
+  const limit = deps.blobs.uploadLimit ? await deps.blobs.uploadLimit() : null;
+  if (!limit) return;
+  let clipBytes = 0;
+  for (const clip of clipPaths) clipBytes += (await stat(clip)).size;
+  const estimate = Math.round((clipBytes + AUDIO_BYTES_PER_SECOND * durationS) * ESTIMATE_SLACK);
+  if (estimate <= limit.bytes) return;
+  const where = limit.source === 'bucket' ? "the bucket's file_size_limit" : limit.source === 'setting' ? 'OMVEE_MAX_UPLOAD_BYTES' : "Supabase's default (the free plan's 50 MB)";
+  throw new OmveeError('invalid_input', `the final video would be about ${mbText(estimate)}, more than the ${mbText(limit.bytes)} storage takes per file (${where}); nothing was rendered`, {
+    hint:
+      limit.source === 'bucket'
+        ? "raise the bucket's file size limit (Supabase dashboard → Storage → project-files → Edit bucket), or render a lower resolution project"
+        : `if your plan allows larger files set OMVEE_MAX_UPLOAD_BYTES (Project Settings → Storage shows the limit), or render a lower resolution project; project ${projectId}`,
+    details: { estimate, limit: limit.bytes, source: limit.source },
+  });
 }
 
 export interface RenderOutcome {
@@ -79,6 +115,7 @@ export async function renderFinal(deps: PipelineDeps, project: Project, options:
     const clipPaths: string[] = [];
     for (const clip of clips) clipPaths.push(await materialize(deps, clip.clip_path!));
     const songPath = await materialize(deps, audioPath);
+    await checkFinalFits(deps, clipPaths, expectedFrames / project.fps, project.id);
     let subtitlesPath: string | undefined;
     if (options.lyricsOverlay) {
       const segments = project.transcript?.segments ?? [];
@@ -98,25 +135,75 @@ export async function renderFinal(deps: PipelineDeps, project: Project, options:
     const probe = await deps.media.probeVideo(outPath);
     verifyFinal(probe, expectedFrames, project.fps);
     const size = (await stat(outPath)).size;
-    const key = projectKey(project.id, 'final', `${final.id}.mp4`);
-    await deps.blobs.putFile(key, outPath, { contentType: 'video/mp4' });
-    await unlink(outPath).catch(() => undefined);
-    const done = await deps.store.update('final_videos', final.id, {
-      status: 'completed',
-      video_path: key,
-      duration_s: expectedFrames / project.fps,
-      frame_count: expectedFrames,
-      size_bytes: size,
-    });
-    await deps.store.update('projects', project.id, { status: 'rendered' });
+    // uploaded from where it is kept when the upload fails (or is interrupted), so a later
+    // --upload-only finds it and a resumable upload of the same file goes on where it stopped
+    const kept = keptRenderPath(deps, project.id, final.id);
+    await mkdir(dirname(kept), { recursive: true });
+    await rename(outPath, kept);
+    const done = await storeFinal(deps, project, final, kept, size, expectedFrames, step, 94);
     step.progress(100, 'done');
-    return { final: done, localPath: deps.blobs.localPath(key), clips };
+    return { final: done, localPath: deps.blobs.localPath(done.video_path!), clips };
   } catch (error) {
     await deps.store.update('final_videos', final.id, { status: step.signal.aborted ? 'canceled' : 'failed', error: error instanceof Error ? error.message : String(error) }).catch(() => undefined);
     throw error;
   } finally {
     await work.cleanup();
   }
+}
+
+/**
+ * Upload a verified render (at keptRenderPath) and mark it completed, then remove the local
+ * copy. When the upload fails the file stays there and the error says how to retry.
+ */
+async function storeFinal(deps: PipelineDeps, project: Project, final: FinalVideo, file: string, size: number, frames: number, step: StepContext, from: number): Promise<FinalVideo> {
+  const key = projectKey(project.id, 'final', `${final.id}.mp4`);
+  try {
+    await deps.blobs.putFile(key, file, {
+      contentType: 'video/mp4',
+      signal: step.signal,
+      onProgress: (sent, total) => step.progress(from + ((100 - from - 1) * sent) / Math.max(1, total), `uploading ${mbText(sent)} of ${mbText(total)}`),
+    });
+  } catch (error) {
+    const kept = file;
+    const e = error instanceof OmveeError ? error : new OmveeError('store', error instanceof Error ? error.message : String(error));
+    throw new OmveeError(e.code === 'interrupted' ? 'interrupted' : e.code, `the video was rendered but not stored: ${e.message}`, {
+      hint: `${e.hint ? `${e.hint}; then ` : ''}upload it without rendering again: omvee render ${project.id} --upload-only (the render is kept at ${kept})`,
+      cause: error,
+      details: { ...e.details, kept_render: kept },
+    });
+  }
+  await unlink(file).catch(() => undefined);
+  const done = await deps.store.update('final_videos', final.id, {
+    status: 'completed',
+    video_path: key,
+    duration_s: frames / project.fps,
+    frame_count: frames,
+    size_bytes: size,
+    error: null,
+  });
+  await deps.store.update('projects', project.id, { status: 'rendered' });
+  return done;
+}
+
+/**
+ * `omvee render <project> --upload-only`: store the newest render whose upload failed, from
+ * where renderFinal kept it, after checking it again (frames, audio) — no rendering.
+ */
+export async function uploadKeptRender(deps: PipelineDeps, project: Project, step: StepContext): Promise<RenderOutcome> {
+  const { durationS } = requireAudio(project);
+  const finals = await deps.store.list('final_videos', { where: { project_id: project.id, status: { in: ['failed', 'canceled'] } }, order: { column: 'created_at', ascending: false } });
+  for (const final of finals) {
+    const kept = keptRenderPath(deps, project.id, final.id);
+    const info = await stat(kept).catch(() => null);
+    if (!info?.isFile()) continue;
+    step.progress(2, 'verifying the kept render');
+    const expectedFrames = totalFrames(durationS, project.fps);
+    verifyFinal(await deps.media.probeVideo(kept), expectedFrames, project.fps);
+    const done = await storeFinal(deps, project, final, kept, info.size, expectedFrames, step, 5);
+    step.progress(100, 'done');
+    return { final: done, localPath: deps.blobs.localPath(done.video_path!), clips: [] };
+  }
+  throw new OmveeError('not_found', `project ${project.name} has no rendered video waiting to be uploaded`, { hint: `render it: omvee render ${project.id}` });
 }
 
 /** The checks a final video must pass before it is called done. */

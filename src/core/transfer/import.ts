@@ -397,7 +397,7 @@ async function insertJobHistory(store: Store, jobs: readonly NewRow<'jobs'>[], b
   try {
     for (let i = 0; i < jobs.length; i += batch) await store.insertMany('jobs', jobs.slice(i, i + batch));
   } catch (error) {
-    if (error instanceof OmveeError && error.code === 'store' && /permission denied/i.test(error.message) && store.kind === 'supabase') {
+    if (error instanceof OmveeError && error.code === 'permission' && store.kind === 'supabase') {
       warnings.push(SKIPPED_JOBS);
       return;
     }

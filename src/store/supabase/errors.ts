@@ -54,17 +54,22 @@ export function mapRemoteError(f: RemoteFailure, what: string, where: string): O
     }
   }
   if (code === '42501' || f.status === 403) {
-    return new OmveeError('store', `${what}: permission denied by the Supabase project's row level security`, {
+    return new OmveeError('permission', `${what}: permission denied by the Supabase project's row level security`, {
       hint: 'sign in as the owner of this project (`omvee login`), or use SUPABASE_SERVICE_KEY for operator tasks; if the schema is new, run `supabase db push`',
       details,
     });
   }
   if (f.status === 401 || code === 'PGRST301' || code === 'PGRST302' || code === 'PGRST303' || /Invalid API key|No API key/i.test(msg)) {
     const expired = code === 'PGRST303' || /expired/i.test(msg);
-    return new OmveeError('config', expired ? `the Supabase session has expired (${what})` : `Supabase rejected the key for ${what}${msg ? `: ${msg}` : ''}`, {
-      hint: expired ? 'run `omvee login` again' : KEY_HINT,
-      details,
-    });
+    if (expired) {
+      // omvee refreshes the access token before it runs out (session.ts), so an expired one
+      // reaching the server ran out in flight or the clock is off: the next request is fresh
+      return new OmveeError('store', `the Supabase access token had expired when "${what}" reached the server`, {
+        hint: "omvee refreshes the session by itself, so try again; if it keeps happening check this machine's clock, or sign in again: omvee login",
+        details,
+      });
+    }
+    return new OmveeError('config', `Supabase rejected the key for ${what}${msg ? `: ${msg}` : ''}`, { hint: KEY_HINT, details });
   }
   if (code === 'PGRST205' || code === '42P01' || code === 'PGRST202' || code === '42883') {
     return new OmveeError('store', `the omvee schema is missing from the Supabase project at ${where} (${msg || code})`, { hint: DB_PUSH_HINT, details });

@@ -6,15 +6,13 @@
  *
  * The file never holds the password, and nothing here prints a token.
  */
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OmveeError } from '../../core/errors.ts';
 import { createOmveeClient, displayUrl } from './client.ts';
 import { mapRemoteError } from './errors.ts';
 
 const SESSION_FILE = 'supabase-session.json';
-/** refresh when the access token has less than this left */
-const REFRESH_MARGIN_SECONDS = 60;
 
 export interface SessionOptions {
   url: string;
@@ -66,7 +64,7 @@ function authError(error: AuthErr, what: string, url: string): OmveeError {
 export async function saveSession(configDir: string, session: StoredSession): Promise<void> {
   await mkdir(configDir, { recursive: true, mode: 0o700 });
   const file = sessionPath(configDir);
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   await writeFile(tmp, `${JSON.stringify(session, null, 2)}\n`, { mode: 0o600 });
   await chmod(tmp, 0o600);
   await rename(tmp, file);
@@ -157,12 +155,15 @@ export async function signInWithTokens(options: SessionOptions & { tokens: Token
   return stored;
 }
 
-/**
- * The saved session for this project, refreshed when it is (about to be) expired.
- * null when nobody signed in, the session belongs to another project URL, or the refresh token
- * was revoked (then the file is removed: the user must `omvee login` again).
- */
-export async function loadSession(options: SessionOptions): Promise<StoredSession | null> {
+/** refresh when less than this is left of the access token (5 minutes)… */
+const REFRESH_MARGIN_SECONDS = 300;
+/** …or less than this share of its whole life (a project with very short-lived tokens) */
+const REFRESH_MARGIN_SHARE = 0.5;
+const LOCK_STALE_MS = 30_000;
+const LOCK_WAIT_MS = 45_000;
+const REFRESH_TIMEOUT_MS = 20_000;
+
+async function readStored(options: SessionOptions): Promise<StoredSession | null> {
   let stored: StoredSession;
   try {
     stored = JSON.parse(await readFile(sessionPath(options.configDir), 'utf8')) as StoredSession;
@@ -170,22 +171,192 @@ export async function loadSession(options: SessionOptions): Promise<StoredSessio
     return null;
   }
   if (!stored || typeof stored.accessToken !== 'string' || stored.url !== displayUrl(options.url)) return null;
-  const now = nowSeconds(options);
-  if (stored.expiresAt - REFRESH_MARGIN_SECONDS > now) return stored;
+  return stored;
+}
 
-  const client = await authClient(options);
-  const { data, error } = await client.auth.refreshSession({ refresh_token: stored.refreshToken });
-  if (error || !data.session) {
-    const status = (error as AuthErr | null)?.status ?? 0;
-    if (status >= 400 && status < 500) {
-      await rm(sessionPath(options.configDir), { force: true });
-      return null;
-    }
-    throw authError(error ?? { message: 'no session returned', status: 500 }, 'refresh the Supabase session', options.url);
+/** the `iat` claim of a JWT (unix seconds), null when it has none */
+function issuedAtOf(accessToken: string): number | null {
+  try {
+    const payload = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString('utf8')) as { iat?: unknown };
+    return typeof payload.iat === 'number' ? payload.iat : null;
+  } catch {
+    return null;
   }
-  const fresh = toStored(options.url, data.session as never, now);
-  await saveSession(options.configDir, fresh);
-  return fresh;
+}
+
+/** seconds before expiry at which the token counts as "about to expire" */
+export function refreshMargin(session: Pick<StoredSession, 'accessToken' | 'expiresAt'>): number {
+  const iat = issuedAtOf(session.accessToken);
+  const life = iat !== null && session.expiresAt > iat ? session.expiresAt - iat : 3600;
+  return Math.min(REFRESH_MARGIN_SECONDS, life * REFRESH_MARGIN_SHARE);
+}
+
+const fresh = (session: StoredSession, now: number): boolean => session.expiresAt - now > refreshMargin(session);
+
+const mustLogIn = (why: string): OmveeError =>
+  new OmveeError('config', `the Supabase session can no longer be refreshed (${why})`, { hint: 'sign in again: omvee login', details: { permanent: true } });
+
+/**
+ * An exclusive lock next to the session file (O_EXCL create), so only one omvee process refreshes
+ * at a time. A lock left by a process that died (or older than 30 s) is taken over.
+ */
+async function withSessionLock<T>(options: SessionOptions, fn: () => Promise<T>): Promise<T> {
+  const lock = `${sessionPath(options.configDir)}.lock`;
+  await mkdir(options.configDir, { recursive: true, mode: 0o700 });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (let wait = 20; ; wait = Math.min(250, wait * 2)) {
+    try {
+      const handle = await open(lock, 'wx', 0o600);
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (await staleLock(lock)) {
+        await rm(lock, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new OmveeError('config', `another omvee process has held the session lock for over ${LOCK_WAIT_MS / 1000} s (${lock})`, {
+          hint: `if no other omvee is running, remove ${lock}`,
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait + Math.floor(Math.random() * wait)));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+async function staleLock(lock: string): Promise<boolean> {
+  try {
+    const [text, info] = await Promise.all([readFile(lock, 'utf8'), stat(lock)]);
+    if (Date.now() - info.mtimeMs > LOCK_STALE_MS) return true;
+    const pid = Number(text.trim());
+    if (!Number.isInteger(pid) || pid <= 0) return Date.now() - info.mtimeMs > 1000; // being written
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  } catch {
+    return false; // gone already: the next try creates it
+  }
+}
+
+interface GoTrueError {
+  code?: number | string;
+  error_code?: string;
+  msg?: string;
+  message?: string;
+  error_description?: string;
+}
+
+/**
+ * POST /auth/v1/token?grant_type=refresh_token, GoTrue's refresh grant, straight over HTTP: with
+ * supabase-js's `accessToken` option `supabase.auth` is unavailable (and would keep its own copy).
+ */
+async function refreshGrant(options: SessionOptions, refreshToken: string): Promise<{ ok: true; session: StoredSession } | { ok: false; permanent: boolean; error: OmveeError }> {
+  const base = options.url.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? fetch;
+  let res: Response;
+  try {
+    res = await doFetch(`${base}/auth/v1/token?grant_type=refresh_token`, {
+      method: 'POST',
+      headers: { apikey: options.anonKey, authorization: `Bearer ${options.anonKey}`, 'content-type': 'application/json;charset=UTF-8' },
+      body: JSON.stringify({ refresh_token: refreshToken }),
+      signal: AbortSignal.timeout(REFRESH_TIMEOUT_MS),
+    });
+  } catch (error) {
+    const e = error as { message?: string; cause?: { code?: string; message?: string } };
+    return { ok: false, permanent: false, error: mapRemoteError({ status: 0, message: `fetch failed ${e.message ?? ''} ${e.cause?.code ?? ''}` }, 'refresh the Supabase session', displayUrl(options.url)) };
+  }
+  const text = await res.text().catch(() => '');
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // a gateway page
+  }
+  if (res.ok && typeof body.access_token === 'string' && typeof body.refresh_token === 'string') {
+    return { ok: true, session: toStored(options.url, body as never, nowSeconds(options)) };
+  }
+  const err = body as GoTrueError;
+  const message = String(err.msg ?? err.message ?? err.error_description ?? `HTTP ${res.status}`).slice(0, 200);
+  // 4xx from GoTrue: the refresh token is gone (used, revoked, signed out, user deleted)
+  if (res.status >= 400 && res.status < 500 && res.status !== 429) return { ok: false, permanent: true, error: mustLogIn(message) };
+  return { ok: false, permanent: false, error: mapRemoteError({ status: res.status, message }, 'refresh the Supabase session', displayUrl(options.url)) };
+}
+
+export interface SessionTokens {
+  /** a valid access token: refreshed first when less than ~5 minutes are left (never printed) */
+  token(): Promise<string>;
+  /** the session as last read or refreshed */
+  readonly current: StoredSession;
+}
+
+/**
+ * The access tokens of the saved session for the whole life of a process: hand `token` to
+ * supabase-js as its `accessToken` callback. When less than the margin is left, the refresh is
+ * done once per process (concurrent callers share it) and once across processes: under a lock
+ * file, the session file is read again first — when another omvee already refreshed, its tokens
+ * are taken, so a refresh token that GoTrue has rotated is never sent again (GoTrue would take
+ * that as token theft and end the session for every process). A refresh that fails for good
+ * (the refresh token was used, revoked or signed out) says to `omvee login`; one that fails for
+ * a passing reason keeps the old token while it is still valid.
+ *
+ * null when nobody signed in (or the session is for another project URL).
+ */
+export async function openSessionTokens(options: SessionOptions): Promise<SessionTokens | null> {
+  const first = await readStored(options);
+  if (!first) return null;
+  let current = first;
+  let inflight: Promise<StoredSession> | null = null;
+
+  const refresh = (): Promise<StoredSession> =>
+    withSessionLock(options, async () => {
+      const onDisk = await readStored(options);
+      if (!onDisk) throw new OmveeError('config', 'signed out of Supabase while omvee was running', { hint: 'sign in again: omvee login', details: { permanent: true } });
+      if (fresh(onDisk, nowSeconds(options))) return onDisk; // another process refreshed it
+      if (!onDisk.refreshToken) throw mustLogIn('the access token has expired and no refresh token was saved');
+      const out = await refreshGrant(options, onDisk.refreshToken);
+      if (out.ok) {
+        await saveSession(options.configDir, out.session);
+        return out.session;
+      }
+      if (!out.permanent && onDisk.expiresAt - nowSeconds(options) > 5) return onDisk; // still valid: try again later
+      throw out.error;
+    });
+
+  return {
+    get current() {
+      return current;
+    },
+    async token() {
+      if (fresh(current, nowSeconds(options))) return current.accessToken;
+      inflight ??= refresh().finally(() => {
+        inflight = null;
+      });
+      current = await inflight;
+      return current.accessToken;
+    },
+  };
+}
+
+/**
+ * The saved session for this project, refreshed when it is about to expire (see
+ * openSessionTokens). null when nobody signed in or the session belongs to another project URL;
+ * throws (→ `omvee login`) when it can no longer be refreshed.
+ */
+export async function loadSession(options: SessionOptions): Promise<StoredSession | null> {
+  const tokens = await openSessionTokens(options);
+  if (!tokens) return null;
+  await tokens.token();
+  return tokens.current;
 }
 
 /**

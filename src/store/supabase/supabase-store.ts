@@ -33,7 +33,7 @@ import {
 /** the schema version this build of omvee expects (omvee_schema_version() in the migrations) */
 const SUPABASE_SCHEMA_VERSION = 2;
 
-/** PostgREST's default max-rows on Supabase; larger lists are fetched page by page */
+/** PostgREST's default max-rows on Supabase; larger lists are fetched page by page, until an empty page */
 const PAGE_SIZE = 1000;
 
 export type SupabaseStoreOptions = SupabaseConnectOptions;
@@ -159,7 +159,8 @@ class SupabaseStore implements Store {
       q = q.range(offset, offset + n - 1);
       const page = await this.#run<AnyRow[]>(q, what);
       out.push(...page.map((r) => normalizeRow(table, r)));
-      if (page.length < n) break;
+      // a short page is not the end: the project's "Max rows" may be below what was asked
+      if (page.length === 0) break;
       offset += page.length;
     }
     return out;

@@ -6,6 +6,8 @@
 create role anon nologin noinherit;
 create role authenticated nologin noinherit;
 create role service_role nologin noinherit bypassrls;
+-- on Supabase the storage schema belongs to supabase_storage_admin (not to the migration role)
+create role supabase_storage_admin nologin noinherit;
 
 create schema if not exists extensions;
 create schema auth;
@@ -63,6 +65,9 @@ $$;
 
 alter table storage.objects enable row level security;
 alter table storage.buckets enable row level security;
+alter schema storage owner to supabase_storage_admin;
+alter table storage.objects owner to supabase_storage_admin;
+alter table storage.buckets owner to supabase_storage_admin;
 
 grant usage on schema public, auth, storage, extensions to anon, authenticated, service_role;
 grant all on storage.objects, storage.buckets to anon, authenticated, service_role;

@@ -31,12 +31,15 @@ export interface DoubleDatabase {
 export interface DatabaseOptions {
   /** apply supabase/migrations (default true); false leaves a bare Supabase database */
   migrate?: boolean;
+  /** SQL run after the bootstrap and before the migrations (e.g. another app's tables) */
+  beforeMigrations?: string;
 }
 
 export async function openDoubleDatabase(options: DatabaseOptions = {}): Promise<DoubleDatabase> {
   const { PGlite } = await import('@electric-sql/pglite');
   const pg = await PGlite.create();
   await pg.exec(await readFile(path.join(here, 'bootstrap.sql'), 'utf8'));
+  if (options.beforeMigrations) await pg.exec(options.beforeMigrations);
   if (options.migrate !== false) {
     const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
     for (const file of files) await pg.exec(await readFile(path.join(MIGRATIONS_DIR, file), 'utf8'));

@@ -15,23 +15,26 @@ export function signJwt(claims: JwtClaims, secret: string): string {
   return `${head}.${body}.${sig}`;
 }
 
-export type VerifyResult = { ok: true; claims: JwtClaims } | { ok: false; reason: string };
+/** why a token was refused: each service words it its own way (see server.ts and storage.ts) */
+export type JwtFailure = 'malformed' | 'signature' | 'expired';
+
+export type VerifyResult = { ok: true; claims: JwtClaims } | { ok: false; reason: string; kind: JwtFailure };
 
 export function verifyJwt(token: string, secret: string, nowSeconds = Date.now() / 1000): VerifyResult {
   const parts = token.split('.');
-  if (parts.length !== 3) return { ok: false, reason: 'JWSError (CompactDecodeError Invalid number of parts: Expected 3 parts; got ' + parts.length + ')' };
+  if (parts.length !== 3) return { ok: false, kind: 'malformed', reason: 'JWSError (CompactDecodeError Invalid number of parts: Expected 3 parts; got ' + parts.length + ')' };
   const [head, body, sig] = parts as [string, string, string];
   const expected = createHmac('sha256', secret).update(`${head}.${body}`).digest();
   const given = Buffer.from(sig, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return { ok: false, reason: 'JWSError JWSInvalidSignature' };
+    return { ok: false, kind: 'signature', reason: 'JWSError JWSInvalidSignature' };
   }
   let claims: JwtClaims;
   try {
     claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as JwtClaims;
   } catch {
-    return { ok: false, reason: 'JWT claims are not JSON' };
+    return { ok: false, kind: 'malformed', reason: 'JWT claims are not JSON' };
   }
-  if (typeof claims.exp === 'number' && claims.exp < nowSeconds) return { ok: false, reason: 'JWT expired' };
+  if (typeof claims.exp === 'number' && claims.exp < nowSeconds) return { ok: false, kind: 'expired', reason: 'JWT expired' };
   return { ok: true, claims };
 }

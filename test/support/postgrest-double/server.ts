@@ -8,16 +8,26 @@
  * PostgREST it runs each request as the JWT's role with `request.jwt.claims` set, so the row
  * level security policies of supabase/migrations decide what each caller sees.
  *
+ * Auth follows supabase/auth (GoTrue) as its source has it: access tokens expire after
+ * `accessTokenTtlSeconds` (the project's "JWT expiry", 3600 by default); refresh tokens rotate
+ * (internal/tokens/service.go RefreshTokenGrant): each refresh revokes the token used and issues
+ * its child; presenting a revoked token again is allowed only when it is the parent of the
+ * session's active token (the active one is handed back) or within the reuse interval
+ * (GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL, 10 s on Supabase); otherwise the whole token
+ * family is revoked and the answer is 400 `refresh_token_already_used` "Invalid Refresh Token:
+ * Already Used". Storage's resumable (tus) endpoint is in tus.ts.
+ *
  * Test-only: never imported from src/.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import { openDoubleDatabase, type DbRole, type DoubleDatabase } from './database.ts';
-import { signJwt, verifyJwt, type JwtClaims } from './jwt.ts';
+import { signJwt, verifyJwt, type JwtClaims, type JwtFailure } from './jwt.ts';
 import { RealtimeEndpoint, type RealtimeControl, type RealtimeOptions } from './realtime.ts';
 import { PgrstError, RestHandler, statusForSqlState } from './rest.ts';
-import { StorageHandler } from './storage.ts';
+import { StorageHandler, jwtFailure, renderFailure } from './storage.ts';
+import { TUS_PATH, createTusEndpoint, type TusEndpoint } from './tus.ts';
 
 export type FaultKind = 'html503' | 'html500' | 'drop';
 
@@ -51,13 +61,38 @@ export interface PostgrestDouble {
   injectFaults(count: number, fault: Fault): void;
   /** how many requests the double has served (handy to assert retries) */
   readonly requestCount: number;
+  /** PostgREST settings (maxRows: the project's "Max rows") */
+  readonly rest: RestHandler;
+  /** Storage settings (fileSizeLimit: the global upload limit; listCap) */
+  readonly storage: StorageHandler;
+  /** the resumable upload endpoint (what it received) */
+  readonly tus: TusEndpoint;
+  /** GoTrue: token lifetime and what the refresh grant saw */
+  readonly auth: AuthState;
   close(): Promise<void>;
+}
+
+export interface AuthState {
+  /** lifetime of new access tokens, seconds (the project's JWT expiry) */
+  accessTokenTtlSeconds: number;
+  /** how long a revoked refresh token may still be used, seconds */
+  refreshTokenReuseIntervalSeconds: number;
+  /** successful refresh grants */
+  refreshes: number;
+  /** refresh grants refused as a reuse (the token family was revoked) */
+  reuseRejected: number;
 }
 
 export interface DoubleOptions {
   /** apply supabase/migrations (default true); false simulates a project where `db push` never ran */
   migrate?: boolean;
   realtime?: RealtimeOptions;
+  /** access token lifetime in seconds (default 3600, Supabase's default JWT expiry) */
+  accessTokenTtlSeconds?: number;
+  /** refresh token reuse interval in seconds (default 10, Supabase's) */
+  refreshTokenReuseIntervalSeconds?: number;
+  /** PostgREST max rows (default 1000, Supabase's) */
+  maxRows?: number;
 }
 
 const HTML_ERROR = (status: number): string =>
@@ -70,6 +105,15 @@ interface AuthUser {
   hash: Buffer;
 }
 
+interface RefreshRecord {
+  userId: string;
+  sessionId: string;
+  parent: string | null;
+  revoked: boolean;
+  /** ms; when it was last changed (revoked) */
+  updatedAt: number;
+}
+
 export async function startPostgrestDouble(options: DoubleOptions = {}): Promise<PostgrestDouble> {
   const db = await openDoubleDatabase({ migrate: options.migrate ?? true });
   const jwtSecret = randomBytes(32).toString('hex');
@@ -78,29 +122,75 @@ export async function startPostgrestDouble(options: DoubleOptions = {}): Promise
   const anonKey = sign({ iss: 'supabase-double', role: 'anon', exp: longLived });
   const serviceKey = sign({ iss: 'supabase-double', role: 'service_role', exp: longLived });
   const rest = new RestHandler(db);
+  if (options.maxRows !== undefined) rest.maxRows = options.maxRows;
   const storage = new StorageHandler(db, jwtSecret);
   const realtime = new RealtimeEndpoint(db, jwtSecret, options.realtime);
   await realtime.start();
+  const tus = await createTusEndpoint(storage);
   const users = new Map<string, AuthUser>(); // by email
-  const refreshTokens = new Map<string, string>(); // token → user id
+  const refreshTokens = new Map<string, RefreshRecord>();
+  const terminatedSessions = new Set<string>();
+  const auth: AuthState = {
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+    refreshTokenReuseIntervalSeconds: options.refreshTokenReuseIntervalSeconds ?? 10,
+    refreshes: 0,
+    reuseRejected: 0,
+  };
   const faults: Fault[] = [];
   let requestCount = 0;
 
-  const accessTokenFor = (user: AuthUser, ttlSeconds = 3600): string =>
-    sign({ sub: user.id, email: user.email, role: 'authenticated', aud: 'authenticated', exp: Math.floor(Date.now() / 1000) + ttlSeconds });
+  const accessTokenFor = (user: AuthUser, sessionId: string = randomUUID()): string => {
+    const now = Math.floor(Date.now() / 1000);
+    return sign({ sub: user.id, email: user.email, role: 'authenticated', aud: 'authenticated', session_id: sessionId, iat: now, exp: now + auth.accessTokenTtlSeconds });
+  };
 
-  const sessionFor = (user: AuthUser): Record<string, unknown> => {
-    const refresh = randomBytes(16).toString('hex');
-    refreshTokens.set(refresh, user.id);
-    const expiresIn = 3600;
+  const newRefreshToken = (user: AuthUser, sessionId: string, parent: string | null): string => {
+    const token = randomBytes(16).toString('hex');
+    refreshTokens.set(token, { userId: user.id, sessionId, parent, revoked: false, updatedAt: Date.now() });
+    return token;
+  };
+
+  const sessionFor = (user: AuthUser, sessionId: string = randomUUID(), refresh: string = newRefreshToken(user, sessionId, null)): Record<string, unknown> => {
+    const expiresIn = auth.accessTokenTtlSeconds;
     return {
-      access_token: accessTokenFor(user, expiresIn),
+      access_token: accessTokenFor(user, sessionId),
       token_type: 'bearer',
       expires_in: expiresIn,
       expires_at: Math.floor(Date.now() / 1000) + expiresIn,
       refresh_token: refresh,
       user: publicUser(user),
     };
+  };
+
+  /** internal/tokens/service.go RefreshTokenGrant, rotation on (see the header) */
+  const refreshGrant = (token: string): { status: number; body: Record<string, unknown> } => {
+    const rec = refreshTokens.get(token);
+    const user = rec ? [...users.values()].find((u) => u.id === rec.userId) : undefined;
+    if (!rec || !user) return { status: 400, body: { code: 400, error_code: 'refresh_token_not_found', msg: 'Invalid Refresh Token: Refresh Token Not Found' } };
+    const alreadyUsed = { status: 400, body: { code: 400, error_code: 'refresh_token_already_used', msg: 'Invalid Refresh Token: Already Used' } };
+    if (terminatedSessions.has(rec.sessionId)) {
+      auth.reuseRejected += 1;
+      return alreadyUsed;
+    }
+    let issued: string | null = null;
+    if (rec.revoked) {
+      const active = [...refreshTokens].find(([, r]) => r.sessionId === rec.sessionId && !r.revoked);
+      if (active && active[1].parent === token) issued = active[0];
+      else if (Date.now() > rec.updatedAt + auth.refreshTokenReuseIntervalSeconds * 1000) {
+        // not OK to reuse this token: revoke all tokens in the family
+        for (const r of refreshTokens.values()) if (r.sessionId === rec.sessionId) r.revoked = true;
+        terminatedSessions.add(rec.sessionId);
+        auth.reuseRejected += 1;
+        return alreadyUsed;
+      }
+    }
+    if (issued === null) {
+      rec.revoked = true;
+      rec.updatedAt = Date.now();
+      issued = newRefreshToken(user, rec.sessionId, token);
+    }
+    auth.refreshes += 1;
+    return { status: 200, body: sessionFor(user, rec.sessionId, issued) };
   };
   const publicUser = (user: AuthUser): Record<string, unknown> => ({
     id: user.id,
@@ -120,7 +210,7 @@ export async function startPostgrestDouble(options: DoubleOptions = {}): Promise
     send(res, status, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(value));
 
   /** what Supabase's gateway and PostgREST decide from the apikey / Authorization headers */
-  const authenticate = (req: IncomingMessage): { role: DbRole; claims: JwtClaims } | { status: number; body: Record<string, unknown> } => {
+  const authenticate = (req: IncomingMessage): { role: DbRole; claims: JwtClaims } | { status: number; body: Record<string, unknown>; kind?: JwtFailure } => {
     const apikey = req.headers['apikey'];
     if (typeof apikey !== 'string' || apikey === '') return { status: 401, body: { message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' } };
     if (!verifyJwt(apikey, jwtSecret).ok) return { status: 401, body: { message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' } };
@@ -128,8 +218,8 @@ export async function startPostgrestDouble(options: DoubleOptions = {}): Promise
     const token = typeof auth === 'string' && auth.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : apikey;
     const verified = verifyJwt(token, jwtSecret);
     if (!verified.ok) {
-      const expired = verified.reason === 'JWT expired';
-      return { status: 401, body: { code: expired ? 'PGRST303' : 'PGRST301', message: verified.reason, details: null, hint: null } };
+      const expired = verified.kind === 'expired';
+      return { status: 401, kind: verified.kind, body: { code: expired ? 'PGRST303' : 'PGRST301', message: verified.reason, details: null, hint: null } };
     }
     const role = verified.claims.role;
     if (role !== 'anon' && role !== 'authenticated' && role !== 'service_role') {
@@ -163,23 +253,26 @@ export async function startPostgrestDouble(options: DoubleOptions = {}): Promise
         return sendJson(res, 200, sessionFor(user));
       }
       if (grant === 'refresh_token') {
-        const userId = refreshTokens.get(String(input.refresh_token ?? ''));
-        const user = [...users.values()].find((u) => u.id === userId);
-        if (!user) return sendJson(res, 400, { code: 400, error_code: 'refresh_token_not_found', msg: 'Invalid Refresh Token: Refresh Token Not Found' });
-        refreshTokens.delete(String(input.refresh_token));
-        return sendJson(res, 200, sessionFor(user));
+        const token = String(input.refresh_token ?? '');
+        if (token.length < 12) return sendJson(res, 400, { code: 400, error_code: 'validation_failed', msg: 'Refresh token is not valid' });
+        const out = refreshGrant(token);
+        return sendJson(res, out.status, out.body);
       }
       return sendJson(res, 400, { code: 400, error_code: 'unsupported_grant_type', msg: 'unsupported grant type' });
     }
     const who = authenticate(req);
-    if ('status' in who) return sendJson(res, who.status, { code: who.status, error_code: 'bad_jwt', msg: String(who.body.message) });
+    if ('status' in who) {
+      // internal/api/auth.go: a token that fails parsing or its claims is 403 bad_jwt
+      if (who.kind) return sendJson(res, 403, { code: 403, error_code: 'bad_jwt', msg: `invalid JWT: unable to parse or verify signature, ${who.kind === 'expired' ? 'token has invalid claims: token is expired' : 'signature is invalid'}` });
+      return sendJson(res, who.status, { code: who.status, error_code: 'no_authorization', msg: String(who.body.message) });
+    }
     if (route === 'user' && req.method === 'GET') {
       const user = [...users.values()].find((u) => u.id === who.claims.sub);
       if (!user) return sendJson(res, 403, { code: 403, error_code: 'bad_jwt', msg: 'invalid claim: missing sub claim' });
       return sendJson(res, 200, publicUser(user));
     }
     if (route === 'logout' && req.method === 'POST') {
-      for (const [token, id] of refreshTokens) if (id === who.claims.sub) refreshTokens.delete(token);
+      for (const [token, r] of refreshTokens) if (r.userId === who.claims.sub) refreshTokens.delete(token);
       return send(res, 204, {}, '');
     }
     return sendJson(res, 404, { code: 404, error_code: 'not_found', msg: `no route ${route}` });
@@ -198,9 +291,19 @@ export async function startPostgrestDouble(options: DoubleOptions = {}): Promise
       const status = fault!.kind === 'html503' ? 503 : 500;
       return send(res, status, { 'content-type': 'text/html' }, HTML_ERROR(status));
     }
+    const method = req.method ?? 'GET';
+    if (url.pathname === TUS_PATH || url.pathname.startsWith(`${TUS_PATH}/`)) {
+      // streamed: @tus/server reads the body itself
+      const a = method === 'OPTIONS' ? { role: 'anon' as DbRole, claims: { role: 'anon' } } : authenticate(req);
+      if ('status' in a) {
+        if (!a.kind) return sendJson(res, a.status, a.body);
+        const out = renderFailure(jwtFailure(a.kind));
+        return send(res, out.status, out.headers, out.body);
+      }
+      return tus.handle(req, res, { role: a.role, claims: a.claims, upsert: req.headers['x-upsert'] === 'true' });
+    }
     const body = await readBody(req);
     const path = decodeURIComponent(url.pathname);
-    const method = req.method ?? 'GET';
 
     if (path.startsWith('/auth/v1/')) return handleAuth(req, res, path.slice(9), url, body);
 
@@ -210,7 +313,12 @@ export async function startPostgrestDouble(options: DoubleOptions = {}): Promise
       if (storage.isTokenRoute(method, route)) who = { role: 'anon', claims: { role: 'anon' } };
       else {
         const a = authenticate(req);
-        if ('status' in a) return sendJson(res, a.status, { statusCode: String(a.status), error: 'Unauthorized', message: String(a.body.message) });
+        if ('status' in a) {
+          // the gateway refuses a missing/invalid apikey; storage-api refuses the bearer token itself
+          if (!a.kind) return sendJson(res, a.status, a.body);
+          const out = renderFailure(jwtFailure(a.kind));
+          return send(res, out.status, out.headers, out.body);
+        }
         who = a;
       }
       const out = await storage.handle({ method, route, params: url.searchParams, headers: headerMap(req), body }, who.role, who.claims);
@@ -280,12 +388,19 @@ export async function startPostgrestDouble(options: DoubleOptions = {}): Promise
     get requestCount() {
       return requestCount;
     },
+    rest,
+    storage,
+    tus,
+    auth,
     async createUser(email, password) {
       const salt = randomBytes(16);
       const user: AuthUser = { id: randomUUID(), email: email.toLowerCase(), salt, hash: scryptSync(password, salt, 32) };
       await db.asOwner((tx) => tx.query('insert into auth.users (id, email) values ($1, $2)', [user.id, user.email]));
       users.set(user.email, user);
-      return { id: user.id, email: user.email, accessToken: accessTokenFor(user) };
+      // a long-lived token for tests that are not about expiry
+      const now = Math.floor(Date.now() / 1000);
+      const accessToken = sign({ sub: user.id, email: user.email, role: 'authenticated', aud: 'authenticated', iat: now, exp: now + 3600 });
+      return { id: user.id, email: user.email, accessToken };
     },
     injectFaults(count, fault) {
       for (let i = 0; i < count; i++) faults.push(fault);
@@ -294,6 +409,7 @@ export async function startPostgrestDouble(options: DoubleOptions = {}): Promise
       await realtime.close();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await tus.close();
       await db.close();
     },
   };

@@ -2,9 +2,28 @@
  * The Storage half of the test double: the `/storage/v1/...` routes storage-js v2 calls.
  * Object rows live in storage.objects (so the project's storage policies decide who may read,
  * write or delete what, evaluated as the request's role); the bytes live in memory.
+ *
+ * Errors are answered the way supabase/storage (storage-api) answers them, read from its source:
+ *   - src/http/error-handler.ts: a handled (renderable) error is sent with HTTP 400, or 500 when
+ *     its own status is 500 (`userStatusCode`), and the logical status goes in the BODY:
+ *     `{statusCode: "404", code: "NoSuchKey", error: "not_found", message: "Object not found"}`
+ *     (`error` is the error's legacy name, else its code);
+ *   - src/internal/errors/codes.ts: NoSuchKey (404, "not_found", "Object not found"),
+ *     NoSuchBucket (404, "Bucket not found"), AccessDenied (403, "Unauthorized"),
+ *     ResourceAlreadyExists (409, "Duplicate", "The resource already exists"),
+ *     EntityTooLarge (413, "Payload too large", "The object exceeded the maximum allowed size"),
+ *     InvalidJWT (400);
+ *   - src/storage/database/errors.ts: SQLSTATE 42501 → AccessDenied "new row violates row-level
+ *     security policy", 23505 → ResourceAlreadyExists;
+ *   - src/http/plugins/jwt.ts: a bearer token that fails verification → AccessDenied with the
+ *     verifier's (jose's) message, e.g. `"exp" claim timestamp check failed`;
+ *   - src/storage/limits.ts getFileSizeLimit: the limit is the bucket's file_size_limit capped by
+ *     the project's global upload limit (50 MB on the free plan).
+ * GET /bucket/{id} reads storage.buckets AS THE CALLER (row level security applies, so a bucket
+ * without a select policy is "not found" for a signed-in user, as on Supabase).
  */
 import type { DbRole, DoubleDatabase } from './database.ts';
-import { signJwt, verifyJwt, type JwtClaims } from './jwt.ts';
+import { signJwt, verifyJwt, type JwtClaims, type JwtFailure } from './jwt.ts';
 
 export interface StorageRequest {
   method: string;
@@ -24,7 +43,7 @@ export interface StorageResponse {
 /** Supabase's default per-object upload limit (free plan). */
 export const DEFAULT_FILE_SIZE_LIMIT = 50 * 1024 * 1024;
 
-class StorageFailure extends Error {
+export class StorageFailure extends Error {
   readonly status: number;
   readonly error: string;
   readonly code: string | undefined;
@@ -44,10 +63,32 @@ function json(status: number, value: unknown): StorageResponse {
   return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(value) };
 }
 
+/** storage-api's error handler: HTTP 400 (500 stays 500), the logical status in the body */
+export function renderFailure(failure: StorageFailure): StorageResponse {
+  return json(failure.status === 500 ? 500 : 400, {
+    statusCode: String(failure.status),
+    code: failure.code ?? failure.error,
+    error: failure.error || failure.code,
+    message: failure.message,
+  });
+}
+
+/** what jose (storage-api's verifier) says about a token it refuses */
+const JOSE_MESSAGES: Record<JwtFailure, string> = {
+  expired: '"exp" claim timestamp check failed',
+  signature: 'signature verification failed',
+  malformed: 'Invalid Compact JWS',
+};
+
+/** src/http/plugins/jwt.ts: ERRORS.AccessDenied(err.message) */
+export function jwtFailure(kind: JwtFailure): StorageFailure {
+  return new StorageFailure(403, 'Unauthorized', JOSE_MESSAGES[kind], 'AccessDenied');
+}
+
 function mapDbError(error: unknown): StorageFailure | null {
   const code = (error as { code?: string }).code;
   if (code === '42501') return new StorageFailure(403, 'Unauthorized', 'new row violates row-level security policy', 'AccessDenied');
-  if (code === '23505') return new StorageFailure(409, 'Duplicate', 'The resource already exists', 'Duplicate');
+  if (code === '23505') return new StorageFailure(409, 'Duplicate', 'The resource already exists', 'ResourceAlreadyExists');
   return null;
 }
 
@@ -60,7 +101,10 @@ export class StorageHandler {
   readonly #db: DoubleDatabase;
   readonly #secret: string;
   readonly #bytes = new Map<string, StoredBytes>();
+  /** the project's global upload limit (Project Settings → Storage) */
   fileSizeLimit = DEFAULT_FILE_SIZE_LIMIT;
+  /** answer list pages of at most this many entries (null: as many as asked, like storage-api) */
+  listCap: number | null = null;
 
   constructor(db: DoubleDatabase, secret: string) {
     this.#db = db;
@@ -78,7 +122,7 @@ export class StorageHandler {
     } catch (error) {
       const failure = error instanceof StorageFailure ? error : mapDbError(error);
       if (!failure) throw error;
-      return json(failure.status, { statusCode: String(failure.status), code: failure.code, error: failure.error, message: failure.message });
+      return renderFailure(failure);
     }
   }
 
@@ -114,7 +158,8 @@ export class StorageHandler {
         return this.#upload(bucket, name, req, upsert, role, claims);
       }
     }
-    throw new StorageFailure(404, 'not_found', `no route for ${method} /storage/v1/${route}`);
+    // Fastify's own not-found answer (a real 404, not a rendered storage error)
+    return json(404, { message: `Route ${method}:/storage/v1/${route} not found`, error: 'Not Found', statusCode: 404 });
   }
 
   async #assertBucket(bucket: string): Promise<void> {
@@ -128,7 +173,43 @@ export class StorageHandler {
     );
     const row = res.rows[0];
     if (!row) throw bucketNotFound();
-    return json(200, row);
+    return json(200, { ...row, type: 'STANDARD', file_size_limit: row.file_size_limit === null ? null : Number(row.file_size_limit) });
+  }
+
+  /** the effective per-object limit of a bucket (limits.ts getFileSizeLimit) */
+  async limitFor(bucket: string): Promise<number> {
+    const res = await this.#db.asOwner((tx) => tx.query<{ limit: string | null }>('select file_size_limit::text as limit from storage.buckets where id = $1', [bucket]));
+    if (res.rows.length === 0) throw bucketNotFound();
+    const own = res.rows[0]!.limit === null ? null : Number(res.rows[0]!.limit);
+    return own ? Math.min(own, this.fileSizeLimit) : this.fileSizeLimit;
+  }
+
+  /** Uploader.canUpload: try the insert (or upsert) as the caller and roll it back */
+  async canUpload(bucket: string, name: string, upsert: boolean, role: DbRole, claims: JwtClaims): Promise<void> {
+    await this.#assertBucket(bucket);
+    await this.#db
+      .asRole(role, claims, async (tx) => {
+        await tx.query(
+          `insert into storage.objects (bucket_id, name, owner) values ($1, $2, $3)
+           ${upsert ? 'on conflict (bucket_id, name) do update set owner = excluded.owner, updated_at = now()' : ''}`,
+          [bucket, name, typeof claims.sub === 'string' ? claims.sub : null],
+        );
+        throw ROLLBACK;
+      })
+      .catch((error: unknown) => {
+        if (error === ROLLBACK) return;
+        throw mapDbError(error) ?? error;
+      });
+  }
+
+  /** Uploader.completeUpload for a finished resumable upload: the row as the caller, then the bytes */
+  async completeUpload(bucket: string, name: string, data: Buffer, meta: { contentType: string; cacheControl: string }, upsert: boolean, role: DbRole, claims: JwtClaims): Promise<void> {
+    const req: StorageRequest = { method: 'POST', route: '', params: new URLSearchParams(), headers: { 'content-type': meta.contentType, 'cache-control': meta.cacheControl }, body: data };
+    try {
+      await this.#store(bucket, name, req, upsert, role, claims, typeof claims.sub === 'string' ? claims.sub : null);
+    } catch (error) {
+      throw error instanceof StorageFailure ? error : (mapDbError(error) ?? error);
+    }
   }
 
   async #upload(bucket: string, name: string, req: StorageRequest, upsert: boolean, role: DbRole, claims: JwtClaims): Promise<StorageResponse> {
@@ -140,7 +221,7 @@ export class StorageHandler {
   }
 
   async #store(bucket: string, name: string, req: StorageRequest, upsert: boolean, role: DbRole, claims: JwtClaims, owner: string | null): Promise<StorageResponse> {
-    if (req.body.length > this.fileSizeLimit) throw new StorageFailure(413, 'Payload too large', 'The object exceeded the maximum allowed size', 'EntityTooLarge');
+    if (req.body.length > (await this.limitFor(bucket))) throw new StorageFailure(413, 'Payload too large', 'The object exceeded the maximum allowed size', 'EntityTooLarge');
     const contentType = req.headers['content-type'] ?? 'application/octet-stream';
     const metadata = { size: req.body.length, mimetype: contentType, cacheControl: req.headers['cache-control'] ?? 'no-cache', contentLength: req.body.length };
     const res = await this.#db.asRole(role, claims, (tx) =>
@@ -199,8 +280,11 @@ export class StorageHandler {
     });
   }
 
+  /**
+   * POST /object/list/{bucket}: storage-api's searchObjects runs the storage.search() SQL function
+   * and never checks the bucket, so a missing bucket lists as [] (not an error).
+   */
   async #list(bucket: string, req: StorageRequest, role: DbRole, claims: JwtClaims): Promise<StorageResponse> {
-    await this.#assertBucket(bucket);
     const body = JSON.parse(req.body.toString('utf8') || '{}') as { prefix?: string; limit?: number; offset?: number; search?: string };
     const prefix = body.prefix ? body.prefix.replace(/\/*$/, '/') : '';
     const like = prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
@@ -224,7 +308,8 @@ export class StorageHandler {
     let items = [...entries.values()].sort((a, b) => (String(a.name) < String(b.name) ? -1 : 1));
     if (body.search) items = items.filter((i) => String(i.name).toLowerCase().startsWith(body.search!.toLowerCase()));
     const offset = body.offset ?? 0;
-    return json(200, items.slice(offset, offset + (body.limit ?? 100)));
+    const limit = Math.min(body.limit ?? 100, this.listCap ?? Number.POSITIVE_INFINITY);
+    return json(200, items.slice(offset, offset + limit));
   }
 
   async #remove(bucket: string, req: StorageRequest, role: DbRole, claims: JwtClaims): Promise<StorageResponse> {
