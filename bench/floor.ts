@@ -51,7 +51,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     const song = path.join(dir, 'song.mp3');
     await synthesizeSong(bins.ffmpeg, song, s.durationS);
     const still = path.join(dir, 'still.png');
-    await media.renderStill({ width: s.width, height: s.height, seed: 1, palette: ['#0b132b', '#3a506b', '#5bc0be', '#ffd166'], composition: 'horizon', title: 'floor', lyric: 'one still for the whole song' }, still);
+    await media.renderStill({ width: s.width, height: s.height, seed: 1, palette: ['#0b132b', '#3a506b', '#5bc0be', '#ffd166'], composition: 'horizon' }, still);
     const secs = await measureFloor({ ffmpeg: bins.ffmpeg, stillPath: still, songPath: song, outDir: dir, ...s });
     console.log(`floor: ${s.durationS} s of ${s.width}x${s.height}@${s.fps} from one still + song: ${secs.toFixed(2)} s (${((s.durationS * s.fps) / secs).toFixed(0)} fps)`);
   } finally {

@@ -7,7 +7,9 @@ import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectKey } from '../../blobs/keys.ts';
 import { OmveeError } from '../errors.ts';
+import type { AudioAnalysis } from '../analysis/model.ts';
 import type { GeneratedImage, Project, Scene, ScenePrompt } from '../model.ts';
+import { sceneLooks } from '../video/looks.ts';
 import { budgetStop } from '../cost/budget.ts';
 import { forEachScene, throwIfFailed } from './batch.ts';
 import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
@@ -20,14 +22,32 @@ export interface ImageOptions {
   scenes?: readonly number[];
   /** make a new take even where a completed one exists */
   newTake?: boolean;
+  /** the song's analysis, when known: scenes of the same section share a look */
+  analysis?: AudioAnalysis | null;
+}
+
+/** Per scene id, its look: scenes sharing a section (or a repeated line) share a key and the palette of the first of them. */
+export function lookPlan(scenes: readonly Scene[], prompts: ReadonlyMap<string, ScenePrompt>, analysis: AudioAnalysis | null | undefined, transcript: Project['transcript']): Map<string, { key: string; palette: readonly string[] | null }> {
+  const looks = sceneLooks(scenes, analysis, transcript);
+  const firstPalette = new Map<string, readonly string[] | null>();
+  const out = new Map<string, { key: string; palette: readonly string[] | null }>();
+  scenes.forEach((scene, i) => {
+    const key = looks[i]!.key;
+    if (!key) return;
+    if (!firstPalette.has(key)) firstPalette.set(key, prompts.get(scene.id)?.color_palette ?? null);
+    out.set(scene.id, { key, palette: firstPalette.get(key) ?? null });
+  });
+  return out;
 }
 
 export async function generateImages(deps: PipelineDeps, project: Project, options: ImageOptions, step: StepContext): Promise<{ generated: GeneratedImage[]; skipped: number; costUsd: number }> {
-  const scenes = pickScenes(await listScenes(deps, project.id), options.scenes);
+  const all = await listScenes(deps, project.id);
+  const scenes = pickScenes(all, options.scenes);
   if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
   const prompts = new Map((await deps.store.list('scene_prompts', { where: { project_id: project.id } })).map((p) => [p.scene_id, p]));
   const missing = scenes.filter((s) => !prompts.has(s.id));
   if (missing.length > 0) throw new OmveeError('invalid_input', `scene${missing.length > 1 ? 's' : ''} ${missing.map(sceneNumber).join(', ')} ha${missing.length > 1 ? 've' : 's'} no prompt yet`, { hint: `run: omvee prompts generate ${project.id}` });
+  const looks = lookPlan(all, prompts, options.analysis, project.transcript);
 
   const work = await scratch(deps, 'images');
   let skipped = 0;
@@ -45,7 +65,7 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
         // re-attaching to a stored prediction costs nothing new; a new prediction must fit --max-cost
         const release = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'image', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}` }) : null;
         try {
-          return await generateOne(deps, project, scene, prompts.get(scene.id)!, take, work.dir, step.signal);
+          return await generateOne(deps, project, scene, prompts.get(scene.id)!, take, work.dir, step.signal, looks.get(scene.id));
         } finally {
           release?.();
         }
@@ -66,7 +86,7 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
   }
 }
 
-async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, prompt: ScenePrompt, take: GeneratedImage, dir: string, signal: AbortSignal): Promise<GeneratedImage> {
+async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, prompt: ScenePrompt, take: GeneratedImage, dir: string, signal: AbortSignal, look?: { key: string; palette: readonly string[] | null }): Promise<GeneratedImage> {
   const generator = deps.providers.images;
   const seed = take.seed ?? seedFor(project.id, scene.order_idx, 'image', take.take);
   const outPath = join(dir, `scene-${sceneNumber(scene)}-take-${take.take}.png`);
@@ -83,6 +103,7 @@ async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, p
         take: take.take,
         outPath,
         ...(referenceImages.length ? { referenceImages } : {}),
+        ...(look ? { look } : {}),
         resumePredictionId: take.prediction_id,
         onPrediction: async (predictionId) => {
           await deps.store.update('generated_images', take.id, { prediction_id: predictionId });
