@@ -75,7 +75,7 @@ function styleLines(opts: AssOptions): string[] {
     const shadow = Math.max(1, Math.round(size * look.borderFraction * 0.45 * 10) / 10);
     if (opts.style === 'karaoke') {
       // sung: the highlight colour, opaque; not sung yet: white, a little see-through
-      out.push(`Style: Caption,${opts.fontFamily},${size},${assColour(opts.highlight ?? '#ffd45c')},${assColour('#ffffff', 0x30)},${assColour('#0c0c14', 0x10)},${assColour('#000000', 0x70)},0,0,0,0,100,100,0,0,1,${outline},${shadow},2,0,0,0,1`);
+      out.push(`Style: Caption,${opts.fontFamily},${size},${assColour(opts.highlight ?? '#ffd45c')},${assColour('#ffffff', 0x58)},${assColour('#0c0c14', 0x10)},${assColour('#000000', 0x70)},0,0,0,0,100,100,0,0,1,${outline},${shadow},2,0,0,0,1`);
     } else if (opts.style === 'line') {
       out.push(`Style: Caption,${opts.fontFamily},${size},${assColour('#ffffff')},${assColour('#ffffff')},${assColour('#0c0c14', 0x10)},${assColour('#000000', 0x70)},0,0,0,0,100,100,0,0,1,${outline},${shadow},2,0,0,0,1`);
     } else {
