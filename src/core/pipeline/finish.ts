@@ -71,6 +71,8 @@ export interface FinishPlanInput {
   songPath?: string;
   /** per scene id, the colour of its visualizer (default white) */
   accent?: ReadonlyMap<string, string>;
+  /** redraw the visualizer every n frames (1: each frame; a preview uses 2) */
+  visualizerEvery?: number;
   signal?: AbortSignal;
 }
 
@@ -100,7 +102,7 @@ export async function planFinishes(deps: Pick<PipelineDeps, 'media'>, input: Fin
     const window = { from: startFrame / fps, to: endFrame / fps };
     const underlay =
       levels && settings.visualizer !== 'none'
-        ? visualizerEvents(levels, { style: settings.visualizer, band, color: input.accent?.get(scene.id) ?? '#ffffff', opacity: 0.42 }, startFrame, endFrame)
+        ? visualizerEvents(levels, { style: settings.visualizer, band, color: input.accent?.get(scene.id) ?? '#ffffff', opacity: 0.42, every: input.visualizerEvery ?? 1 }, startFrame, endFrame)
         : [];
     const hasCue = cues.some((c) => c.end > window.from && c.start < window.to);
     const hasFlash = flashes.some((f) => f.at + 0.25 > window.from && f.at < window.to);

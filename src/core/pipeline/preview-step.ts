@@ -71,7 +71,7 @@ export async function renderPreview(deps: PipelineDeps, project: Project, option
     step.progress(1, 'planning');
     const songPath = await materialize(deps, audioPath);
     const settings = finishSettings(deps, project, options);
-    const plan = await planFinishes(deps, { project, scenes, settings, analysis: options.analysis, format, songPath, accent: accentColours(prompts), signal: step.signal });
+    const plan = await planFinishes(deps, { project, scenes, settings, analysis: options.analysis, format, songPath, accent: accentColours(prompts), visualizerEvery: 2, signal: step.signal });
     const clipPaths = new Map<string, string>();
     const batch = await forEachScene(
       scenes,
