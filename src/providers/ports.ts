@@ -109,7 +109,7 @@ export interface ImageInput extends PredictionHooks {
    * the scene's look: scenes of the same section (e.g. every chorus) share a key and a palette, so
    * a section keeps its look when it returns (used by the offline generator)
    */
-  look?: { key: string; palette: readonly string[] | null } | undefined;
+  look?: { key: string; palette: readonly string[] | null; /** the look's order of first appearance in the song plus a per-project offset: consecutive looks differ */ index?: number } | undefined;
 }
 export interface ImageResult {
   path: string;

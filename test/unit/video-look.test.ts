@@ -75,3 +75,15 @@ test('a new take moves and looks different', () => {
   assert.equal(pickComposition('x', 1, 1, 'section:B'), pickComposition('y', 2, 1, 'section:B'), 'a section keeps its family whatever the prompt');
   assert.ok(COMPOSITIONS.length >= 10);
 });
+
+test('lookPlan: a returning section gets the first palette and index; the next looks take other families', async () => {
+  const { lookPlan } = await import('../../src/core/pipeline/images-step.ts');
+  const scenes = [[0, 4], [4, 8], [8, 12], [12, 16]].map(([s, e], i) => ({ id: `s${i}`, project_id: 'p', order_idx: i, start_time_s: s, end_time_s: e })) as unknown as Scene[];
+  const prompts = new Map(scenes.map((s, i) => [s.id, { color_palette: [`#00000${i}`, '#ffffff'] }])) as never;
+  const plan = lookPlan(scenes, prompts, analysis, null);
+  assert.deepEqual(plan.get('s2'), { key: 'section:A', index: plan.get('s0')!.index, palette: ['#000000', '#ffffff'] });
+  assert.deepEqual(plan.get('s3')!.palette, ['#000001', '#ffffff']);
+  assert.equal(plan.get('s1')!.index, plan.get('s0')!.index + 1);
+  const families = new Set(['s0', 's1'].map((id) => pickComposition('x', 1, 1, plan.get(id)!.key, plan.get(id)!.index)));
+  assert.equal(families.size, 2);
+});

@@ -27,15 +27,17 @@ export interface ImageOptions {
 }
 
 /** Per scene id, its look: scenes sharing a section (or a repeated line) share a key and the palette of the first of them. */
-export function lookPlan(scenes: readonly Scene[], prompts: ReadonlyMap<string, ScenePrompt>, analysis: AudioAnalysis | null | undefined, transcript: Project['transcript']): Map<string, { key: string; palette: readonly string[] | null }> {
+export function lookPlan(scenes: readonly Scene[], prompts: ReadonlyMap<string, ScenePrompt>, analysis: AudioAnalysis | null | undefined, transcript: Project['transcript']): Map<string, { key: string; index: number; palette: readonly string[] | null }> {
   const looks = sceneLooks(scenes, analysis, transcript);
-  const firstPalette = new Map<string, readonly string[] | null>();
-  const out = new Map<string, { key: string; palette: readonly string[] | null }>();
+  // where the project starts in the cycle of composition families, so projects differ
+  const offset = scenes[0] ? seedFor(scenes[0].project_id, 'looks') % 10 : 0;
+  const first = new Map<string, { index: number; palette: readonly string[] | null }>();
+  const out = new Map<string, { key: string; index: number; palette: readonly string[] | null }>();
   scenes.forEach((scene, i) => {
     const key = looks[i]!.key;
     if (!key) return;
-    if (!firstPalette.has(key)) firstPalette.set(key, prompts.get(scene.id)?.color_palette ?? null);
-    out.set(scene.id, { key, palette: firstPalette.get(key) ?? null });
+    if (!first.has(key)) first.set(key, { index: offset + first.size, palette: prompts.get(scene.id)?.color_palette ?? null });
+    out.set(scene.id, { key, ...first.get(key)! });
   });
   return out;
 }
@@ -86,7 +88,7 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
   }
 }
 
-async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, prompt: ScenePrompt, take: GeneratedImage, dir: string, signal: AbortSignal, look?: { key: string; palette: readonly string[] | null }): Promise<GeneratedImage> {
+async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, prompt: ScenePrompt, take: GeneratedImage, dir: string, signal: AbortSignal, look?: { key: string; index: number; palette: readonly string[] | null }): Promise<GeneratedImage> {
   const generator = deps.providers.images;
   const seed = take.seed ?? seedFor(project.id, scene.order_idx, 'image', take.take);
   const outPath = join(dir, `scene-${sceneNumber(scene)}-take-${take.take}.png`);

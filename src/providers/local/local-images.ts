@@ -13,10 +13,12 @@ const FALLBACK_PALETTE = ['#1b1f3a', '#53354a', '#a64942', '#ff7844', '#f4d35e']
 const byte = (text: string): number => createHash('sha256').update(text).digest()[0]!;
 
 /** The composition family for a scene: its look's, else one the prompt suggests, else a seeded one; later takes rotate. */
-export function pickComposition(text: string, seed: number, take = 1, lookKey?: string | null): Composition {
+export function pickComposition(text: string, seed: number, take = 1, lookKey?: string | null, lookIndex?: number): Composition {
   const lower = text.toLowerCase();
   let base: Composition;
-  if (lookKey) base = COMPOSITIONS[byte(`look:${lookKey}`) % COMPOSITIONS.length]!;
+  // looks in their order of appearance take families 3 apart (coprime with 10): the first ten differ
+  if (lookKey && lookIndex !== undefined) base = COMPOSITIONS[(Math.max(0, Math.floor(lookIndex)) * 3) % COMPOSITIONS.length]!;
+  else if (lookKey) base = COMPOSITIONS[byte(`look:${lookKey}`) % COMPOSITIONS.length]!;
   else if (/\b(sea|ocean|water|river|rain|wave|tide)\b/.test(lower)) base = 'waves';
   else if (/\b(city|street|neon|building|grid|window)\b/.test(lower)) base = 'grid';
   else if (/\b(moon|orb|eye|circle|halo)\b/.test(lower)) base = 'rings';
@@ -38,7 +40,7 @@ export function createLocalImageGenerator(media: MediaTools): ImageGenerator {
     async generate(input: ImageInput, _ctx: CallContext): Promise<ImageResult> {
       const own = input.prompt.color_palette && input.prompt.color_palette.length >= 2 ? input.prompt.color_palette : FALLBACK_PALETTE;
       const palette = input.look?.palette && input.look.palette.length >= 2 ? input.look.palette : own;
-      const composition = pickComposition(`${input.prompt.setting ?? ''} ${input.prompt.image_prompt}`, input.seed, input.take, input.look?.key);
+      const composition = pickComposition(`${input.prompt.setting ?? ''} ${input.prompt.image_prompt}`, input.seed, input.take, input.look?.key, input.look?.index);
       await media.renderStill({ width: input.width, height: input.height, seed: input.seed, palette, composition }, input.outPath);
       return { path: input.outPath, contentType: 'image/png', model: 'omvee-local-still-1', seed: input.seed, costUsd: 0, predictionId: null };
     },
