@@ -26,15 +26,38 @@ export interface FloorInput {
   outDir: string;
 }
 
-/** Seconds taken by one plain encode: still looped for durationS + the song. */
-export async function measureFloor(i: FloorInput): Promise<number> {
-  const t = performance.now();
-  await run(i.ffmpeg, [
+function floorArgs(i: FloorInput): string[] {
+  return [
     '-v', 'error', '-y', '-loop', '1', '-framerate', String(i.fps), '-i', i.stillPath, '-i', i.songPath,
     '-t', String(i.durationS), '-vf', `scale=${i.width}:${i.height}`, '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
     '-r', String(i.fps), '-c:a', 'aac', '-shortest', path.join(i.outDir, 'floor.mp4'),
-  ]);
+  ];
+}
+
+/** Seconds taken by one plain encode: still looped for durationS + the song. */
+export async function measureFloor(i: FloorInput): Promise<number> {
+  const t = performance.now();
+  await run(i.ffmpeg, floorArgs(i));
   return (performance.now() - t) / 1000;
+}
+
+/**
+ * CPU seconds (user + system) of the same encode, measured by GNU time: a figure that other work
+ * on a shared machine does not inflate the way it inflates wall-clock time. Null without /usr/bin/time.
+ */
+export async function measureFloorCpu(i: FloorInput): Promise<number | null> {
+  try {
+    const { stderr } = await run('/usr/bin/time', ['-f', 'cpu_s=%U+%S', i.ffmpeg, ...floorArgs(i)]);
+    return cpuSeconds(stderr);
+  } catch {
+    return null;
+  }
+}
+
+/** Reads "cpu_s=U+S" (GNU time) from a stderr text. */
+export function cpuSeconds(stderr: string): number | null {
+  const m = /cpu_s=([\d.]+)\+([\d.]+)/.exec(stderr);
+  return m ? Number(m[1]) + Number(m[2]) : null;
 }
 
 export function benchSettings(): { durationS: number; width: number; height: number; fps: number } {
@@ -51,7 +74,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     const song = path.join(dir, 'song.mp3');
     await synthesizeSong(bins.ffmpeg, song, s.durationS);
     const still = path.join(dir, 'still.png');
-    await media.renderStill({ width: s.width, height: s.height, seed: 1, palette: ['#0b132b', '#3a506b', '#5bc0be', '#ffd166'], composition: 'horizon', title: 'floor', lyric: 'one still for the whole song' }, still);
+    await media.renderStill({ width: s.width, height: s.height, seed: 1, palette: ['#0b132b', '#3a506b', '#5bc0be', '#ffd166'], composition: 'horizon' }, still);
     const secs = await measureFloor({ ffmpeg: bins.ffmpeg, stillPath: still, songPath: song, outDir: dir, ...s });
     console.log(`floor: ${s.durationS} s of ${s.width}x${s.height}@${s.fps} from one still + song: ${secs.toFixed(2)} s (${((s.durationS * s.fps) / secs).toFixed(0)} fps)`);
   } finally {

@@ -39,7 +39,7 @@ try {
   const stills: string[] = [];
   for (let i = 0; i < n; i++) {
     const p = path.join(dir, `s${i}.png`);
-    await media.renderStill({ width: s.width, height: s.height, seed: i, palette: ['#0b132b', '#3a506b', '#5bc0be', '#ffd166', '#ef476f'], composition: COMPOSITIONS[i % COMPOSITIONS.length]!, title: 'Bench', lyric: `line ${i} of a song that goes on and on` }, p);
+    await media.renderStill({ width: s.width, height: s.height, seed: i, palette: ['#0b132b', '#3a506b', '#5bc0be', '#ffd166', '#ef476f'], composition: COMPOSITIONS[i % COMPOSITIONS.length]! }, p);
     stills.push(p);
   }
   const tStills = secs(t);

@@ -11,6 +11,8 @@
 import { z } from 'zod';
 
 import { APPROVAL_DECISIONS, ARTIST_ROLES, JOB_STATUSES, JOB_TYPES, PROJECT_STATUSES, TAKE_STATUSES } from './enums.ts';
+import { CAPTION_STYLES } from './captions/styles.ts';
+import { VISUALIZER_STYLES } from './video/visualizer.ts';
 
 export { APPROVAL_DECISIONS, ARTIST_ROLES, JOB_STATUSES, JOB_TYPES, PROJECT_STATUSES, TAKE_STATUSES };
 
@@ -57,6 +59,10 @@ export const ProjectSchema = z.object({
   width: z.number().int(),
   height: z.number().int(),
   fps: z.number().int(),
+  /** karaoke | line | minimal | none; null: the provider's default (offline karaoke, AI none) */
+  caption_style: z.enum(CAPTION_STYLES).nullable(),
+  /** bars | wave | none; null: none */
+  visualizer: z.enum(VISUALIZER_STYLES).nullable(),
   created_at: ts,
   updated_at: ts,
 });
@@ -159,6 +165,8 @@ export const VideoClipSchema = z.object({
   cost_usd: nullableNum,
   error: nullableText,
   attempts,
+  /** sha256 of what was burned into the clip when it was encoded (captions, flashes, visualizer); null: nothing */
+  finish_key: nullableText,
   created_at: ts,
   updated_at: ts,
 });

@@ -6,7 +6,8 @@
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { OmveeError } from '../core/errors.ts';
-import type { ClipFormat, Motion, ProgressFn } from './port.ts';
+import { finishFilters, prepareFinish } from './finish.ts';
+import type { ClipFinish, ClipFormat, EncodeSpeed, Motion, ProgressFn } from './port.ts';
 import { runFfmpeg } from './run.ts';
 
 /** The mp4 timescale of every house clip: fps*512 for whole frame rates (so each frame is an exact tick count). */
@@ -24,12 +25,14 @@ export function validateFormat(format: ClipFormat, frameCount: number): void {
 }
 
 /** Encoder and muxer arguments shared by every house-format clip. */
-export function houseEncodeArgs(format: ClipFormat, frameCount: number): string[] {
+export function houseEncodeArgs(format: ClipFormat, frameCount: number, speed: EncodeSpeed = 'final'): string[] {
   return [
     '-frames:v', String(frameCount),
     '-r', String(format.fps),
     '-c:v', 'libx264',
-    '-preset', 'veryfast',
+    '-preset', speed === 'draft' ? 'ultrafast' : 'veryfast',
+    // drafts are small and made two at a time: one encoder thread each wastes less CPU on threading
+    ...(speed === 'draft' ? ['-threads', '1'] : []),
     '-pix_fmt', 'yuv420p',
     '-profile:v', 'high',
     '-bf', String(HOUSE_BFRAMES),
@@ -60,7 +63,7 @@ const even = (v: number): number => Math.max(2, Math.round(v / 2) * 2);
 export function motionFilter(format: ClipFormat, frameCount: number, motion: Motion): string {
   const { width: W, height: H, fps } = format;
   const strength = Math.min(1, Math.max(0, Number.isFinite(motion.strength) ? motion.strength : 0.5));
-  const p = `(n/${Math.max(1, frameCount - 1)})`;
+  const p = progressExpression(frameCount, motion.pace);
   const hold = [
     `scale=${W}:${H}:force_original_aspect_ratio=increase:flags=bicubic`,
     `crop=${W}:${H}`,
@@ -101,12 +104,32 @@ export function motionFilter(format: ClipFormat, frameCount: number, motion: Mot
   return [...hold, 'format=yuv420p', ...loop].join(',');
 }
 
-async function encodeTo(ffmpeg: string, args: string[], outPath: string, frameCount: number, progress?: ProgressFn): Promise<void> {
+/**
+ * The camera's progress 0..1 at frame n as an ffmpeg expression: n/(N−1), or with a pace curve
+ * (knots 0..1 at evenly spaced moments) the piecewise-linear curve through them, written as a sum
+ * of clipped ramps: Σ (c[k+1] − c[k]) · clip(n·K/(N−1) − k, 0, 1).
+ */
+export function progressExpression(frameCount: number, pace?: readonly number[]): string {
+  const span = Math.max(1, frameCount - 1);
+  const knots = pace && pace.length >= 2 && pace.every((v) => Number.isFinite(v)) ? pace : null;
+  if (!knots) return `(n/${span})`;
+  const K = knots.length - 1;
+  const terms: string[] = [];
+  for (let k = 0; k < K; k++) {
+    const d = Math.max(0, knots[k + 1]! - knots[k]!);
+    if (d > 0) terms.push(`${d.toFixed(4)}*clip(n*${K}/${span}-${k},0,1)`);
+  }
+  const total = Math.max(0, knots[K]! - knots[0]!);
+  return terms.length > 0 && total > 0 ? `((${terms.join('+')})/${total.toFixed(4)})` : `(n/${span})`;
+}
+
+async function encodeTo(ffmpeg: string, args: string[], outPath: string, frameCount: number, progress?: ProgressFn, cwd?: string): Promise<void> {
   const tmp = tempSibling(outPath);
   try {
     await runFfmpeg(ffmpeg, ['-y', ...args, tmp], {
       totalFrames: frameCount,
       ...(progress ? { onProgress: progress } : {}),
+      ...(cwd ? { cwd } : {}),
     });
     await rename(tmp, outPath);
   } catch (err) {
@@ -121,17 +144,33 @@ export function tempSibling(outPath: string): string {
   return path.join(dir, `.${path.basename(outPath)}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.partial`);
 }
 
-export async function makeMotionClip(ffmpeg: string, imagePath: string, format: ClipFormat, frameCount: number, motion: Motion, outPath: string, progress?: ProgressFn): Promise<void> {
+/** Runs an encode whose video filter chain may end with a finish (captions etc.) burned in. */
+async function encodeFinished(ffmpeg: string, input: string[], chain: string, format: ClipFormat, frameCount: number, outPath: string, progress: ProgressFn | undefined, finish: ClipFinish | undefined, speed: EncodeSpeed): Promise<void> {
+  const out = path.resolve(outPath);
+  if (!finish) {
+    await encodeTo(ffmpeg, [...input, '-vf', chain, ...houseEncodeArgs(format, frameCount, speed)], out, frameCount, progress);
+    return;
+  }
+  const prepared = await prepareFinish(finish);
+  try {
+    const vf = [chain, ...finishFilters(format, finish)].join(',');
+    await encodeTo(ffmpeg, [...input, '-vf', vf, ...houseEncodeArgs(format, frameCount, speed)], out, frameCount, progress, prepared.cwd);
+  } finally {
+    await prepared.cleanup();
+  }
+}
+
+export async function makeMotionClip(ffmpeg: string, imagePath: string, format: ClipFormat, frameCount: number, motion: Motion, outPath: string, progress?: ProgressFn, finish?: ClipFinish, speed: EncodeSpeed = 'final'): Promise<void> {
   validateFormat(format, frameCount);
-  const args = ['-f', 'image2', '-pattern_type', 'none', '-i', path.resolve(imagePath), '-vf', motionFilter(format, frameCount, motion), ...houseEncodeArgs(format, frameCount)];
-  await encodeTo(ffmpeg, args, outPath, frameCount, progress);
+  const input = ['-f', 'image2', '-pattern_type', 'none', '-i', path.resolve(imagePath)];
+  await encodeFinished(ffmpeg, input, motionFilter(format, frameCount, motion), format, frameCount, outPath, progress, finish, speed);
 }
 
 /**
  * Any clip → house format: frame rate converted, scaled to cover and centre-cropped, trimmed to
  * frameCount frames or, when short, the last frame held (tpad clone) until it has them.
  */
-export async function normalizeToHouse(ffmpeg: string, inPath: string, format: ClipFormat, frameCount: number, outPath: string, progress?: ProgressFn): Promise<void> {
+export async function normalizeToHouse(ffmpeg: string, inPath: string, format: ClipFormat, frameCount: number, outPath: string, progress?: ProgressFn, finish?: ClipFinish): Promise<void> {
   validateFormat(format, frameCount);
   const { width: W, height: H, fps } = format;
   const vf = [
@@ -142,7 +181,8 @@ export async function normalizeToHouse(ffmpeg: string, inPath: string, format: C
     'setsar=1',
     'format=yuv420p',
     'tpad=stop_mode=clone:stop=-1',
+    // frames numbered from 0 at the house rate, as the finish expects
+    `setpts=N/(${fps}*TB)`,
   ].join(',');
-  const args = ['-i', path.resolve(inPath), '-map', '0:v:0', '-vf', vf, ...houseEncodeArgs(format, frameCount)];
-  await encodeTo(ffmpeg, args, outPath, frameCount, progress);
+  await encodeFinished(ffmpeg, ['-i', path.resolve(inPath), '-map', '0:v:0'], vf, format, frameCount, outPath, progress, finish, 'final');
 }

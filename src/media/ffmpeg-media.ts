@@ -1,7 +1,9 @@
 /** MediaTools backed by the real ffmpeg/ffprobe binaries (argument arrays, never a shell). */
+import { audioLevelsOf } from './audio-levels.ts';
 import type { MediaBinaries } from './binaries.ts';
 import { makeMotionClip, normalizeToHouse } from './clips.ts';
 import { makeContactSheet } from './contact-sheet.ts';
+import { captionFont } from './fonts.ts';
 import type { MediaTools } from './port.ts';
 import { probeAudioFile, probeVideoFile } from './probe.ts';
 import { renderFinal } from './render.ts';
@@ -17,10 +19,12 @@ export function createFfmpegMedia(bins: MediaBinaries): MediaTools {
     },
     probeAudio: (p) => probeAudioFile(ffprobe, p),
     probeVideo: (p) => probeVideoFile(ffprobe, p),
-    renderStill: (spec, outPath) => renderStillPng(ffmpeg, spec, outPath),
-    motionClip: (image, format, frameCount, motion, outPath, progress) => makeMotionClip(ffmpeg, image, format, frameCount, motion, outPath, progress),
-    normalizeClip: (input, format, frameCount, outPath, progress) => normalizeToHouse(ffmpeg, input, format, frameCount, outPath, progress),
+    renderStill: (spec, outPath) => renderStillPng(spec, outPath),
+    motionClip: (image, format, frameCount, motion, outPath, progress, finish, speed) => makeMotionClip(ffmpeg, image, format, frameCount, motion, outPath, progress, finish, speed),
+    normalizeClip: (input, format, frameCount, outPath, progress, finish) => normalizeToHouse(ffmpeg, input, format, frameCount, outPath, progress, finish),
     render: (spec, progress, signal) => renderFinal(ffmpeg, spec, progress, signal),
-    contactSheet: (items, outPath, columns) => makeContactSheet(ffmpeg, items, outPath, columns),
+    contactSheet: (items, outPath, columns, options) => makeContactSheet(ffmpeg, items, outPath, columns, options),
+    captionFont: () => captionFont(),
+    audioLevels: (audioPath, fps, signal) => audioLevelsOf(ffmpeg, audioPath, fps, signal),
   };
 }

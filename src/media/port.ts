@@ -1,3 +1,6 @@
+import type { FontMetrics } from '../core/captions/layout.ts';
+import type { AudioLevels } from '../core/video/visualizer.ts';
+
 /**
  * What the pipeline needs from ffmpeg/ffprobe. Implemented by src/media/ffmpeg-media.ts
  * (argument arrays through execFile/spawn, never a shell string).
@@ -34,25 +37,47 @@ export const MOTION_KINDS = ['zoom_in', 'zoom_out', 'pan_left', 'pan_right', 'pa
 export type MotionKind = (typeof MOTION_KINDS)[number];
 
 /** Composition families of the procedural stills. */
-export const COMPOSITIONS = ['horizon', 'circles', 'stripes', 'grid', 'waves'] as const;
+export const COMPOSITIONS = ['horizon', 'circles', 'stripes', 'grid', 'waves', 'bokeh', 'rays', 'ridges', 'rings', 'aurora'] as const;
 export type Composition = (typeof COMPOSITIONS)[number];
 
 export interface Motion {
   kind: MotionKind;
   /** 0..1 how strong */
   strength: number;
+  /**
+   * the camera's progress through the clip as knots from 0 to 1 at evenly spaced moments (e.g.
+   * faster where the music is louder); absent: an even pace
+   */
+  pace?: readonly number[] | undefined;
 }
 
+/** A procedural background: no text is ever drawn into it (captions are drawn over the moving picture). */
 export interface StillSpec {
   width: number;
   height: number;
   seed: number;
   palette: readonly string[]; // hex colours, 3–5
-  /** composition family chosen from the prompt */
+  /** composition family chosen from the prompt or the section */
   composition: Composition;
-  title: string;
-  lyric: string;
 }
+
+/**
+ * What is drawn over a clip's picture while it is encoded into the house format (the offline
+ * motion encode or the normalising encode of a provider's clip): one ASS document in song time
+ * holding the captions, the beat flashes and the audio-reactive layer. Burned per clip, so the
+ * final cut still joins by stream copy.
+ */
+export interface ClipFinish {
+  /** the index of the clip's first frame in the song: frame n is drawn at song time (startFrame + n) / fps */
+  startFrame: number;
+  /** ASS document (song times) to burn */
+  ass: string;
+  /** directory with the fonts the ASS document names (passed to libass as fontsdir) */
+  fontsDir: string;
+}
+
+/** Per video frame, the level of frequency bands and the waveform's shape (the audio-reactive layer). */
+export type { AudioLevels } from '../core/video/visualizer.ts';
 
 export interface RenderSpec {
   /** clips in order, all in the house format */
@@ -61,9 +86,49 @@ export interface RenderSpec {
   /** exact number of video frames of the result (sum of clip frames) */
   totalFrames: number;
   fps: number;
-  /** optional subtitles (ASS file) burned in; forces a re-encode */
-  subtitlesPath?: string;
   outPath: string;
+}
+
+/** The font captions are drawn with. */
+export interface CaptionFont {
+  /** the family name an ASS style selects it by */
+  family: string;
+  /** the font file */
+  file: string;
+  /** a directory holding the font, for `subtitles=…:fontsdir=` */
+  dir: string;
+  metrics: FontMetrics;
+}
+
+/** 'final' for clips that go into the cut; 'draft' (ultrafast, a preview's animatic) */
+export type EncodeSpeed = 'final' | 'draft';
+
+export interface ContactSheetItem {
+  imagePath: string;
+  /** e.g. "3. 0:21–0:29 hold the line" */
+  caption: string;
+  /** take number shown on the tile */
+  take?: number | null;
+  /** review state shown as a coloured badge */
+  review?: 'approved' | 'rejected' | 'unreviewed' | null;
+  /** the reviewer's note, shown under the caption */
+  note?: string | null;
+}
+
+/** A strip above the tiles: the song's sections, beats and the scene cuts. */
+export interface ContactSheetTimeline {
+  durationS: number;
+  sections: readonly { start_s: number; end_s: number; label: string }[];
+  beats: readonly number[];
+  downbeats: readonly number[];
+  /** scene start times (cuts), with their scene number */
+  cuts: readonly { at: number; scene: number }[];
+}
+
+export interface ContactSheetOptions {
+  /** the video's frame: thumbnails take its shape (default 16:9) */
+  frame?: { width: number; height: number };
+  timeline?: ContactSheetTimeline;
 }
 
 export interface ProgressFn {
@@ -77,12 +142,16 @@ export interface MediaTools {
   probeVideo(path: string): Promise<VideoProbe>;
   /** procedural still (PNG) for the local image generator */
   renderStill(spec: StillSpec, outPath: string): Promise<void>;
-  /** still → clip with camera motion, exactly frameCount frames, house format */
-  motionClip(imagePath: string, format: ClipFormat, frameCount: number, motion: Motion, outPath: string, progress?: ProgressFn): Promise<void>;
-  /** any clip (e.g. from Replicate) → house format, exactly frameCount frames (trim or hold last frame) */
-  normalizeClip(inPath: string, format: ClipFormat, frameCount: number, outPath: string, progress?: ProgressFn): Promise<void>;
-  /** join house-format clips (stream copy) and mux the song; burn subtitles when given */
+  /** still → clip with camera motion, exactly frameCount frames, house format; the finish burned in the same encode */
+  motionClip(imagePath: string, format: ClipFormat, frameCount: number, motion: Motion, outPath: string, progress?: ProgressFn, finish?: ClipFinish, encode?: EncodeSpeed): Promise<void>;
+  /** any clip (e.g. from Replicate) → house format, exactly frameCount frames (trim or hold last frame); the finish burned in the same encode */
+  normalizeClip(inPath: string, format: ClipFormat, frameCount: number, outPath: string, progress?: ProgressFn, finish?: ClipFinish): Promise<void>;
+  /** join house-format clips (stream copy, never a re-encode) and mux the song */
   render(spec: RenderSpec, progress?: ProgressFn, signal?: AbortSignal): Promise<void>;
-  /** contact sheet PNG of images with captions */
-  contactSheet(items: readonly { imagePath: string; caption: string }[], outPath: string, columns: number): Promise<void>;
+  /** contact sheet PNG of images with captions; optionally each scene's take/review/note and a timeline strip above */
+  contactSheet(items: readonly ContactSheetItem[], outPath: string, columns: number, options?: ContactSheetOptions): Promise<void>;
+  /** the caption font: family name, fonts directory for libass, metrics for the layout */
+  captionFont(): Promise<CaptionFont>;
+  /** band levels and waveform of a song for every video frame at fps (for the audio-reactive layer) */
+  audioLevels(audioPath: string, fps: number, signal?: AbortSignal): Promise<AudioLevels>;
 }

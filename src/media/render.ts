@@ -1,9 +1,10 @@
 /**
- * The final cut: house-format clips joined with the concat demuxer (stream copy), the song muxed
- * as AAC and cut/padded to exactly the video's length, optional ASS lyrics burned in (which
- * re-encodes the video). Written to a temporary file and renamed on success.
+ * The final cut: house-format clips joined with the concat demuxer (stream copy: the video is
+ * never re-encoded here; captions were burned into each clip when it was made), the song muxed as
+ * AAC and cut/padded to exactly the video's length. Written to a temporary file and renamed on
+ * success.
  */
-import { copyFile, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { OmveeError } from '../core/errors.ts';
@@ -26,10 +27,7 @@ export async function renderFinal(ffmpeg: string, spec: RenderSpec, progress?: P
   const tmp = tempSibling(out);
   try {
     await writeFile(path.join(dir, 'clips.txt'), concatList(spec.clipPaths), 'utf8');
-    const video: string[] = spec.subtitlesPath
-      ? ['-vf', 'subtitles=f=lyrics.ass', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-r', String(spec.fps)]
-      : ['-c:v', 'copy'];
-    if (spec.subtitlesPath) await copyFile(spec.subtitlesPath, path.join(dir, 'lyrics.ass'));
+    const video = ['-c:v', 'copy'];
     const args = [
       '-y',
       '-f', 'concat', '-safe', '0', '-i', 'clips.txt',
@@ -48,7 +46,7 @@ export async function renderFinal(ffmpeg: string, spec: RenderSpec, progress?: P
       tmp,
     ];
     await runFfmpeg(ffmpeg, args, {
-      cwd: dir, // the list and the subtitles are named relatively: no filter-path escaping
+      cwd: dir, // the list is named relatively
       totalFrames: spec.totalFrames,
       ...(signal ? { signal } : {}),
       ...(progress ? { onProgress: progress } : {}),

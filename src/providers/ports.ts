@@ -4,6 +4,7 @@
  * Core code depends only on these interfaces.
  */
 import type { Scene, ScenePrompt, TakeAttempt, Transcript } from '../core/model.ts';
+import type { ClipFinish } from '../media/port.ts';
 
 export interface CallContext {
   signal?: AbortSignal;
@@ -141,6 +142,11 @@ export interface ImageInput extends PredictionHooks {
   referenceImages?: readonly string[];
   /** where to write the result (PNG or JPEG); written atomically */
   outPath: string;
+  /**
+   * the scene's look: scenes of the same section (e.g. every chorus) share a key and a palette, so
+   * a section keeps its look when it returns (used by the offline generator)
+   */
+  look?: { key: string; palette: readonly string[] | null; /** the look's order of first appearance in the song plus a per-project offset: consecutive looks differ */ index?: number } | undefined;
 }
 export interface ImageResult {
   path: string;
@@ -171,6 +177,14 @@ export interface ClipInput extends PredictionHooks {
   take: number;
   /** where to write the raw clip (the pipeline normalises it afterwards when needed) */
   outPath: string;
+  /**
+   * what to burn in (captions, beat flashes, visualizer) — applied by a generator that writes the
+   * house format itself (normalized: true); others ignore it and the pipeline burns it while
+   * normalising their output
+   */
+  finish?: ClipFinish | undefined;
+  /** the music under the scene, when the analysis is known: energy 0..1 and a pace curve for the camera */
+  music?: { energy: number | null; pace: readonly number[] | null } | undefined;
 }
 export interface ClipResult {
   path: string;

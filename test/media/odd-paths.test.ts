@@ -12,7 +12,7 @@ test('stills, motion clips and contact sheets work in a folder whose name contai
   const dir = join(await tempDir(t), 'take %d 100% [x]');
   await mkdir(dir);
   const still = join(dir, 'still %03d.png');
-  await media.renderStill({ width: 320, height: 180, seed: 1, palette: ['#112233', '#445566', '#aabbcc'], composition: 'circles', title: 't', lyric: 'l' }, still);
+  await media.renderStill({ width: 320, height: 180, seed: 1, palette: ['#112233', '#445566', '#aabbcc'], composition: 'circles' }, still);
   const clip = join(dir, 'clip %d.mp4');
   await media.motionClip(still, { width: 320, height: 180, fps: 30 }, 17, { kind: 'zoom_in', strength: 0.5 }, clip);
   const probe = await media.probeVideo(clip);

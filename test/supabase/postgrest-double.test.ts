@@ -31,6 +31,6 @@ describe('PostgREST test double', () => {
     assert.equal(missing.status, 404);
     assert.equal(missing.error?.code, 'PGRST205');
     const rpc = await db.rpc('omvee_schema_version');
-    assert.equal(rpc.data, 2);
+    assert.equal(rpc.data, 3);
   });
 });

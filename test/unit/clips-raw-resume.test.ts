@@ -71,5 +71,7 @@ test('normalise fails after a paid generation; the rerun reuses the stored outpu
   assert.equal(generated[0]!.status, 'completed');
   assert.equal(generated[0]!.prediction_id, 'pred-1');
   assert.equal(await store.count('video_clips', { scene_id: scene!.id }), 1, 'no second take');
-  assert.equal(await blobs.exists(failed!.clip_path!), false, 'the raw copy is removed once the clip is stored');
+  // kept: a change of captions re-finishes the clip from the paid output instead of paying again
+  assert.equal(await blobs.exists(failed!.clip_path!), true, 'the raw copy is kept once the clip is stored');
+  assert.notEqual(generated[0]!.clip_path, failed!.clip_path, 'the take points at its house-format clip');
 });

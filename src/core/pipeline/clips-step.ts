@@ -11,6 +11,8 @@ import { OmveeError } from '../errors.ts';
 import type { GeneratedImage, Project, Scene, ScenePrompt, VideoClip } from '../model.ts';
 import type { ClipResult } from '../../providers/ports.ts';
 import { sceneFrameCounts } from '../timeline/index.ts';
+import { meanEnergy, paceCurve } from '../video/music.ts';
+import { finishSettings, planFinishes, type FinishPlan, type FinishRequest, type SceneFinish } from './finish.ts';
 import { budgetStop } from '../cost/budget.ts';
 import { forEachScene, throwIfFailed } from './batch.ts';
 import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
@@ -21,9 +23,31 @@ import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
 import { clipReviews, latestCompleted, otherTakesPredictionIds, pickScenes, recordAttempt, sceneNumber, takeCost, takesOf, takeToWorkOn } from './takes.ts';
 
-export interface ClipOptions {
+export interface ClipOptions extends FinishRequest {
   scenes?: readonly number[];
   newTake?: boolean;
+}
+
+/** Per scene id, the light end of its prompt's palette (the visualizer's colour). */
+export function accentColours(prompts: ReadonlyMap<string, ScenePrompt>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [id, p] of prompts) {
+    const last = p.color_palette?.[p.color_palette.length - 1];
+    if (last && /^#[0-9a-f]{6}$/i.test(last)) out.set(id, last);
+  }
+  return out;
+}
+
+/** The finish plan of a project's clips for these options (captions, flashes, visualizer). */
+export async function clipFinishPlan(deps: PipelineDeps, project: Project, scenes: readonly Scene[], prompts: ReadonlyMap<string, ScenePrompt>, request: FinishRequest, signal?: AbortSignal): Promise<FinishPlan> {
+  const settings = finishSettings(deps, project, request);
+  const songPath = settings.visualizer !== 'none' && project.audio_path ? await materialize(deps, project.audio_path) : undefined;
+  return planFinishes(deps, { project, scenes, settings, analysis: request.analysis, accent: accentColours(prompts), ...(songPath ? { songPath } : {}), ...(signal ? { signal } : {}) });
+}
+
+/** The music under a scene for the clip maker: energy (analysis, else the director's guess) and the camera's pace. */
+export function sceneMusic(scene: Scene, analysis: FinishRequest['analysis']): { energy: number | null; pace: readonly number[] | null } {
+  return { energy: meanEnergy(analysis, scene.start_time_s, scene.end_time_s) ?? scene.energy ?? null, pace: paceCurve(analysis, scene.start_time_s, scene.end_time_s) };
 }
 
 /** Frames each scene gets in the final cut, by scene id. */
@@ -55,6 +79,7 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
   // image keys come from user-writable rows: all checked before anything is generated
   for (const scene of scenes) assertKeyInScope(scoped.scope, imageFor(scene)!.image_path, 'generated_images.image_path');
 
+  const plan = await clipFinishPlan(deps, project, all, prompts, options, step.signal);
   const work = await scratch(deps, 'clips');
   let skipped = 0;
   try {
@@ -74,7 +99,7 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
         // re-attaching to a stored prediction costs nothing new; a new prediction must fit --max-cost
         const release = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'clip', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}` }) : null;
         try {
-          return await clipOne(deps, project, scene, imageFor(scene)!, prompts.get(scene.id) ?? null, frames.get(scene.id)!, take, work.dir, step.signal);
+          return await clipOne(deps, project, scene, imageFor(scene)!, prompts.get(scene.id) ?? null, frames.get(scene.id)!, take, work.dir, step.signal, plan.byScene.get(scene.id), sceneMusic(scene, options.analysis));
         } finally {
           release?.();
         }
@@ -94,7 +119,8 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
   }
 }
 
-async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image: GeneratedImage, prompt: ScenePrompt | null, frameCount: number, takeBefore: VideoClip, dir: string, signal: AbortSignal): Promise<VideoClip> {
+async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image: GeneratedImage, prompt: ScenePrompt | null, frameCount: number, takeBefore: VideoClip, dir: string, signal: AbortSignal, finished?: SceneFinish, music?: { energy: number | null; pace: readonly number[] | null }): Promise<VideoClip> {
+  const finish = finished?.finish;
   // ── motion (clip-motion.ts): written for this still before the clip is made, kept on the take;
   // the take's cost so far (the motion) is added to what the generator charges ──
   const { motionPrompt, take } = await motionForTake(deps, project, scene, image, prompt, takeBefore, signal);
@@ -127,6 +153,8 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
           seed,
           take: take.take,
           outPath: rawPath,
+          ...(finish ? { finish } : {}),
+          ...(music ? { music } : {}),
           resumePredictionId: take.prediction_id,
           knownPredictionIds: await otherTakesPredictionIds(deps.store, 'video_clips', scene.id, take.id),
           onPrediction: async (predictionId) => {
@@ -156,7 +184,7 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
     }
     let clipPath = result.path;
     if (!result.normalized) {
-      await deps.media.normalizeClip(result.path, format, frameCount, finalPath);
+      await deps.media.normalizeClip(result.path, format, frameCount, finalPath, undefined, finish);
       if (!fromStoredRaw) await unlink(result.path).catch(() => undefined);
       clipPath = finalPath;
     }
@@ -178,9 +206,10 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
       model: result.model,
       cost_usd: result.costUsd,
       prediction_id: result.predictionId,
+      finish_key: finished?.key ?? null,
       error: null,
     });
-    if (!result.normalized) await deps.blobs.remove([rawKey]).catch(() => undefined);
+    // the provider's raw output is kept: a change of captions re-finishes the clip from it without paying again
     return done;
   } catch (error) {
     if (!signal.aborted) await deps.store.update('video_clips', take.id, { status: 'failed', error: error instanceof Error ? error.message : String(error) }).catch(() => undefined);

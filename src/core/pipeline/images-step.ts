@@ -9,7 +9,9 @@ import { projectKey } from '../../blobs/keys.ts';
 import { assertArtistKey, type KeyScope } from '../../blobs/scoped.ts';
 import { OmveeError } from '../errors.ts';
 import { IMAGE_CONTENT_TYPES, fileHead, sniffImageFormat } from '../media-sniff.ts';
+import type { AudioAnalysis } from '../analysis/model.ts';
 import type { GeneratedImage, Project, Scene, ScenePrompt } from '../model.ts';
+import { sceneLooks } from '../video/looks.ts';
 import { budgetStop } from '../cost/budget.ts';
 import { forEachScene, throwIfFailed } from './batch.ts';
 import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
@@ -23,16 +25,36 @@ export interface ImageOptions {
   scenes?: readonly number[];
   /** make a new take even where a completed one exists */
   newTake?: boolean;
+  /** the song's analysis, when known: scenes of the same section share a look */
+  analysis?: AudioAnalysis | null;
+}
+
+/** Per scene id, its look: scenes sharing a section (or a repeated line) share a key and the palette of the first of them. */
+export function lookPlan(scenes: readonly Scene[], prompts: ReadonlyMap<string, ScenePrompt>, analysis: AudioAnalysis | null | undefined, transcript: Project['transcript']): Map<string, { key: string; index: number; palette: readonly string[] | null }> {
+  const looks = sceneLooks(scenes, analysis, transcript);
+  // where the project starts in the cycle of composition families, so projects differ
+  const offset = scenes[0] ? seedFor(scenes[0].project_id, 'looks') % 10 : 0;
+  const first = new Map<string, { index: number; palette: readonly string[] | null }>();
+  const out = new Map<string, { key: string; index: number; palette: readonly string[] | null }>();
+  scenes.forEach((scene, i) => {
+    const key = looks[i]!.key;
+    if (!key) return;
+    if (!first.has(key)) first.set(key, { index: offset + first.size, palette: prompts.get(scene.id)?.color_palette ?? null });
+    out.set(scene.id, { key, ...first.get(key)! });
+  });
+  return out;
 }
 
 export async function generateImages(deps: PipelineDeps, project: Project, options: ImageOptions, step: StepContext): Promise<{ generated: GeneratedImage[]; skipped: number; costUsd: number }> {
   const scoped = await scopeToProject(deps, project);
   deps = scoped.deps;
-  const scenes = pickScenes(await listScenes(deps, project.id), options.scenes);
+  const all = await listScenes(deps, project.id);
+  const scenes = pickScenes(all, options.scenes);
   if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
   const prompts = new Map((await deps.store.list('scene_prompts', { where: { project_id: project.id } })).map((p) => [p.scene_id, p]));
   const missing = scenes.filter((s) => !prompts.has(s.id));
   if (missing.length > 0) throw new OmveeError('invalid_input', `scene${missing.length > 1 ? 's' : ''} ${missing.map(sceneNumber).join(', ')} ha${missing.length > 1 ? 've' : 's'} no prompt yet`, { hint: `run: omvee prompts generate ${project.id}` });
+  const looks = lookPlan(all, prompts, options.analysis, project.transcript);
 
   // every artist's reference images are checked before anything is generated (or paid for)
   const references = await artistReferenceKeys(deps, scoped.scope, scenes);
@@ -53,7 +75,7 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
         // re-attaching to a stored prediction costs nothing new; a new prediction must fit --max-cost
         const release = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'image', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}` }) : null;
         try {
-          return await generateOne(deps, project, scene, prompts.get(scene.id)!, references.get(scene.id) ?? [], take, work.dir, step.signal);
+          return await generateOne(deps, project, scene, prompts.get(scene.id)!, references.get(scene.id) ?? [], take, work.dir, step.signal, looks.get(scene.id));
         } finally {
           release?.();
         }
@@ -74,7 +96,7 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
   }
 }
 
-async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, prompt: ScenePrompt, referenceKeys: readonly string[], take: GeneratedImage, dir: string, signal: AbortSignal): Promise<GeneratedImage> {
+async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, prompt: ScenePrompt, referenceKeys: readonly string[], take: GeneratedImage, dir: string, signal: AbortSignal, look?: { key: string; index: number; palette: readonly string[] | null }): Promise<GeneratedImage> {
   const generator = deps.providers.images;
   const seed = take.seed ?? seedFor(project.id, scene.order_idx, 'image', take.take);
   const outPath = join(dir, `scene-${sceneNumber(scene)}-take-${take.take}.png`);
@@ -91,6 +113,7 @@ async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, p
         take: take.take,
         outPath,
         ...(referenceImages.length ? { referenceImages } : {}),
+        ...(look ? { look } : {}),
         resumePredictionId: take.prediction_id,
         knownPredictionIds: await otherTakesPredictionIds(deps.store, 'generated_images', scene.id, take.id),
         onPrediction: async (predictionId) => {

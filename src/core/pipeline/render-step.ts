@@ -9,25 +9,28 @@
  * (work/renders/) and `omvee render <project> --upload-only` (uploadKeptRender) stores it later
  * without rendering again.
  */
-import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { projectKey } from '../../blobs/keys.ts';
 import { assertKeyInScope } from '../../blobs/scoped.ts';
 import { OmveeError } from '../errors.ts';
-import { buildAss } from '../captions/ass.ts';
 import type { FinalVideo, Project, Scene, VideoClip } from '../model.ts';
 import { totalFrames } from '../timeline/index.ts';
 import { materialize, scratch, type PipelineDeps } from './deps.ts';
-import { frameBudget } from './clips-step.ts';
+import { clipFinishPlan, frameBudget, sceneMusic } from './clips-step.ts';
+import { forEachScene, throwIfFailed } from './batch.ts';
+import type { FinishRequest, SceneFinish } from './finish.ts';
+import { LOCAL_MOTION_MODEL, chooseMotion } from '../video/motion.ts';
 import { listScenes } from './scenes-step.ts';
 import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
 import { clipForScene, sceneNumber } from './takes.ts';
 import { requireAudio } from './transcript-step.ts';
 
-export interface RenderOptions {
+export interface RenderOptions extends FinishRequest {
   /** use the latest completed take of scenes nobody approved (or rejected) */
   autoApprove: boolean;
+  /** the older flag (job payload lyrics_overlay): true asks for captions, see FinishRequest */
   lyricsOverlay: boolean;
 }
 
@@ -112,23 +115,31 @@ export async function renderFinal(deps: PipelineDeps, project: Project, options:
   const work = await scratch(deps, 'render');
   try {
     step.progress(2, 'gathering clips');
+    const prompts = new Map((await deps.store.list('scene_prompts', { where: { project_id: project.id } })).map((p) => [p.scene_id, p]));
+    const plan = await clipFinishPlan(deps, project, scenes, prompts, options, step.signal);
+    if (plan.settings.captions !== 'none' && (project.transcript?.segments.length ?? 0) === 0) deps.log('no lyrics to caption: rendering without them');
+    const clipOf = new Map(clips.map((c) => [c.scene_id, c]));
+    const stale = scenes.filter((s) => (clipOf.get(s.id)!.finish_key ?? null) !== (plan.byScene.get(s.id)?.key ?? null));
+    const refinished = new Map<string, string>();
+    const batch = await forEachScene(
+      stale,
+      deps.concurrency?.clips ?? 2,
+      step.signal,
+      async (scene) => {
+        const clip = clipOf.get(scene.id)!;
+        refinished.set(clip.id, await refinishClip(deps, project, scene, clip, plan.byScene.get(scene.id)!, work.dir, options.analysis));
+      },
+      (finished, total) => step.progress(2 + (finished / total) * 40, `captions ${finished}/${total}`),
+    );
+    throwIfFailed('captioning clips', batch.failed);
     const clipPaths: string[] = [];
-    for (const clip of clips) clipPaths.push(await materialize(deps, clip.clip_path!));
+    for (const clip of clips) clipPaths.push(refinished.get(clip.id) ?? (await materialize(deps, clip.clip_path!)));
     const songPath = await materialize(deps, audioPath);
     await checkFinalFits(deps, clipPaths, expectedFrames / project.fps, project.id);
-    let subtitlesPath: string | undefined;
-    if (options.lyricsOverlay) {
-      const segments = project.transcript?.segments ?? [];
-      if (segments.length === 0) deps.log('no lyrics to overlay: rendering without them');
-      else {
-        subtitlesPath = join(work.dir, 'lyrics.ass');
-        await writeFile(subtitlesPath, buildAss(segments, { width: project.width, height: project.height, title: project.name }));
-      }
-    }
     const outPath = join(work.dir, 'final.mp4');
     await deps.media.render(
-      { clipPaths, audioPath: songPath, totalFrames: expectedFrames, fps: project.fps, outPath, ...(subtitlesPath ? { subtitlesPath } : {}) },
-      (fraction) => step.progress(5 + fraction * 85, 'rendering'),
+      { clipPaths, audioPath: songPath, totalFrames: expectedFrames, fps: project.fps, outPath },
+      (fraction) => step.progress(45 + fraction * 45, 'rendering'),
       step.signal,
     );
     step.progress(92, 'verifying');
@@ -204,6 +215,32 @@ export async function uploadKeptRender(deps: PipelineDeps, project: Project, ste
     return { final: done, localPath: deps.blobs.localPath(done.video_path!), clips: [] };
   }
   throw new OmveeError('not_found', `project ${project.name} has no rendered video waiting to be uploaded`, { hint: `render it: omvee render ${project.id}` });
+}
+
+/**
+ * A clip with the finish the cut needs, when the stored one has another burned in (the captions
+ * changed since it was made): from the provider's raw output when it was kept, from the stored
+ * clip when nothing was burned into it, or — for offline clips — remade from the still (free).
+ * Written to the render's scratch folder; the stored take is left as it is.
+ */
+export async function refinishClip(deps: PipelineDeps, project: Project, scene: Scene, clip: VideoClip, want: SceneFinish, dir: string, analysis?: FinishRequest['analysis']): Promise<string> {
+  const format = { width: project.width, height: project.height, fps: project.fps };
+  const out = join(dir, `refinished-${clip.id}.mp4`);
+  const n = sceneNumber(scene);
+  const rawKey = projectKey(project.id, 'clips', `scene-${String(n).padStart(3, '0')}-take-${clip.take}.raw.mp4`);
+  if (await deps.blobs.exists(rawKey)) {
+    await deps.media.normalizeClip(await materialize(deps, rawKey), format, want.frameCount, out, undefined, want.finish);
+  } else if ((clip.finish_key ?? null) === null && clip.clip_path) {
+    await deps.media.normalizeClip(await materialize(deps, clip.clip_path), format, want.frameCount, out, undefined, want.finish);
+  } else if (clip.model === LOCAL_MOTION_MODEL && clip.image_id) {
+    const image = await deps.store.get('generated_images', clip.image_id);
+    if (!image?.image_path) throw new OmveeError('invalid_input', `scene ${n}: the still of its clip is gone`, { hint: `make a new take: omvee clips generate ${project.id} --scenes ${n} --new-take` });
+    const motion = chooseMotion({ prompt: clip.motion_prompt, sceneIndex: scene.order_idx, seed: clip.seed ?? 0, take: clip.take, ...sceneMusic(scene, analysis) });
+    await deps.media.motionClip(await materialize(deps, image.image_path), format, want.frameCount, motion, out, undefined, want.finish);
+  } else {
+    throw new OmveeError('invalid_input', `scene ${n}: its clip has other captions burned in and no clean copy is left`, { hint: `make a new take: omvee clips generate ${project.id} --scenes ${n} --new-take` });
+  }
+  return out;
 }
 
 /** The checks a final video must pass before it is called done. */

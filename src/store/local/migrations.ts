@@ -238,12 +238,25 @@ const jobsUpdatedAtIndex = `
 CREATE INDEX IF NOT EXISTS jobs_updated_at_idx ON jobs(updated_at, id);
 `;
 
+/**
+ * Version 5: captions and the clip finish. projects.caption_style (karaoke | line | minimal | none;
+ * null = the provider's default) and projects.visualizer (bars | wave | none; null = none);
+ * video_clips.finish_key, the sha256 of what was burned into a clip while it was encoded (null:
+ * nothing). Mirrors supabase/migrations/20261201100000_captions_and_finish.sql.
+ */
+const captionsAndFinish = `
+ALTER TABLE projects ADD COLUMN caption_style TEXT CHECK (caption_style IS NULL OR caption_style IN ('karaoke', 'line', 'minimal', 'none'));
+ALTER TABLE projects ADD COLUMN visualizer TEXT CHECK (visualizer IS NULL OR visualizer IN ('bars', 'wave', 'none'));
+ALTER TABLE video_clips ADD COLUMN finish_key TEXT;
+`;
+
 /** Ordered by version; the last entry is the schema this build expects. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial_schema', sql: initialSchema },
   { version: 2, name: 'job_lease_expiry', sql: jobLeaseExpiry },
   { version: 3, name: 'model_contracts_and_take_attempts', sql: modelContracts },
   { version: 4, name: 'jobs_updated_at_index', sql: jobsUpdatedAtIndex },
+  { version: 5, name: 'captions_and_finish', sql: captionsAndFinish },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -9,7 +9,7 @@
  */
 import { intensityFor, type Intensity } from '../../motion-guidance.ts';
 import type { MotionKind } from '../../../media/port.ts';
-import { cameraMoveOf } from '../local-clips.ts';
+import { cameraMoveOf } from '../../../core/video/motion.ts';
 import { hash32, pick, pickDifferent } from './hash.ts';
 
 /** What moves, per theme (no camera words, no pace words: see the module note). */
