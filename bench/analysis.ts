@@ -80,7 +80,8 @@ function labelCheck(a: AudioAnalysis, truth: SongTruth): { ok: boolean; text: st
   const got = named.map((s) => ({ name: s.name, label: labelAt(s) }));
   let ok = true;
   for (const x of got) for (const y of got) if ((x.name === y.name) !== (x.label === y.label)) ok = false;
-  const chorus = got.find((g) => g.name === 'chorus');
+  // the chorus must be named when it comes back (a chorus heard once cannot be told from a verse)
+  const chorus = got.filter((g) => g.name === 'chorus').length >= 2 ? got.find((g) => g.name === 'chorus') : undefined;
   const chorusOk = !chorus || a.chorus_label === chorus.label;
   return { ok: ok && chorusOk, text: `${got.map((g) => g.label).join('')}${chorus ? (chorusOk ? ' ch✓' : ` ch✗(${a.chorus_label ?? '-'})`) : ''}` };
 }

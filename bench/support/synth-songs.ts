@@ -8,7 +8,8 @@
  * labels is the section name.
  */
 
-export type Drums = 'full' | 'hats' | 'none';
+/** full: kick, snare, eighth hats; light: kick, snare, quarter hats; hats: hats only */
+export type Drums = 'full' | 'light' | 'hats' | 'none';
 
 export interface SectionSpec {
   name: string;
@@ -24,6 +25,10 @@ export interface SectionSpec {
   lead: string | null;
   /** overall level of the section, 0 = silence */
   gain: number;
+  /** the lead an octave up (choruses often lift) */
+  leadUp?: boolean;
+  /** a crash cymbal on the section's first beat */
+  crash?: boolean;
 }
 
 export interface SongSpec {
@@ -204,6 +209,22 @@ class Mixer {
     }
   }
 
+  crash(t0: number, amp: number): void {
+    const sr = this.sr;
+    const start = Math.max(0, Math.round(t0 * sr));
+    const end = Math.min(this.out.length, start + Math.round(1.6 * sr));
+    let p = 0;
+    for (let i = start; i < end; i++) {
+      const t = (i - start) / sr;
+      const n = this.noise() * 2 - 1;
+      const h = n - p;
+      p = n;
+      const v = amp * 0.3 * h * Math.exp(-t / 0.5);
+      this.out[i] = this.out[i]! + v;
+      this.send[i] = this.send[i]! + 0.3 * v;
+    }
+  }
+
   /** Schroeder reverb of the send bus added to the output. */
   reverb(mix: number): void {
     const sr = this.sr;
@@ -290,14 +311,16 @@ export function renderSong(spec: SongSpec, sampleRate = 44100, opts: { audio?: b
     if (g <= 0) continue;
     const at = (b: number): number => bar.t + b * beat;
     // drums
-    if (sec.drums === 'full') {
+    if (sec.crash && bar.barInSection === 0) mixer.crash(at(0), 0.5 * g);
+    if (sec.drums === 'full' || sec.drums === 'light') {
       const kicks = bar.barInSection % 2 === 1 ? [0, 2, 2 + swing] : [0, 2];
       for (const b of kicks) mixer.kick(at(b) + jitter(), 0.9 * g * vel());
       for (const b of [1, 3]) mixer.snare(at(b) + jitter(), 0.75 * g * vel());
     }
-    if (sec.drums === 'full' || sec.drums === 'hats') {
+    if (sec.drums !== 'none') {
       for (let k = 0; k < 4; k++) {
         mixer.hat(at(k) + jitter(), 0.5 * g * vel(), false);
+        if (sec.drums === 'light') continue;
         const open = k === 3 && bar.barInSection % 4 === 3;
         mixer.hat(at(k + swing) + jitter(), 0.32 * g * vel(), open);
       }
@@ -324,7 +347,7 @@ export function renderSong(spec: SongSpec, sampleRate = 44100, opts: { audio?: b
       const tones = [0, third, 7, 12];
       for (let e = 0; e < 8; e++) {
         const b = Math.floor(e / 2) + (e % 2 ? swing : 0);
-        mixer.tone(PLUCK, at(b), 0.4 * beat, midiHz(72 + chord.root + tones[e % 4]!), 0.07 * g * vel(), { attack: 0.003, decay: 0.12, sustain: 0.2, release: 0.06, reverb: 0.35 });
+        mixer.tone(PLUCK, at(b), 0.4 * beat, midiHz(72 + chord.root + tones[e % 4]!), 0.1 * g * vel(), { attack: 0.003, decay: 0.12, sustain: 0.2, release: 0.06, reverb: 0.35 });
       }
     }
     // lead: a 2-bar phrase; the same seed sings the same tune
@@ -335,7 +358,8 @@ export function renderSong(spec: SongSpec, sampleRate = 44100, opts: { audio?: b
       for (const n of notes) {
         if (Math.floor(n.at / 4) !== half) continue;
         const b = n.at - half * 4;
-        const m = 64 + ((chord.root + degrees[n.degree]! + 8) % 12) - 8 + (n.degree >= 3 ? 12 : 0);
+        // the chord tone in the octave from G#3 to G4, the upper degrees an octave up
+        const m = 60 + (((chord.root + degrees[n.degree]!) % 12) + 8) % 12 - 8 + (n.degree >= 3 ? 12 : 0) + (sec.leadUp ? 12 : 0);
         const f0 = midiHz(m);
         if (opts.audio !== false) mixer.tone(vowelTable(f0), at(b), n.len * beat, f0, 0.16 * g, { attack: 0.04, decay: 0.2, sustain: 0.85, release: 0.08, vibrato: 0.35, reverb: 0.4 });
         vocals.push({ start: at(b), end: at(b) + n.len * beat });
@@ -398,6 +422,9 @@ const sec = (name: string, bars: number, bpm: number, chords: string[], parts: P
   ...parts,
 });
 
+/** Verses: lighter drums, no arpeggio, quieter; choruses: full kit, crash, arpeggio, the lead up an octave. */
+const VERSE_PARTS: Partial<SectionSpec> = { lead: 'verse', arp: false, drums: 'light', gain: 0.7 };
+const CHORUS_PARTS: Partial<SectionSpec> = { lead: 'chorus', crash: true, leadUp: true };
 const VERSE = ['C', 'Am', 'F', 'G'];
 const CHORUS = ['F', 'G', 'Em', 'Am'];
 
@@ -408,10 +435,10 @@ function steady(id: string, bpm: number, seed: number, key: { verse: string[]; c
     what: `steady ${bpm} BPM, verse/chorus ×2`,
     seed,
     sections: [
-      sec('verse', 8, bpm, key.verse, { lead: 'verse', arp: false, gain: 0.8 }),
-      sec('chorus', 8, bpm, key.chorus, { lead: 'chorus' }),
-      sec('verse', 8, bpm, key.verse, { lead: 'verse', arp: false, gain: 0.8 }),
-      sec('chorus', 8, bpm, key.chorus, { lead: 'chorus' }),
+      sec('verse', 8, bpm, key.verse, VERSE_PARTS),
+      sec('chorus', 8, bpm, key.chorus, CHORUS_PARTS),
+      sec('verse', 8, bpm, key.verse, VERSE_PARTS),
+      sec('chorus', 8, bpm, key.chorus, CHORUS_PARTS),
     ],
   };
 }
@@ -428,10 +455,10 @@ export const BENCH_SONGS: SongSpec[] = [
     what: '96 BPM, then 128 BPM from bar 17',
     seed: 8,
     sections: [
-      sec('verse', 8, 96, VERSE, { lead: 'verse', arp: false, gain: 0.8 }),
-      sec('chorus', 8, 96, CHORUS, { lead: 'chorus' }),
-      sec('verse', 8, 128, VERSE, { lead: 'verse', arp: false, gain: 0.8 }),
-      sec('chorus', 8, 128, CHORUS, { lead: 'chorus' }),
+      sec('verse', 8, 96, VERSE, VERSE_PARTS),
+      sec('chorus', 8, 96, CHORUS, CHORUS_PARTS),
+      sec('verse', 8, 128, VERSE, VERSE_PARTS),
+      sec('chorus', 8, 128, CHORUS, CHORUS_PARTS),
     ],
   },
   {
@@ -440,9 +467,9 @@ export const BENCH_SONGS: SongSpec[] = [
     seed: 9,
     sections: [
       sec('silence', 2, 110, ['C'], { gain: 0 }),
-      sec('verse', 8, 110, VERSE, { lead: 'verse', arp: false, gain: 0.8 }),
-      sec('chorus', 8, 110, CHORUS, { lead: 'chorus' }),
-      sec('verse', 8, 110, VERSE, { lead: 'verse', arp: false, gain: 0.8 }),
+      sec('verse', 8, 110, VERSE, VERSE_PARTS),
+      sec('chorus', 8, 110, CHORUS, CHORUS_PARTS),
+      sec('verse', 8, 110, VERSE, VERSE_PARTS),
     ],
   },
   {
@@ -451,10 +478,10 @@ export const BENCH_SONGS: SongSpec[] = [
     seed: 10,
     sections: [
       sec('intro', 4, 100, ['Am', 'F'], { drums: 'none', bass: false, gain: 0.7 }),
-      sec('verse', 8, 100, VERSE, { lead: 'verse', arp: false, gain: 0.8 }),
-      sec('chorus', 8, 100, CHORUS, { lead: 'chorus' }),
-      sec('verse', 8, 100, VERSE, { lead: 'verse', arp: false, gain: 0.8 }),
-      sec('chorus', 8, 100, CHORUS, { lead: 'chorus' }),
+      sec('verse', 8, 100, VERSE, VERSE_PARTS),
+      sec('chorus', 8, 100, CHORUS, CHORUS_PARTS),
+      sec('verse', 8, 100, VERSE, VERSE_PARTS),
+      sec('chorus', 8, 100, CHORUS, CHORUS_PARTS),
     ],
   },
   {
@@ -462,10 +489,10 @@ export const BENCH_SONGS: SongSpec[] = [
     what: '124 BPM with an 8-bar quiet breakdown (pad + lead only)',
     seed: 11,
     sections: [
-      sec('verse', 8, 124, VERSE, { lead: 'verse', arp: false, gain: 0.8 }),
-      sec('chorus', 8, 124, CHORUS, { lead: 'chorus' }),
+      sec('verse', 8, 124, VERSE, VERSE_PARTS),
+      sec('chorus', 8, 124, CHORUS, CHORUS_PARTS),
       sec('breakdown', 8, 124, ['Dm', 'Am', 'Bb', 'F'], { drums: 'none', bass: false, arp: false, lead: 'bridge', gain: 0.35 }),
-      sec('chorus', 8, 124, CHORUS, { lead: 'chorus' }),
+      sec('chorus', 8, 124, CHORUS, CHORUS_PARTS),
     ],
   },
   {
@@ -474,10 +501,10 @@ export const BENCH_SONGS: SongSpec[] = [
     seed: 12,
     sections: [
       sec('intro', 4, 104, ['Am', 'F', 'C', 'G'], { drums: 'hats', bass: false, gain: 0.6 }),
-      sec('verse', 8, 104, ['Am', 'Am', 'F', 'G'], { lead: 'verse', arp: false, gain: 0.75 }),
-      sec('chorus', 8, 104, ['C', 'G', 'Dm', 'F'], { lead: 'chorus', gain: 1 }),
-      sec('verse', 8, 104, ['Am', 'Am', 'F', 'G'], { lead: 'verse', arp: false, gain: 0.75 }),
-      sec('chorus', 8, 104, ['C', 'G', 'Dm', 'F'], { lead: 'chorus', gain: 1 }),
+      sec('verse', 8, 104, ['Am', 'Am', 'F', 'G'], VERSE_PARTS),
+      sec('chorus', 8, 104, ['C', 'G', 'Dm', 'F'], CHORUS_PARTS),
+      sec('verse', 8, 104, ['Am', 'Am', 'F', 'G'], VERSE_PARTS),
+      sec('chorus', 8, 104, ['C', 'G', 'Dm', 'F'], CHORUS_PARTS),
       sec('outro', 4, 104, ['F', 'G', 'C', 'C'], { drums: 'none', bass: true, arp: true, gain: 0.55 }),
     ],
   },

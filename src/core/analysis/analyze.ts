@@ -128,8 +128,7 @@ export function analyseFeatures(f: FrameFeatures, opts: AnalyzeOptions): AudioAn
       notes.push(NO_BEAT_NOTE);
     } else {
       beats = inSong.map(ms);
-      const ibis = beats.slice(1).map((t, i) => t - beats[i]!);
-      tempo = Math.round((60 / median(ibis)) * 10) / 10;
+      tempo = Math.round(tempoOf(beats, rhythm.varies) * 10) / 10;
       if (rhythm.varies) {
         const lo = Math.min(...slidingTempo(beats));
         const hi = Math.max(...slidingTempo(beats));
@@ -144,7 +143,9 @@ export function analyseFeatures(f: FrameFeatures, opts: AnalyzeOptions): AudioAn
   }
 
   const energyOf = (a: number, b: number): number => meanEnergy(energyValues, ENERGY_HOP_S, a, b);
-  const cut = silent ? { bounds: [0, durationS], labels: ['A'], chorusLabel: null } : findSections(durationS, downbeats.length >= 4 ? downbeats : everyNth(beats, 4), f, energyOf);
+  const cut = silent
+    ? { bounds: [0, durationS], labels: ['A'], chorusLabel: null }
+    : findSections(durationS, downbeats.length >= 4 ? downbeats : everyNth(beats, 4), f, energyOf, musicSpan(beats, active, f.frameRate, durationS));
   const sections = cut.labels.map((label, i) => ({
     start_s: ms(cut.bounds[i]!),
     end_s: i === cut.labels.length - 1 ? durationS : ms(cut.bounds[i + 1]!),
@@ -171,8 +172,36 @@ export function analyseFeatures(f: FrameFeatures, opts: AnalyzeOptions): AudioAn
   return AudioAnalysisSchema.parse(analysis);
 }
 
+/** Where the music starts and ends: the beats when there are any, else the first/last sound. */
+function musicSpan(beats: readonly number[], active: readonly boolean[], frameRate: number, durationS: number): { startS: number; endS: number } {
+  if (beats.length >= 2) {
+    const period = (beats[beats.length - 1]! - beats[0]!) / (beats.length - 1);
+    return { startS: beats[0]!, endS: Math.min(durationS, beats[beats.length - 1]! + period) };
+  }
+  const firstOn = active.indexOf(true);
+  const lastOn = active.lastIndexOf(true);
+  if (firstOn < 0) return { startS: 0, endS: durationS };
+  return { startS: firstOn / frameRate, endS: Math.min(durationS, (lastOn + 1) / frameRate) };
+}
+
 function everyNth(xs: readonly number[], n: number): number[] {
   return xs.filter((_, i) => i % n === 0);
+}
+
+/** BPM of a beat list: the least-squares beat period when steady, else the median of 8-beat windows. */
+function tempoOf(beats: readonly number[], varies: boolean): number {
+  if (varies) return median(slidingTempo(beats));
+  const n = beats.length;
+  const mi = (n - 1) / 2;
+  const mt = beats.reduce((s, t) => s + t, 0) / n;
+  let num = 0;
+  let den = 0;
+  beats.forEach((t, i) => {
+    num += (i - mi) * (t - mt);
+    den += (i - mi) ** 2;
+  });
+  const period = den > 0 ? num / den : 0;
+  return period > 0 ? 60 / period : median(slidingTempo(beats));
 }
 
 /** Tempo over 8-beat windows (for the tempo-change note). */

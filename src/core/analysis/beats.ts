@@ -12,7 +12,7 @@ import { mean, std } from './stats.ts';
 const TIGHTNESS = 100;
 
 export interface BeatTrack {
-  /** beat frames (fractional frame index after refinement), ascending */
+  /** beat frames (fractional: refined between frames), ascending */
   frames: number[];
 }
 
@@ -88,7 +88,18 @@ export function trackBeats(env: ArrayLike<number>, periods: ArrayLike<number>, a
     if (back[t]! < 0) break;
   }
   frames.reverse();
-  return { frames: trimBeats(frames, local, active) };
+  // sub-frame position: the vertex of a parabola through the local score around each beat
+  const refined = trimBeats(frames, local, active).map((t) => {
+    if (t < 1 || t >= n - 1) return t;
+    const l = local[t - 1]!;
+    const c = local[t]!;
+    const r = local[t + 1]!;
+    const den = l - 2 * c + r;
+    if (!(den < 0)) return t;
+    const d = (0.5 * (l - r)) / den;
+    return d > -1 && d < 1 ? t + d : t;
+  });
+  return { frames: refined };
 }
 
 /** Drops leading/trailing beats over silence or far weaker than the typical beat. */

@@ -22,16 +22,28 @@ export interface SectionCut {
   chorusLabel: string | null;
 }
 
-/** Checkerboard kernel half-width, in units (bars). */
-const KERNEL_HALF = 4;
+/** Change-statistic window: up to this many units each side of a candidate boundary. */
+const WINDOW_HALF = 8;
+/** Weakest change (relative to the song's bar-to-bar noise) that makes a boundary. */
+const MIN_CHANGE = Number(process.env.MINCH ?? 3);
 /** Shortest section, in units. */
 const MIN_SECTION_UNITS = 3;
 /** Sections at least this alike (0..1) share a label. */
 const SAME_LABEL = 0.62;
 const BLOCK_S = 2;
+/** A silent start this long becomes its own section. */
+const LEAD_SILENCE_S = 1;
+/**
+ * Weight of the chroma in the vectors that find boundaries, and in those that compare sections.
+ * Chord changes inside a section (every bar of a verse has another chord) make harmony a noisy
+ * boundary cue, so timbre and loudness lead there; repeated sections replay the same chords in
+ * the same order, so harmony weighs more when comparing them bar by bar.
+ */
+const CHROMA_W_BOUNDARY = Number(process.env.CW ?? 0.5);
+const CHROMA_W_LABEL = 2;
 
 /** Unit edges in seconds covering [0, duration]: bars from the downbeats, extended both ways. */
-export function unitEdges(durationS: number, marks: readonly number[], fallbackS: number): number[] {
+export function unitEdges(durationS: number, marks: readonly number[], fallbackS: number, musicEndS = durationS): number[] {
   const edges: number[] = [];
   if (marks.length >= 2) {
     const first = marks[0]!;
@@ -40,10 +52,12 @@ export function unitEdges(durationS: number, marks: readonly number[], fallbackS
     const before: number[] = [];
     for (let t = first - len0; t > len0 * 0.5; t -= len0) before.push(t);
     edges.push(0, ...before.reverse());
-    if (first > 1e-3) edges.push(first);
+    // a pickup shorter than half a bar joins the first bar
+    if (first > len0 * 0.5) edges.push(first);
     for (let i = 1; i < marks.length; i++) if (marks[i]! < durationS) edges.push(marks[i]!);
+    // bars go on to the end of the music; the tail after it (reverb, silence) joins the last bar
     let t = edges[edges.length - 1]! + lenN;
-    while (t < durationS - lenN * 0.5) {
+    while (t < Math.min(durationS, musicEndS) - lenN * 0.5) {
       edges.push(t);
       t += lenN;
     }
@@ -56,7 +70,7 @@ export function unitEdges(durationS: number, marks: readonly number[], fallbackS
 }
 
 /** Feature vectors of the units: chroma, z-scored MFCC and loudness. */
-function unitFeatures(edges: readonly number[], f: FrameFeatures): Float64Array[] {
+export function unitFeatures(edges: readonly number[], f: FrameFeatures, chromaWeight: number): Float64Array[] {
   const units = edges.length - 1;
   const fr = f.frameRate;
   const chroma: Float64Array[] = [];
@@ -90,7 +104,7 @@ function unitFeatures(edges: readonly number[], f: FrameFeatures): Float64Array[
   const pz = z(perc);
   return chroma.map((ch, u) => {
     const v = new Float64Array(CHROMA_BINS + MFCC_COUNT + 2);
-    for (let c = 0; c < CHROMA_BINS; c++) v[c] = ch[c]! * 2;
+    for (let c = 0; c < CHROMA_BINS; c++) v[c] = ch[c]! * chromaWeight;
     for (let c = 0; c < MFCC_COUNT; c++) v[CHROMA_BINS + c] = mz[c]![u]! / Math.sqrt(MFCC_COUNT);
     v[CHROMA_BINS + MFCC_COUNT] = lz[u]! * 0.6;
     v[CHROMA_BINS + MFCC_COUNT + 1] = pz[u]! * 0.4;
@@ -120,52 +134,92 @@ export function selfSimilarity(vectors: readonly Float64Array[]): Float64Array {
   return S;
 }
 
-/** Foote novelty at each unit edge u (between unit u−1 and u). */
-export function novelty(S: Float64Array, n: number, half = KERNEL_HALF): Float64Array {
-  const out = new Float64Array(n);
-  const sigma = half / 2;
-  for (let u = 1; u < n; u++) {
-    let sum = 0;
-    let weight = 0;
-    for (let i = -half; i < half; i++) {
-      const a = u + i;
-      if (a < 0 || a >= n) continue;
-      for (let j = -half; j < half; j++) {
-        const b = u + j;
-        if (b < 0 || b >= n || a === b) continue;
-        const g = Math.exp(-((i + 0.5) ** 2 + (j + 0.5) ** 2) / (2 * sigma * sigma));
-        const sign = (i < 0) === (j < 0) ? 1 : -1;
-        sum += sign * g * S[a * n + b]!;
-        weight += g;
-      }
-    }
-    out[u] = weight > 0 ? Math.max(0, sum / weight) : 0;
+/** Prefix sums of unit vectors, for O(dim) means of any range. */
+function prefixSums(vectors: readonly Float64Array[]): Float64Array[] {
+  const dim = vectors[0]?.length ?? 0;
+  const prefix: Float64Array[] = [new Float64Array(dim)];
+  for (let u = 0; u < vectors.length; u++) {
+    const p = Float64Array.from(prefix[u]!);
+    for (let d = 0; d < dim; d++) p[d] = p[d]! + vectors[u]![d]!;
+    prefix.push(p);
   }
-  return out;
+  return prefix;
 }
 
-/** Peaks of the novelty curve, at least MIN_SECTION_UNITS apart, strongest first. */
-export function pickBoundaries(nov: Float64Array, minGap = MIN_SECTION_UNITS): number[] {
-  const n = nov.length;
-  const values = Array.from(nov.subarray(1));
-  const top = Math.max(0, ...values);
-  if (top <= 1e-6) return [];
-  const floor = Math.max(0.25 * top, median(values) + 1.0 * std(values));
-  const cands: number[] = [];
+/**
+ * Two-sample change statistic at edge u inside segment [s, e): ‖mean(left) − mean(right)‖² ·
+ * nl·nr/(nl + nr), with up to `half` units each side, never crossing the segment's ends. Divided
+ * by the noise level (half the median squared difference of neighbouring units) it is ~1 where
+ * nothing changes.
+ */
+function changeAt(prefix: Float64Array[], s: number, e: number, u: number, half: number): number {
+  const a = Math.max(s, u - half);
+  const b = Math.min(e, u + half);
+  const nl = u - a;
+  const nr = b - u;
+  if (nl < 1 || nr < 1) return 0;
+  const dim = prefix[0]!.length;
+  let d2 = 0;
+  for (let d = 0; d < dim; d++) {
+    const l = (prefix[u]![d]! - prefix[a]![d]!) / nl;
+    const r = (prefix[b]![d]! - prefix[u]![d]!) / nr;
+    d2 += (l - r) ** 2;
+  }
+  return (d2 * nl * nr) / (nl + nr);
+}
+
+export interface Segmentation {
+  /** unit indices of the boundaries, ascending (0 and n excluded) */
+  cuts: number[];
+  /** normalised change statistic of each cut */
+  scores: number[];
+}
+
+/**
+ * Binary segmentation: the strongest change over the whole song becomes a boundary, then each
+ * part is searched again with windows that stop at the boundaries found, until no change is
+ * strong enough. Stopping at found boundaries keeps a big change (a quiet intro) from masking a
+ * smaller one a few bars later (verse → chorus).
+ */
+export function segmentUnits(vectors: readonly Float64Array[], minLen = MIN_SECTION_UNITS, half = WINDOW_HALF, threshold = MIN_CHANGE): Segmentation {
+  const n = vectors.length;
+  if (n < 2 * minLen) return { cuts: [], scores: [] };
+  const prefix = prefixSums(vectors);
+  const diffs: number[] = [];
   for (let u = 1; u < n; u++) {
-    const v = nov[u]!;
-    if (v < floor) continue;
-    let isMax = true;
-    for (let k = Math.max(1, u - 2); k <= Math.min(n - 1, u + 2); k++) if (nov[k]! > v) isMax = false;
-    if (isMax) cands.push(u);
+    let d2 = 0;
+    for (let d = 0; d < vectors[u]!.length; d++) d2 += (vectors[u]![d]! - vectors[u - 1]![d]!) ** 2;
+    diffs.push(d2 / 2);
   }
-  cands.sort((a, b) => nov[b]! - nov[a]!);
-  const chosen: number[] = [];
-  for (const u of cands) {
-    if (u < minGap - 1 || n - u < minGap - 1) continue;
-    if (chosen.every((c) => Math.abs(c - u) >= minGap)) chosen.push(u);
+  const noise = Math.max(1e-9, median(diffs));
+  const cuts: number[] = [];
+  const scores: number[] = [];
+  for (;;) {
+    const bounds = [0, ...cuts, n];
+    let best = -1;
+    let bestScore = 0;
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      const s = bounds[k]!;
+      const e = bounds[k + 1]!;
+      for (let u = s + minLen; u <= e - minLen; u++) {
+        const v = changeAt(prefix, s, e, u, half) / noise;
+        if (v > bestScore) {
+          bestScore = v;
+          best = u;
+        }
+      }
+    }
+    if (best < 0 || bestScore < threshold) break;
+    const at = cuts.findIndex((c) => c > best);
+    if (at < 0) {
+      cuts.push(best);
+      scores.push(bestScore);
+    } else {
+      cuts.splice(at, 0, best);
+      scores.splice(at, 0, bestScore);
+    }
   }
-  return chosen.sort((a, b) => a - b);
+  return { cuts, scores };
 }
 
 /** Similarity (0..1) of two unit ranges along the SSM diagonal, best of shifts −1..1. */
@@ -191,14 +245,33 @@ function rangeSimilarity(S: Float64Array, n: number, a0: number, a1: number, b0:
 
 const letter = (k: number): string => (k < 26 ? String.fromCharCode(65 + k) : `${String.fromCharCode(65 + (k % 26))}${Math.floor(k / 26)}`);
 
-export function findSections(durationS: number, marks: readonly number[], f: FrameFeatures, sectionEnergy: (a: number, b: number) => number): SectionCut {
-  const edges = unitEdges(durationS, marks, BLOCK_S);
+export interface MusicSpan {
+  /** where the music starts (first beat or first sound) */
+  startS: number;
+  /** where it ends (a beat after the last beat, or the last sound) */
+  endS: number;
+}
+
+export function findSections(
+  durationS: number,
+  marks: readonly number[],
+  f: FrameFeatures,
+  sectionEnergy: (a: number, b: number) => number,
+  music: MusicSpan = { startS: 0, endS: durationS },
+): SectionCut {
+  const edges = unitEdges(durationS, marks, BLOCK_S, music.endS);
   const units = edges.length - 1;
   if (units < 2 * MIN_SECTION_UNITS || f.frames === 0) return { bounds: [0, durationS], labels: ['A'], chorusLabel: null };
-  const vectors = unitFeatures(edges, f);
-  const S = selfSimilarity(vectors);
-  const nov = novelty(S, units);
-  const cuts = pickBoundaries(nov);
+  const S = selfSimilarity(unitFeatures(edges, f, CHROMA_W_LABEL));
+  // a silent start of a second or more is a section of its own; the search starts after it
+  let first = 0;
+  if (music.startS >= LEAD_SILENCE_S) {
+    first = edges.findIndex((e) => e >= music.startS - 0.25 * (edges[1]! - edges[0]!));
+    if (first < 1 || first >= units - MIN_SECTION_UNITS) first = 0;
+  }
+  const vectors = unitFeatures(edges.slice(first), f, CHROMA_W_BOUNDARY);
+  const found = segmentUnits(vectors).cuts.map((c) => c + first);
+  const cuts = first > 0 ? [first, ...found] : found;
   const unitBounds = [0, ...cuts, units];
   // labels
   const labels: string[] = [];
