@@ -114,6 +114,8 @@ export class FeatureExtractor {
   #havePrev = false;
   readonly #chromaLo: number;
   readonly #chromaHi: number;
+  readonly #pcOfBin: Float64Array;
+  readonly #pcSlope: Float64Array;
   readonly #dct: Float64Array;
   readonly #powerNorm: number;
   readonly #onset = new GrowableF32(1);
@@ -156,6 +158,14 @@ export class FeatureExtractor {
     const binHz = sampleRate / n;
     this.#chromaLo = Math.max(1, Math.floor(CHROMA_MIN_HZ / binHz));
     this.#chromaHi = Math.min(n / 2 - 1, Math.ceil(CHROMA_MAX_HZ / binHz));
+    // pitch class of each bin's centre, and its change per bin (12 / (k ln 2))
+    this.#pcOfBin = new Float64Array(n / 2 + 1);
+    this.#pcSlope = new Float64Array(n / 2 + 1);
+    for (let k = 1; k <= n / 2; k++) {
+      const midi = 12 * Math.log2((k * binHz) / 440) + 69;
+      this.#pcOfBin[k] = ((midi % 12) + 12) % 12;
+      this.#pcSlope[k] = 12 / (k * Math.LN2);
+    }
     // DCT-II rows 1..12 over the mel bands
     this.#dct = new Float64Array(MFCC_COUNT * MEL_BANDS);
     for (let c = 0; c < MFCC_COUNT; c++) {
@@ -297,31 +307,34 @@ export class FeatureExtractor {
     // chroma from spectral peaks: each local maximum's magnitude goes to its pitch class (split
     // between the two nearest classes by the peak's interpolated frequency), which keeps the
     // leakage of the window out of the neighbouring semitones
+    const magNorm = Math.sqrt(norm);
     const co = this.#chroma.pushRow();
     const cd = this.#chroma.data;
     for (let c = 0; c < CHROMA_BINS; c++) cd[co + c] = 0;
     const kLo = this.#chromaLo;
     const kHi = this.#chromaHi;
-    const binHz = this.sampleRate / n;
+    const pcOf = this.#pcOfBin;
+    const slope = this.#pcSlope;
+    const floor = 1e-9 / norm;
     for (let k = kLo; k <= kHi; k++) {
       const pk = power[k]!;
-      if (pk <= power[k - 1]! || pk < power[k + 1]! || pk * norm < 1e-9) continue;
-      // parabolic interpolation on log power
-      const a = Math.log(power[k - 1]! + 1e-30);
-      const bb = Math.log(pk + 1e-30);
-      const c = Math.log(power[k + 1]! + 1e-30);
-      const den = a - 2 * bb + c;
+      if (pk <= floor || pk <= power[k - 1]! || pk < power[k + 1]!) continue;
+      // parabolic interpolation of the peak on magnitudes (cheaper than on logs, close enough)
+      const a = Math.sqrt(power[k - 1]!);
+      const mag = Math.sqrt(pk);
+      const c = Math.sqrt(power[k + 1]!);
+      const den = a - 2 * mag + c;
       const delta = den < 0 ? (0.5 * (a - c)) / den : 0;
-      const f = (k + delta) * binHz;
-      const midi = 12 * Math.log2(f / 440) + 69;
-      const pc = ((midi % 12) + 12) % 12;
+      let pc = pcOf[k]! + delta * slope[k]!;
+      if (pc < 0) pc += 12;
+      else if (pc >= 12) pc -= 12;
       const lower = Math.floor(pc);
       const frac = pc - lower;
-      const mag = Math.sqrt(pk * norm);
-      const lo = lower % 12;
-      const up = (lower + 1) % 12;
-      cd[co + lo] = cd[co + lo]! + mag * (1 - frac);
-      cd[co + up] = cd[co + up]! + mag * frac;
+      const m = mag * magNorm;
+      const lo = lower === 12 ? 0 : lower;
+      const up = lo === 11 ? 0 : lo + 1;
+      cd[co + lo] = cd[co + lo]! + m * (1 - frac);
+      cd[co + up] = cd[co + up]! + m * frac;
     }
   }
 }
