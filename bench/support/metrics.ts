@@ -25,7 +25,7 @@ export function fMeasure(estimated: readonly number[], reference: readonly numbe
   return { f, precision, recall };
 }
 
-/** How many reference boundaries have an estimated boundary within tol seconds, and the extras. */
+/** How many reference boundaries have an estimated boundary within tol seconds (inclusive, 10 ms slack for rounding), and the extras. */
 export function boundaryHits(estimated: readonly number[], reference: readonly number[], tolFor: (t: number) => number): { found: number; total: number; extra: number } {
   const used = new Set<number>();
   let found = 0;
@@ -34,7 +34,7 @@ export function boundaryHits(estimated: readonly number[], reference: readonly n
     let bestD = Infinity;
     estimated.forEach((e, k) => {
       const d = Math.abs(e - r);
-      if (!used.has(k) && d <= tolFor(r) && d < bestD) {
+      if (!used.has(k) && d <= tolFor(r) + 0.01 && d < bestD) {
         best = k;
         bestD = d;
       }

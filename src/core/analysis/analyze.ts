@@ -16,7 +16,7 @@ import { FeatureExtractor, WAVEFORM_HOP_S } from './features.ts';
 import type { FrameFeatures } from './features.ts';
 import { AudioAnalysisSchema } from './model.ts';
 import type { AudioAnalysis } from './model.ts';
-import { MIN_BEAT_STRENGTH, findRhythm } from './rhythm.ts';
+import { MIN_BEAT_SALIENCE, MIN_BEAT_STRENGTH, findRhythm } from './rhythm.ts';
 import { findSections } from './sections.ts';
 import { median, ms } from './stats.ts';
 
@@ -83,12 +83,21 @@ export function analyzeAudio(source: Source | AsyncIterable<ArrayLike<number>>, 
   return analyser.finish();
 }
 
-function silentFrames(f: FrameFeatures): boolean[] {
+/** Frames with sound within a quarter second (a click track is "active" between its clicks). */
+function activeFrames(f: FrameFeatures): boolean[] {
   let peak = 0;
   for (let i = 0; i < f.frames; i++) peak = Math.max(peak, f.rms[i]!);
   const floor = Math.max(10 ** (-70 / 20), peak * 10 ** (-50 / 20));
-  const active: boolean[] = new Array(f.frames);
-  for (let i = 0; i < f.frames; i++) active[i] = f.rms[i]! > floor;
+  const reach = Math.max(1, Math.round(0.25 * f.frameRate));
+  const active: boolean[] = new Array(f.frames).fill(false);
+  let last = -Infinity;
+  for (let i = 0; i < f.frames; i++) {
+    if (f.rms[i]! > floor) {
+      for (let k = Math.max(0, i - reach, last + reach + 1); k <= i; k++) active[k] = true;
+      last = i;
+    }
+    if (i - last <= reach) active[i] = true;
+  }
   return active;
 }
 
@@ -111,7 +120,7 @@ export function analyseFeatures(f: FrameFeatures, opts: AnalyzeOptions): AudioAn
   const notes: string[] = [];
   const energyValues = energyCurve(f.rms, f.frameRate, durationS);
   const silent = energyValues.every((v) => v === 0);
-  const active = silentFrames(f);
+  const active = activeFrames(f);
 
   let beats: number[] = [];
   let downbeats: number[] = [];
@@ -124,7 +133,7 @@ export function analyseFeatures(f: FrameFeatures, opts: AnalyzeOptions): AudioAn
   } else {
     const rhythm = findRhythm(f.onset, f.onsetMid, active, f.frameRate);
     const inSong = rhythm.beats.filter((t) => t >= 0 && t < durationS);
-    if (rhythm.strength < MIN_BEAT_STRENGTH || inSong.length < 8) {
+    if (rhythm.strength < MIN_BEAT_STRENGTH || inSong.length < 8 || rhythm.salience < MIN_BEAT_SALIENCE) {
       notes.push(NO_BEAT_NOTE);
     } else {
       beats = inSong.map(ms);

@@ -16,10 +16,14 @@ export interface Rhythm {
   /** off-beat / on-beat onset ratio at the chosen level */
   offbeatRatio: number;
   varies: boolean;
+  /** mean onset strength at the beats over the mean onset strength: ~1 when beats fall anywhere */
+  salience: number;
 }
 
 /** Below this tempogram strength there is no steady beat (noise scores ~0.02, music 0.2+). */
 export const MIN_BEAT_STRENGTH = 0.08;
+/** Beats must sit on onsets at least this much stronger than average. */
+export const MIN_BEAT_SALIENCE = 1.5;
 /**
  * Double the tempo while the off-beats are at least this strong relative to the beats, measured
  * on the 200 Hz–4 kHz onsets (snare and kick attack, not hi-hats): on the bench songs the true
@@ -71,6 +75,10 @@ export function findRhythm(env: Float32Array, accentEnv: Float32Array, active: A
   }
   const c = chosen!;
   const summary = summarisePath(c.bpm, strength);
+  const radius = Math.max(1, Math.round(0.03 * frameRate));
+  const overall = mean(env);
+  const atBeats = mean(c.beats.map((b) => peakNear(env, b, radius)));
+  const salience = overall > 1e-9 ? atBeats / overall : 0;
   return {
     beats: c.beats.map((f) => f / frameRate + ONSET_LATENCY_S),
     bpm: c.bpm,
@@ -78,5 +86,6 @@ export function findRhythm(env: Float32Array, accentEnv: Float32Array, active: A
     strength,
     offbeatRatio: c.ratio,
     varies: summary.varies,
+    salience,
   };
 }

@@ -25,7 +25,10 @@ export interface SectionCut {
 /** Change-statistic window: up to this many units each side of a candidate boundary. */
 const WINDOW_HALF = 8;
 /** Weakest change (relative to the song's bar-to-bar noise) that makes a boundary. */
-const MIN_CHANGE = Number(process.env.MINCH ?? 3);
+const MIN_CHANGE = 3;
+/** Smallest bar-to-bar noise level assumed (squared feature units). */
+const NOISE_FLOOR = 0.05;
+const NOISE_LAG = 4;
 /** Shortest section, in units. */
 const MIN_SECTION_UNITS = 3;
 /** Sections at least this alike (0..1) share a label. */
@@ -39,7 +42,7 @@ const LEAD_SILENCE_S = 1;
  * boundary cue, so timbre and loudness lead there; repeated sections replay the same chords in
  * the same order, so harmony weighs more when comparing them bar by bar.
  */
-const CHROMA_W_BOUNDARY = Number(process.env.CW ?? 0.5);
+const CHROMA_W_BOUNDARY = 0.5;
 const CHROMA_W_LABEL = 2;
 
 /** Unit edges in seconds covering [0, duration]: bars from the downbeats, extended both ways. */
@@ -93,15 +96,16 @@ export function unitFeatures(edges: readonly number[], f: FrameFeatures, chromaW
     loud.push(10 * Math.log10((count ? e / count : 0) + 1e-10));
     perc.push(count ? o / count : 0);
   }
-  const z = (xs: number[]): number[] => {
+  // z-scores, with a floor under the spread so a steady sound's tiny wobbles stay tiny
+  const z = (xs: number[], floor: number): number[] => {
     const m = mean(xs);
-    const s = std(xs);
-    return xs.map((x) => (s > 1e-9 ? (x - m) / s : 0));
+    const s = Math.max(floor, std(xs));
+    return xs.map((x) => (x - m) / s);
   };
   const mz: number[][] = [];
-  for (let c = 0; c < MFCC_COUNT; c++) mz.push(z(mfcc.map((v) => v[c]!)));
-  const lz = z(loud);
-  const pz = z(perc);
+  for (let c = 0; c < MFCC_COUNT; c++) mz.push(z(mfcc.map((v) => v[c]!), 0.5));
+  const lz = z(loud, 1.5);
+  const pz = z(perc, 0.1);
   return chroma.map((ch, u) => {
     const v = new Float64Array(CHROMA_BINS + MFCC_COUNT + 2);
     for (let c = 0; c < CHROMA_BINS; c++) v[c] = ch[c]! * chromaWeight;
@@ -185,13 +189,19 @@ export function segmentUnits(vectors: readonly Float64Array[], minLen = MIN_SECT
   const n = vectors.length;
   if (n < 2 * minLen) return { cuts: [], scores: [] };
   const prefix = prefixSums(vectors);
+  // noise: how much a unit differs from the one a phrase (4 units) earlier — inside a section
+  // that is the same chord in the same groove, so only the true wobble is left; for units with
+  // no phrase structure (noise, clicks) it is the plain unit-to-unit spread. (Tried and dropped:
+  // a lower quantile, and leaving out pairs that straddle boundaries found — on songs that repeat
+  // exactly both shrink the noise to nothing and every wobble becomes a boundary.)
+  const lag = n > 12 ? NOISE_LAG : 1;
   const diffs: number[] = [];
-  for (let u = 1; u < n; u++) {
+  for (let u = lag; u < n; u++) {
     let d2 = 0;
-    for (let d = 0; d < vectors[u]!.length; d++) d2 += (vectors[u]![d]! - vectors[u - 1]![d]!) ** 2;
+    for (let d = 0; d < vectors[u]!.length; d++) d2 += (vectors[u]![d]! - vectors[u - lag]![d]!) ** 2;
     diffs.push(d2 / 2);
   }
-  const noise = Math.max(1e-9, median(diffs));
+  const noise = Math.max(NOISE_FLOOR, median(diffs));
   const cuts: number[] = [];
   const scores: number[] = [];
   for (;;) {
@@ -288,6 +298,13 @@ export function findSections(
     }
     if (bestSim >= SAME_LABEL) labels.push(bestLabel);
     else labels.push(letter(nextLabel++));
+  }
+  // neighbours with one label are one section (a chorus played twice in a row)
+  for (let i = labels.length - 1; i > 0; i--) {
+    if (labels[i] === labels[i - 1]) {
+      labels.splice(i, 1);
+      unitBounds.splice(i, 1);
+    }
   }
   const bounds = unitBounds.map((u) => edges[u]!);
   bounds[0] = 0;

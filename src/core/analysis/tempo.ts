@@ -28,6 +28,8 @@ const FOLD_LO = 60;
 const FOLD_BINS = 60; // per octave
 /** Viterbi: cost per (octave fraction)² of tempo change between steps */
 const CHANGE_COST = 40;
+/** Onset strength (mean dB rise per band per frame) below which the envelope counts as flat. */
+const MIN_ONSET = 0.1;
 
 export interface Tempogram {
   /** frames at the centre of each window */
@@ -82,9 +84,9 @@ export function tempogram(env: ArrayLike<number>, frameRate: number): Tempogram 
       for (let i = lag; i < win; i++) sum += seg[i]! * seg[i - lag]!;
       acf[lag] = sum;
     }
-    const a0 = acf[0]!;
+    // a floor under the energy: a near-constant envelope (a drone, digital silence) has no tempo
+    const a0 = acf[0]! + win * MIN_ONSET ** 2 * 0.375;
     const row = s * FOLD_BINS;
-    if (a0 <= 1e-12) continue;
     for (let b = 0; b < FOLD_BINS; b++) {
       let v = 0;
       for (const lag of lagsFor[b]!) {
