@@ -7,8 +7,9 @@
  * How: dynamic programming over candidate cut frames (beats, downbeats, section boundaries, line
  * starts/ends, the proposals and a coarse grid so a valid cut always exists), like
  * partitionTimeline but in frames. A cut costs by what it lands on (section boundary < downbeat <
- * beat < anything else, more inside a sung line, more far from a proposal) and a scene by how far
- * its length is from the target. Then a local pass guarantees the promise callers rely on: when a
+ * beat < anything else, more inside a sung line, less the closer it is to a proposed cut, so each
+ * proposal moves to the nearest beat — a downbeat when one is about as near) and a scene by how
+ * far its length is from the target. Then a local pass guarantees the promise callers rely on: when a
  * beat lies in a cut's allowed window (the times the cut could move to with both neighbouring
  * scenes staying within bounds), the cut sits within one frame of a beat.
  */
@@ -51,8 +52,8 @@ const COST = {
   off: 8,
   /** extra for landing strictly inside a sung line */
   midLine: 3,
-  /** extra, at most, for being far (≥ one bar) from a proposed cut */
-  farFromProposal: 2,
+  /** reward for landing on a proposed cut, falling to 0 a bar away from it */
+  nearProposal: -4,
 };
 /** Weight of the scene-length term, per ((len − target)/(max − min))². */
 const LENGTH_WEIGHT = 1;
@@ -114,7 +115,7 @@ export function snapCuts(input: SnapCutsInput): SnapCutsResult {
   const offCost = (t: number): number => {
     let c = 0;
     if (lines.length && insideLine(lines, t)) c += COST.midLine;
-    if (proposed.length) c += COST.farFromProposal * Math.min(1, nearest(proposed, t) / Math.max(0.5, barS));
+    if (proposed.length) c += COST.nearProposal * Math.max(0, 1 - nearest(proposed, t) / Math.max(1, barS));
     return c;
   };
   const add = (t: number, base: number): void => {
@@ -133,48 +134,59 @@ export function snapCuts(input: SnapCutsInput): SnapCutsResult {
     add(l.start, offBeat);
     add(l.end, offBeat);
   }
-  const step = Math.max(1, Math.round(Math.min(GRID_S, Math.max(1 / fps, (max - min) / 2)) * fps), Math.ceil(F / 20000));
-  for (let fr = step; fr < F; fr += step) add(fr / fps, offBeat + 1);
-
   const count = proposed.length > 0 ? Math.min(Math.max(proposed.length + 1, Math.ceil(D / max - TIME_EPS)), Math.max(1, Math.floor(D / min + TIME_EPS))) : targetSceneCount(D, min, max);
   const target = D / Math.max(1, count);
   const spread = max - min > 0 ? max - min : Math.max(min, 1);
-
-  const frames = [...cost.keys()].sort((a, b) => a - b);
-  const nodes: Candidate[] = [{ frame: 0, cost: 0 }, ...frames.map((frame) => ({ frame, cost: cost.get(frame)! }))];
-  const m = nodes.length;
-  const best = new Float64Array(m + 1).fill(Infinity);
-  const from = new Int32Array(m + 1).fill(-1);
-  best[0] = 0;
   const lenCost = (lenS: number): number => LENGTH_WEIGHT * ((lenS - target) / spread) ** 2;
-  for (let j = 1; j < m; j++) {
-    const fj = nodes[j]!.frame;
-    for (let i = j - 1; i >= 0; i--) {
-      const len = fj - nodes[i]!.frame;
-      if (len > fmax) break;
-      if (len < fmin || best[i] === Infinity) continue;
-      const c = best[i]! + lenCost(len / fps) + nodes[j]!.cost;
-      if (c < best[j]!) {
-        best[j] = c;
-        from[j] = i;
+
+  /** The cheapest cut through the candidates plus a grid every `step` frames; null when none fits. */
+  const solve = (step: number): number[] | null => {
+    const all = new Map(cost);
+    for (let fr = step; fr < F; fr += step) {
+      const c = offBeat + 1 + offCost(fr / fps);
+      const old = all.get(fr);
+      if (old === undefined || c < old) all.set(fr, c);
+    }
+    const frames = [...all.keys()].sort((x, y) => x - y);
+    const nodes: Candidate[] = [{ frame: 0, cost: 0 }, ...frames.map((frame) => ({ frame, cost: all.get(frame)! }))];
+    const m = nodes.length;
+    const best = new Float64Array(m + 1).fill(Infinity);
+    const from = new Int32Array(m + 1).fill(-1);
+    best[0] = 0;
+    for (let j = 1; j < m; j++) {
+      const fj = nodes[j]!.frame;
+      for (let i = j - 1; i >= 0; i--) {
+        const len = fj - nodes[i]!.frame;
+        if (len > fmax) break;
+        if (len < fmin || best[i] === Infinity) continue;
+        const c = best[i]! + lenCost(len / fps) + nodes[j]!.cost;
+        if (c < best[j]!) {
+          best[j] = c;
+          from[j] = i;
+        }
       }
     }
-  }
-  // the end node: D itself
-  for (let i = m - 1; i >= 0; i--) {
-    const fr = nodes[i]!.frame;
-    if (lastScene(fr) > max + TIME_EPS) break;
-    if (!lastOk(fr) || best[i] === Infinity) continue;
-    const c = best[i]! + lenCost(lastScene(fr));
-    if (c < best[m]!) {
-      best[m] = c;
-      from[m] = i;
+    // the end node: D itself
+    for (let i = m - 1; i >= 0; i--) {
+      const fr = nodes[i]!.frame;
+      if (lastScene(fr) > max + TIME_EPS) break;
+      if (!lastOk(fr) || best[i] === Infinity) continue;
+      const c = best[i]! + lenCost(lastScene(fr));
+      if (c < best[m]!) {
+        best[m] = c;
+        from[m] = i;
+      }
     }
-  }
-  if (best[m] === Infinity) return { boundaries: fallback(D, F, fps, min, max), notes: [...notes, 'no cut on the frame grid fits the scene bounds: the song is cut evenly'] };
-  const cuts: number[] = [];
-  for (let j = from[m]!; j > 0; j = from[j]!) cuts.push(nodes[j]!.frame);
-  cuts.reverse();
+    if (best[m] === Infinity) return null;
+    const cuts: number[] = [];
+    for (let j = from[m]!; j > 0; j = from[j]!) cuts.push(nodes[j]!.frame);
+    return cuts.reverse();
+  };
+  const coarse = Math.max(1, Math.round(Math.min(GRID_S, Math.max(1 / fps, (max - min) / 2)) * fps), Math.ceil(F / 20000));
+  // a coarse grid fits almost always; tight bounds may need every frame (cheap then: the window is small)
+  let cuts = solve(coarse);
+  if (!cuts && coarse > 1 && F * (fmax - fmin + 1) <= 5e7) cuts = solve(1);
+  if (!cuts) return { boundaries: fallback(D, F, fps, min, max), notes: [...notes, 'no cut on the frame grid fits the scene bounds: the song is cut evenly'] };
   if (beats.length) pullOntoBeats(cuts, beats, { F, fps, fmin, fmax, D, min, max });
   else if (input.music) notes.push('no beats: cuts are not on the beat');
   return { boundaries: [0, ...cuts.map((fr) => fr / fps), D], notes };
