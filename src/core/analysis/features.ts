@@ -5,9 +5,11 @@
  * loudness, a 12-bin chroma and 12 MFCCs (timbre). About 110 bytes per frame: a 10-minute song
  * keeps ~3 MB of features.
  *
- * Written here rather than with meyda (MIT): meyda computes one feature set per buffer it is
- * handed, with no streaming STFT, no mel flux and a chroma without pitch-class weighting; the
- * bench (bench/analysis.ts --compare) measured it slower than this module for the same features.
+ * Written here rather than with meyda 5.6.3 (MIT), measured in a scratch install on 60 s of
+ * audio at 50 frames/s: meyda's rms + chroma + mfcc took 2.8 s of CPU against 0.18 s here (15×;
+ * a 3-minute song would blow the 2 s budget on features alone), its spectralFlux reads the time
+ * signal rather than the spectrum (and threw on the first frame), and it has no streaming STFT,
+ * no mel-band onset envelope and no peak-based chroma.
  */
 import { RealFft, hann } from './fft.ts';
 import { GrowableF32 } from './series.ts';

@@ -6,8 +6,10 @@
  * doubled while the off-beats (half-way between beats) are nearly as strong as the beats — kick
  * and snare on alternate beats mean both are beats; hi-hats between them are not.
  *
- * Written here: music-tempo (MIT) finds one tempo for the whole song (no tempo changes) and on the
- * bench its beats scored lower than this tracker (bench/analysis.ts --compare prints both).
+ * Written here rather than with music-tempo 1.0.3 (MIT): it finds one tempo for the whole song,
+ * and on the bench songs (`node bench/analysis.ts --compare`) its beat F-measure was 0.667 at 72
+ * and 96 BPM (double tempo), 0.547 on the tempo change and 0 on the breakdown song (it threw
+ * "Tempo extraction failed"), against ≥ 0.996 everywhere for this tracker.
  */
 import { lerpAt, mean, median } from './stats.ts';
 
