@@ -155,3 +155,21 @@ describe('energy', () => {
     assert.ok(e.every((v) => v >= 0 && v <= 1 && Number.isFinite(v)));
   });
 });
+
+describe('queries', () => {
+  it('energy of a span, the section at a time and the main section of a scene', async () => {
+    const { energyBetween, mainSection, sectionAt } = await import('../../src/core/analysis/index.ts');
+    const a = {
+      energy: { hop_s: 0.5, values: [0, 0, 1, 1, 0.5, 0.5] },
+      sections: [
+        { start_s: 0, end_s: 1, label: 'A', energy: 0 },
+        { start_s: 1, end_s: 3, label: 'B', energy: 0.75 },
+      ],
+    };
+    assert.equal(energyBetween(a, 1, 2), 1);
+    assert.equal(energyBetween(a, 0, 3), 0.5);
+    assert.equal(sectionAt(a, 0.5)!.label, 'A');
+    assert.equal(sectionAt(a, 9)!.label, 'B');
+    assert.equal(mainSection(a, 0.6, 2.5)!.label, 'B');
+  });
+});

@@ -5,3 +5,4 @@ export { ANALYSIS_SAMPLE_RATE, FeatureExtractor } from './features.ts';
 export type { FrameFeatures } from './features.ts';
 export { AudioAnalysisSchema, SectionSchema } from './model.ts';
 export type { AudioAnalysis, Section } from './model.ts';
+export { energyBetween, mainSection, sectionAt } from './query.ts';
