@@ -29,6 +29,8 @@ export interface SectionSpec {
   leadUp?: boolean;
   /** a crash cymbal on the section's first beat */
   crash?: boolean;
+  /** kick positions in beats (default 1 and 3, plus the and-of-3 every other bar) */
+  kicks?: number[];
 }
 
 export interface SongSpec {
@@ -37,6 +39,10 @@ export interface SongSpec {
   sections: SectionSpec[];
   /** position of the off-beat eighth within the beat: 0.5 straight, 0.62–0.67 swung */
   swing?: number;
+  /** bar-to-bar tempo wander (a band without a click): each bar's tempo × (1 ± drift) */
+  drift?: number;
+  /** timing spread of every note and drum hit (± ms) */
+  jitterMs?: number;
   seed?: number;
 }
 
@@ -282,9 +288,10 @@ export function renderSong(spec: SongSpec, sampleRate = 44100, opts: { audio?: b
   let t = 0;
   const sections: SongTruth['sections'] = [];
   for (const sec of spec.sections) {
-    const beat = 60 / sec.bpm;
     const start = t;
     for (let b = 0; b < sec.bars; b++) {
+      const wander = 1 + (spec.drift ?? 0) * Math.sin((2 * Math.PI * bars.length) / 11) * Math.cos((2 * Math.PI * bars.length) / 29);
+      const beat = 60 / sec.bpm / wander;
       bars.push({ t, beat, sec, index: bars.length, barInSection: b });
       t += 4 * beat;
     }
@@ -294,7 +301,8 @@ export function renderSong(spec: SongSpec, sampleRate = 44100, opts: { audio?: b
   const durationS = t + tail;
   const mixer = new Mixer(opts.audio === false ? 0 : Math.ceil(durationS * sampleRate), sampleRate, spec.seed ?? 7);
   const human = rng((spec.seed ?? 7) * 31 + 1);
-  const jitter = (): number => (human() - 0.5) * 0.006;
+  const spreadS = (spec.jitterMs ?? 3) / 1000;
+  const jitter = (): number => (human() - 0.5) * 2 * spreadS;
   const vel = (): number => 0.9 + human() * 0.2;
   const beats: number[] = [];
   const downbeats: number[] = [];
@@ -313,7 +321,7 @@ export function renderSong(spec: SongSpec, sampleRate = 44100, opts: { audio?: b
     // drums
     if (sec.crash && bar.barInSection === 0) mixer.crash(at(0), 0.5 * g);
     if (sec.drums === 'full' || sec.drums === 'light') {
-      const kicks = bar.barInSection % 2 === 1 ? [0, 2, 2 + swing] : [0, 2];
+      const kicks = sec.kicks ?? (bar.barInSection % 2 === 1 ? [0, 2, 2 + swing] : [0, 2]);
       for (const b of kicks) mixer.kick(at(b) + jitter(), 0.9 * g * vel());
       for (const b of [1, 3]) mixer.snare(at(b) + jitter(), 0.75 * g * vel());
     }
@@ -335,7 +343,7 @@ export function renderSong(spec: SongSpec, sampleRate = 44100, opts: { audio?: b
         [3, 0.45, 12],
       ];
       if (bar.barInSection % 2 === 1) pattern.push([3 + swing, 0.4, 7]);
-      for (const [b, len, iv] of pattern) mixer.tone(BASS, at(b), len * beat, midiHz(bassRoot + iv), 0.42 * g, { attack: 0.005, decay: 0.15, sustain: 0.5, release: 0.05 });
+      for (const [b, len, iv] of pattern) mixer.tone(BASS, at(b) + jitter(), len * beat, midiHz(bassRoot + iv), 0.42 * g, { attack: 0.005, decay: 0.15, sustain: 0.5, release: 0.05 });
     }
     // pad: the triad around middle C, the whole bar
     const padNotes = [60 + chord.root, 60 + chord.root + third, 60 + chord.root + 7].map((m) => (m > 71 ? m - 12 : m));
@@ -347,7 +355,7 @@ export function renderSong(spec: SongSpec, sampleRate = 44100, opts: { audio?: b
       const tones = [0, third, 7, 12];
       for (let e = 0; e < 8; e++) {
         const b = Math.floor(e / 2) + (e % 2 ? swing : 0);
-        mixer.tone(PLUCK, at(b), 0.4 * beat, midiHz(72 + chord.root + tones[e % 4]!), 0.1 * g * vel(), { attack: 0.003, decay: 0.12, sustain: 0.2, release: 0.06, reverb: 0.35 });
+        mixer.tone(PLUCK, at(b) + jitter(), 0.4 * beat, midiHz(72 + chord.root + tones[e % 4]!), 0.1 * g * vel(), { attack: 0.003, decay: 0.12, sustain: 0.2, release: 0.06, reverb: 0.35 });
       }
     }
     // lead: a 2-bar phrase; the same seed sings the same tune
@@ -493,6 +501,19 @@ export const BENCH_SONGS: SongSpec[] = [
       sec('chorus', 8, 124, CHORUS, CHORUS_PARTS),
       sec('breakdown', 8, 124, ['Dm', 'Am', 'Bb', 'F'], { drums: 'none', bass: false, arp: false, lead: 'bridge', gain: 0.35 }),
       sec('chorus', 8, 124, CHORUS, CHORUS_PARTS),
+    ],
+  },
+  {
+    id: 'live-feel',
+    what: '~112 BPM played without a click: tempo wanders ±4% bar to bar, ±12 ms timing, syncopated kick',
+    seed: 13,
+    drift: 0.04,
+    jitterMs: 12,
+    sections: [
+      sec('verse', 8, 112, ['Em', 'C', 'G', 'D'], { ...VERSE_PARTS, kicks: [0, 1.5, 2.5] }),
+      sec('chorus', 8, 112, ['C', 'D', 'Em', 'Em'], { ...CHORUS_PARTS, kicks: [0, 0.5, 2, 2.5] }),
+      sec('verse', 8, 112, ['Em', 'C', 'G', 'D'], { ...VERSE_PARTS, kicks: [0, 1.5, 2.5] }),
+      sec('chorus', 8, 112, ['C', 'D', 'Em', 'Em'], { ...CHORUS_PARTS, kicks: [0, 0.5, 2, 2.5] }),
     ],
   },
   {

@@ -131,7 +131,7 @@ export function analyseFeatures(f: FrameFeatures, opts: AnalyzeOptions): AudioAn
   } else if (pcmDuration < MIN_TEMPO_S) {
     notes.push(`the song is shorter than ${MIN_TEMPO_S} s: too short to find a tempo; cuts fall on an even grid`);
   } else {
-    const rhythm = findRhythm(f.onset, f.onsetMid, active, f.frameRate);
+    const rhythm = findRhythm(f.onset, f.onsetMid, f.onsetLow, active, f.frameRate);
     const inSong = rhythm.beats.filter((t) => t >= 0 && t < durationS);
     if (rhythm.strength < MIN_BEAT_STRENGTH || inSong.length < 8 || rhythm.salience < MIN_BEAT_SALIENCE) {
       notes.push(NO_BEAT_NOTE);

@@ -13,7 +13,7 @@ export interface Rhythm {
   medianBpm: number;
   /** tempogram strength along the path (0 = none) */
   strength: number;
-  /** off-beat / on-beat onset ratio at the chosen level */
+  /** the doubling score (see DOUBLE_SCORE) at the chosen level */
   offbeatRatio: number;
   varies: boolean;
   /** mean onset strength at the beats over the mean onset strength: ~1 when beats fall anywhere */
@@ -25,11 +25,15 @@ export const MIN_BEAT_STRENGTH = 0.08;
 /** Beats must sit on onsets at least this much stronger than average. */
 export const MIN_BEAT_SALIENCE = 1.5;
 /**
- * Double the tempo while the off-beats are at least this strong relative to the beats, measured
- * on the 200 Hz–4 kHz onsets (snare and kick attack, not hi-hats): on the bench songs the true
- * beat level has ratios 0.59–0.63 and half the true tempo 0.86–1.16.
+ * Double the tempo while the off-beats look like beats. The evidence is the off-beat/on-beat
+ * onset ratio in the 200 Hz–4 kHz band (snare, kick attack; not hi-hats) plus a quarter of the
+ * ratio below 200 Hz (capped at 3): tracking half the true tempo puts the beats either on the
+ * kicks, with snares as strong off-beats (mid ratio 0.99–1.43 on the bench songs), or on the
+ * snares, with the kicks between them (mid 0.70–1.02, low 2.1–3.2). At the true tempo the
+ * off-beats are hi-hats, bass notes and the odd syncopated kick: mid 0.29–0.63, low ≤ 0.92.
+ * Combined: ≥ 1.11 at half tempo, ≤ 0.78 at the true one.
  */
-const DOUBLE_RATIO = 0.75;
+const DOUBLE_SCORE = 0.95;
 /** Fastest tempo a beat is reported at. */
 const MAX_BPM = 200;
 /** Onset-envelope peaks come ~1 frame before the sound's attack: beats are shifted by this. */
@@ -55,9 +59,10 @@ export function offbeatRatio(env: ArrayLike<number>, beats: readonly number[], f
 }
 
 /**
- * `env` drives tempo and beats (broadband onsets); `accentEnv` decides the metrical level.
+ * `env` drives tempo and beats (broadband onsets); `accentEnv` (200 Hz–4 kHz) and `lowEnv`
+ * (below 200 Hz) decide the metrical level.
  */
-export function findRhythm(env: Float32Array, accentEnv: Float32Array, active: ArrayLike<boolean>, frameRate: number): Rhythm {
+export function findRhythm(env: Float32Array, accentEnv: Float32Array, lowEnv: Float32Array, active: ArrayLike<boolean>, frameRate: number): Rhythm {
   const n = env.length;
   const tg = tempogram(env, frameRate);
   const { bins, strength } = foldedPath(tg);
@@ -68,10 +73,10 @@ export function findRhythm(env: Float32Array, accentEnv: Float32Array, active: A
     const bpm = base.map((b) => b * 2 ** k);
     const periods = bpm.map((b) => (60 * frameRate) / b);
     const { frames } = trackBeats(env, periods, active);
-    const ratio = offbeatRatio(accentEnv, frames, frameRate);
+    const ratio = offbeatRatio(accentEnv, frames, frameRate) + 0.25 * Math.min(3, offbeatRatio(lowEnv, frames, frameRate));
     chosen = { bpm, beats: frames, ratio };
     const med = summarisePath(bpm, strength).medianBpm;
-    if (ratio < DOUBLE_RATIO || med * 2 > MAX_BPM) break;
+    if (ratio < DOUBLE_SCORE || med * 2 > MAX_BPM) break;
   }
   const c = chosen!;
   const summary = summarisePath(c.bpm, strength);
