@@ -203,7 +203,7 @@ interface Grid {
 }
 
 /** Allowed frames [lo, hi] for cut k given its neighbours (0 / the end at the edges). */
-export function allowedWindow(cuts: readonly number[], k: number, g: Grid): [number, number] {
+function allowedWindow(cuts: readonly number[], k: number, g: Grid): [number, number] {
   const prev = k > 0 ? cuts[k - 1]! : 0;
   let lo = prev + g.fmin;
   let hi = prev + g.fmax;
