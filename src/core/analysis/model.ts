@@ -42,6 +42,8 @@ export const AudioAnalysisSchema = z.object({
   energy: z.object({ hop_s: z.number().finite().positive(), values: z.array(unit) }),
   /** regions with singing, when it can tell; null when unknown */
   vocal_activity: z.array(z.object({ start_s: seconds, end_s: seconds })).nullable(),
+  /** peak |sample| (0..1) every hop_s seconds from 0, for drawing the waveform; absent in old analyses */
+  waveform: z.object({ hop_s: z.number().finite().positive(), values: z.array(unit) }).optional(),
   /** plain-language notes for the user, e.g. "no steady beat found; cuts fall on an even grid" */
   notes: z.array(z.string()),
 });

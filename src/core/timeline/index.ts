@@ -22,3 +22,5 @@ export { repairScenes } from './repair.ts';
 export type { RepairScenesOptions, RepairScenesResult } from './repair.ts';
 export { ADJUST_MIN_SCENE_S, adjustScene } from './adjust.ts';
 export type { AdjustSceneOptions } from './adjust.ts';
+export { snapCuts } from './snap.ts';
+export type { SnapCutsInput, SnapCutsResult, SnapMusic } from './snap.ts';

@@ -44,8 +44,8 @@ function usableSegments(transcript: Transcript | null, D: number): { seg: Transc
     .filter(({ seg }) => Number.isFinite(seg.start) && Number.isFinite(seg.end) && seg.end > seg.start && seg.start < D && seg.end > 0);
 }
 
-/** True when t falls strictly inside a sung line (segments sorted by start). */
-function insideLine(sorted: readonly TranscriptSegment[], t: number): boolean {
+/** True when t falls strictly inside a sung line (segments sorted by start); shared with snap.ts. */
+export function insideLine(sorted: readonly { start: number; end: number }[], t: number): boolean {
   let lo = 0;
   let hi = sorted.length - 1;
   while (lo <= hi) {
