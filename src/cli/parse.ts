@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { OmveeError } from '../core/errors.ts';
+import { describeIssue } from '../core/zod-issues.ts';
 
 export function flagName(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -21,23 +22,7 @@ export function parseOptions<T extends z.ZodType>(schema: T, options: Record<str
   }
   const key = issue.path.length ? String(issue.path[0]) : '';
   const value = key ? options[key] : undefined;
-  throw new OmveeError('usage', `invalid value${key ? ` for ${flagName(key)}` : ''}${value !== undefined ? ` "${String(value)}"` : ''}: ${plainly(issue)}`, {
+  throw new OmveeError('usage', `invalid value${key ? ` for ${flagName(key)}` : ''}${value !== undefined ? ` "${String(value)}"` : ''}: ${describeIssue(issue)}`, {
     hint: 'see --help for the accepted values',
   });
-}
-
-/** What a schema wanted, in words (never zod's own phrasing). */
-function plainly(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_value':
-      return `choose one of ${issue.values.map(String).join(', ')}`;
-    case 'too_small':
-      return issue.origin === 'array' ? 'give at least one' : `must be at least ${String(issue.minimum)}`;
-    case 'too_big':
-      return `must be at most ${String(issue.maximum)}`;
-    case 'invalid_type':
-      return issue.expected === 'int' ? 'a whole number' : `a ${issue.expected === 'nan' ? 'number' : issue.expected} is needed`;
-    default:
-      return issue.message;
-  }
 }

@@ -5,9 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { describeIssue } from '../core/zod-issues.ts';
 import { OmveeError } from '../core/errors.ts';
 import { parseDotenv } from './dotenv.ts';
-import { CONFIG_KEYS, CONFIG_SCHEMA, SECRET_KEYS, type ConfigKey, type ConfigValues } from './schema.ts';
+import { CONFIG_DESCRIPTIONS, CONFIG_KEYS, CONFIG_SCHEMA, SECRET_KEYS, type ConfigKey, type ConfigValues } from './schema.ts';
 
 export type ConfigSource = 'flag' | 'env' | '.env' | 'config file' | 'default';
 
@@ -118,12 +119,13 @@ export async function resolveConfig(input: ResolveInput): Promise<ResolvedConfig
   const notUrl = [...URL_KEYS].find((key) => raw[key] !== undefined && !URL.canParse(raw[key]!));
   const parsed = notUrl ? null : CONFIG_SCHEMA.safeParse(raw);
   if (!parsed || !parsed.success) {
-    const issue = parsed?.error.issues[0] ?? { path: [notUrl!], message: 'not a URL' };
-    const key = String(issue.path[0]) as ConfigKey;
+    const first = parsed?.error.issues[0];
+    const key = String(first ? first.path[0] : notUrl) as ConfigKey;
+    const problem = first ? (first.code === 'custom' ? first.message : describeIssue(first)) : 'not a URL';
     // the value is never shown, for any setting: an invalid value is often something pasted in
     // the wrong place, such as a token in a *_BASE_URL, and errors end up in terminals and CI logs
     const length = [...(raw[key] ?? '')].length;
-    throw new OmveeError('config', `invalid setting ${key} from ${describeSource(sources[key], dotenvPath, userConfigPath)}: ${issue.message} (the value, ${length} character${length === 1 ? '' : 's'}, is not shown)`, {
+    throw new OmveeError('config', `invalid setting ${key} from ${describeSource(sources[key], dotenvPath, userConfigPath)}: ${problem}${first?.code === 'invalid_value' ? '' : ` (${CONFIG_DESCRIPTIONS[key]})`}; the value (${length} character${length === 1 ? '' : 's'}) is not shown`, {
       hint: `fix the value or unset it (if a key or token ended up in ${key}, move it to its own setting and rotate it); \`omvee config show\` lists every setting and where it comes from`,
     });
   }
