@@ -14,6 +14,7 @@ import type { ResolvedConfig } from '../config/resolve.ts';
 import type { Store } from '../store/port.ts';
 import { loadPriceTable, planModels, planProviders, type ProviderChoice, type ProviderPlan } from './providers.ts';
 import type { Services } from './services.ts';
+import { newProjectVideo, videoPatch, type VideoSettings } from '../core/video/project-format.ts';
 
 export interface SpendOptions {
   maxCostUsd?: number | undefined;
@@ -38,9 +39,10 @@ export interface SpendEstimate {
 }
 
 async function estimateFor(services: Services, plan: ProviderPlan, project: Project | null, work: PlanWorkInput): Promise<SpendEstimate> {
-  const frame = project ? { width: project.width, height: project.height } : undefined;
+  const format = work.frame ?? (project ? { width: project.width, height: project.height, fps: project.fps } : undefined);
+  const frame = format ? { width: format.width, height: format.height } : undefined;
   const [table, models] = await Promise.all([loadPriceTable(services.config), planModels(services.config, plan, frame)]);
-  const planned = await planWork(services.store, project, work);
+  const planned = await planWork(services.store, project, { ...work, ...(format ? { frame: format } : {}) });
   const spent = project ? await projectSpentUsd(services.store, project.id) : 0;
   return { project, estimate: priceWork(table, models, planned), spent };
 }
@@ -52,6 +54,10 @@ export interface RunEstimateInput {
   lyrics: boolean;
   bounds: SceneBounds;
   choice: ProviderChoice;
+  /** --aspect/--resolution/--fps: the frame the run will make (a new project's, or the change to an existing one) */
+  video?: VideoSettings | undefined;
+  /** --preview: the run stops after the images */
+  preview?: boolean | undefined;
 }
 
 /** `omvee run`: what the whole run would cost, before anything is created. */
@@ -65,7 +71,9 @@ export async function estimateRun(services: Services, input: RunEstimateInput): 
   } else {
     durationS = (await (await services.media()).probeAudio(input.audio!)).durationS;
   }
-  return estimateFor(services, plan, project, { durationS, bounds: input.bounds, lyrics: input.lyrics, steps: 'all' });
+  const video = input.video ?? {};
+  const frame = project ? { ...project, ...videoPatch(project, video) } : newProjectVideo(video);
+  return estimateFor(services, plan, project, { durationS, bounds: input.bounds, lyrics: input.lyrics, steps: 'all', frame: { width: frame.width, height: frame.height, fps: frame.fps }, stopAfterImages: input.preview === true });
 }
 
 /** `images generate` / `clips generate`: what the takes to make would cost. */

@@ -35,7 +35,7 @@ export async function run(ctx: CliContext, { args, options }: InputOf<typeof Opt
   const project = await projectFor(ctx, store, args[0]!);
   if (options.uploadOnly === true) return uploadOnly(ctx, pipeline, project, out);
   // a cut nothing has changed since is copied, not made again
-  const standing = options.force ? null : await usableFinal(store, project.id, payload.lyrics_overlay);
+  const standing = options.force ? null : await usableFinal(store, project.id, payload.lyrics_overlay, project);
   let final = standing;
   let jobId: string | null = null;
   if (!final) {

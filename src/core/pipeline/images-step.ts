@@ -10,7 +10,9 @@ import { assertArtistKey, type KeyScope } from '../../blobs/scoped.ts';
 import { OmveeError } from '../errors.ts';
 import { IMAGE_CONTENT_TYPES, fileHead, sniffImageFormat } from '../media-sniff.ts';
 import type { AudioAnalysis } from '../analysis/model.ts';
-import type { GeneratedImage, Project, Scene, ScenePrompt } from '../model.ts';
+import type { GeneratedImage, Project, Scene, ScenePrompt, VideoClip } from '../model.ts';
+import type { FrameSize } from '../video/frame-format.ts';
+import { clipFits, stillFits } from '../video/project-format.ts';
 import { sceneLooks } from '../video/looks.ts';
 import { budgetStop } from '../cost/budget.ts';
 import { forEachScene, throwIfFailed } from './batch.ts';
@@ -18,7 +20,7 @@ import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
 import { listScenes } from './scenes-step.ts';
 import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
-import { otherTakesPredictionIds, pickScenes, recordAttempt, sceneNumber, takeCost, takeToWorkOn } from './takes.ts';
+import { otherTakesPredictionIds, pickScenes, recordAttempt, sceneNumber, takeCost, takesOf, takeToWorkOn } from './takes.ts';
 
 export interface ImageOptions {
   /** 1-based scene numbers; all scenes when empty */
@@ -67,7 +69,10 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
       deps.concurrency?.images ?? 2,
       step.signal,
       async (scene) => {
-        const take = await takeToWorkOn(deps.store, 'generated_images', scene, options.newTake === true);
+        // stills made for another frame (the project's shape changed) are kept; a new take is made for this one
+        const done = (await takesOf(deps.store, 'generated_images', scene.id)).filter((t) => t.status === 'completed');
+        const otherShape = done.length > 0 && !done.some((t) => stillFits(t, project));
+        const take = await takeToWorkOn(deps.store, 'generated_images', scene, options.newTake === true || otherShape);
         if (!take) {
           skipped += 1;
           return null;
@@ -178,8 +183,11 @@ async function artistReferenceKeys(deps: PipelineDeps, scope: KeyScope, scenes: 
   return out;
 }
 
-export async function countScenesWithout(deps: Pick<PipelineDeps, 'store'>, projectId: string, table: 'generated_images' | 'video_clips'): Promise<number> {
+/** Scenes without a completed take (for `frame`: without one made for that frame and frame rate). */
+export async function countScenesWithout(deps: Pick<PipelineDeps, 'store'>, projectId: string, table: 'generated_images' | 'video_clips', frame?: FrameSize & { fps: number }): Promise<number> {
   const scenes = await listScenes(deps, projectId);
-  const done = new Set((await deps.store.list(table, { where: { project_id: projectId, status: 'completed' } })).map((r) => r.scene_id));
+  const rows: (GeneratedImage | VideoClip)[] = await deps.store.list(table, { where: { project_id: projectId, status: 'completed' } });
+  const fits = (r: GeneratedImage | VideoClip): boolean => !frame || ('fps' in r ? clipFits(r, frame) : stillFits(r, frame));
+  const done = new Set(rows.filter(fits).map((r) => r.scene_id));
   return scenes.filter((s) => !done.has(s.id)).length;
 }
