@@ -29,7 +29,7 @@ Asks nothing when not on a TTY. Interrupt it at any time: finished work is kept 
 Examples:
   $ omvee run demo/easy-kill.mp3 --lyrics demo/easy-kill.lrc --out easy-kill.mp4
   $ omvee run song.mp3 --lyrics song.lrc --aspect 9:16 --captions karaoke --out short.mp4  # vertical, 720x1280
-  $ omvee run song.mp3 --preview  # stills + animatic first; then: omvee run --project <id>
+  $ omvee run song.mp3 --preview  # stills and a 360p animatic first, no clip paid; then resume the project
   $ omvee run --project 3f2a --out easy-kill.mp4  # resume
   $ omvee run song.mp3 --detach --json && omvee worker  # queue it; any worker runs it
   $ omvee run song.wav --dry-run  # what it would cost
