@@ -50,6 +50,7 @@ const ROWS: Row[] = [
   { argv: ['clips', 'generate', 'p1', '--clips', 'local', '--max-cost', '1'], path: 'clips generate', args: ['p1'], options: { clips: 'local', maxCost: 1 } },
   { argv: ['clips', 'list', 'p1'], path: 'clips list', args: ['p1'], options: {} },
   { argv: ['clips', 'approve', 'p1', '1', '3', '--note', '  good  '], path: 'clips approve', args: ['p1', '1', '3'], options: { note: 'good' } },
+  { argv: ['clips', 'approve', 'p1', '--force'], path: 'clips approve', args: ['p1'], options: { force: true } },
   { argv: ['clips', 'reject', 'p1', '2', '--take', '3'], path: 'clips reject', args: ['p1', '2'], options: { take: 3 } },
   { argv: ['render', 'p1', '--out', 'v.mov', '--lyrics-overlay', '--auto-approve'], path: 'render', args: ['p1'], options: { out: 'v.mov', lyricsOverlay: true, autoApprove: true } },
   { argv: ['render', 'p1', '--force', '--open'], path: 'render', args: ['p1'], options: { force: true, open: true } },
