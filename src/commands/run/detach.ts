@@ -42,7 +42,7 @@ export async function runDetached(ctx: CliContext, input: DetachInput): Promise<
     if (Object.keys(patch).length > 0) {
       const stale = describeFormatChange(await formatChange(store, project, patch), project.id);
       project = await store.update('projects', project.id, patch);
-      if (stale) ctx.warn(stale.replace(/: they are kept as older takes and made again.*$/, ': they are kept as older takes and the queued steps make new ones for the new frame'));
+      if (stale) ctx.warn(stale.replace(/ kept as older takes and made again.*$/, ' kept as older takes and the queued steps make new ones for the new frame'));
     }
   } else {
     const media = await services.media();

@@ -12,7 +12,7 @@ import type { GeneratedImage, Project, Scene, ScenePrompt, VideoClip } from '../
 import type { ClipResult } from '../../providers/ports.ts';
 import { sceneFrameCounts } from '../timeline/index.ts';
 import { meanEnergy, paceCurve } from '../video/music.ts';
-import { finishSettings, planFinishes, type FinishPlan, type FinishRequest, type SceneFinish } from './finish.ts';
+import { finishSettings, planFinishes, projectIsOffline, type FinishPlan, type FinishRequest, type SceneFinish } from './finish.ts';
 import { budgetStop } from '../cost/budget.ts';
 import { forEachScene, throwIfFailed } from './batch.ts';
 import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
@@ -42,7 +42,7 @@ export function accentColours(prompts: ReadonlyMap<string, ScenePrompt>): Map<st
 
 /** The finish plan of a project's clips for these options (captions, flashes, visualizer). */
 export async function clipFinishPlan(deps: PipelineDeps, project: Project, scenes: readonly Scene[], prompts: ReadonlyMap<string, ScenePrompt>, request: FinishRequest, signal?: AbortSignal): Promise<FinishPlan> {
-  const settings = finishSettings(deps, project, request);
+  const settings = finishSettings(deps, project, request, await projectIsOffline(deps, project));
   const songPath = settings.visualizer !== 'none' && project.audio_path ? await materialize(deps, project.audio_path) : undefined;
   return planFinishes(deps, { project, scenes, settings, analysis: request.analysis, accent: accentColours(prompts), ...(songPath ? { songPath } : {}), ...(signal ? { signal } : {}) });
 }

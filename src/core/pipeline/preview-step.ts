@@ -16,7 +16,7 @@ import { chooseMotion } from '../video/motion.ts';
 import { forEachScene, throwIfFailed } from './batch.ts';
 import { accentColours, sceneMusic } from './clips-step.ts';
 import { materialize, scratch, type PipelineDeps } from './deps.ts';
-import { finishSettings, planFinishes, type FinishRequest } from './finish.ts';
+import { finishSettings, planFinishes, projectIsOffline, type FinishRequest } from './finish.ts';
 import { verifyFinal } from './render-step.ts';
 import { listScenes } from './scenes-step.ts';
 import type { StepContext } from './step.ts';
@@ -78,7 +78,7 @@ export async function renderPreview(deps: PipelineDeps, project: Project, option
   try {
     step.progress(1, 'planning');
     const songPath = await materialize(deps, audioPath);
-    const settings = finishSettings(deps, project, options);
+    const settings = finishSettings(deps, project, options, await projectIsOffline(deps, project));
     const plan = await planFinishes(deps, { project, scenes, settings, analysis: options.analysis, format, songPath, accent: accentColours(prompts), visualizerEvery: 2, signal: step.signal });
     const clipPaths = new Map<string, string>();
     const batch = await forEachScene(

@@ -121,7 +121,7 @@ export async function runWholeSong(deps: Pick<PipelineDeps, 'store' | 'blobs' | 
     if (Object.keys(patch).length > 0) {
       const stale = describeFormatChange(await formatChange(store, project, patch), project.id);
       project = await store.update('projects', project.id, patch);
-      if (stale) await hooks.onEvent?.({ kind: 'warning', message: stale.replace(/: they are kept as older takes and made again.*$/, ': they are kept as older takes and this run makes new ones for the new frame') });
+      if (stale) await hooks.onEvent?.({ kind: 'warning', message: stale.replace(/ kept as older takes and made again.*$/, ' kept as older takes and this run makes new ones for the new frame') });
     }
   }
 

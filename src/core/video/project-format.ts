@@ -120,5 +120,6 @@ export function describeFormatChange(change: FormatChange | null, projectId: str
   const f = (x: FormatChange['from']) => `${x.width}×${x.height} at ${x.fps} fps`;
   const parts = [change.stills > 0 ? `${change.stills} still${change.stills === 1 ? '' : 's'}` : null, change.clips > 0 ? `${change.clips} clip${change.clips === 1 ? '' : 's'}` : null].filter(Boolean).join(' and ');
   const redo = [change.stills > 0 ? `omvee images generate ${projectId}` : null, `omvee clips generate ${projectId}`].filter(Boolean).join(' then ');
-  return `${parts} were made for ${f(change.from)}, not ${f(change.to)}: they are kept as older takes and made again for the new frame by ${redo} (or omvee run --project ${projectId}); paid providers charge for the new takes`;
+  const were = change.stills + change.clips === 1 ? 'was' : 'were';
+  return `${parts} ${were} made for ${f(change.from)}, not ${f(change.to)}: ${change.stills + change.clips === 1 ? 'it is' : 'they are'} kept as older takes and made again for the new frame by ${redo} (or omvee run --project ${projectId}); paid providers charge for the new takes`;
 }
