@@ -120,6 +120,12 @@ describe('changing the shape of a project that has stills and clips', () => {
     // back to 30 → 24 fps: only the clips are stale, the stills fit
     const fps = await sb.run(['project', 'update', id, '--fps', '24']);
     assert.match(fps.stderr, new RegExp(`^warning: ${scenes} clips were made for 720×1280 at 30 fps, not 720×1280 at 24 fps`, 'm'));
+    // run --project with a new shape says so too, and delivers the new frame at the new rate
+    const square = await sb.run(['run', '--project', id, '--aspect', '1:1', '--resolution', '480p', '--out', sb.file('sq.mp4'), '--json'], { timeoutMs: 120_000 });
+    assert.equal(square.code, 0, square.stderr);
+    assert.match(square.stderr, new RegExp(`warning: ${scenes} stills and ${scenes} clips were made for 720×1280 at 24 fps, not 480×480 at 24 fps: they are kept as older takes and this run makes new ones`));
+    const sq = await probe(sb.file('sq.mp4'));
+    assert.deepEqual([sq.width, sq.height, sq.fps, sq.videoFrames], [480, 480, 24, Math.round(6.1 * 24)]);
   });
 });
 
