@@ -115,8 +115,13 @@ describe('changing the shape of a project that has stills and clips', () => {
     const again = await sb.json<{ output: string; images: number }>(['run', '--project', id, '--out', sb.file('v.mp4')]);
     const p = await probe(again.output);
     assert.deepEqual([p.width, p.height, p.videoFrames], [720, 1280, Math.round(6.1 * 30)]);
-    const images = await sb.json<{ scene: number; take: number }[]>(['images', 'list', id]);
+    const images = await sb.json<{ scene: number; take: number; seed: number; width: number; height: number }[]>(['images', 'list', id]);
     assert.equal(images.length, scenes * 2, 'the 16:9 stills are kept as take 1, the 9:16 ones are take 2');
+    for (let n = 1; n <= scenes; n++) {
+      const [a, b] = [images.find((i) => i.scene === n && i.take === 1)!, images.find((i) => i.scene === n && i.take === 2)!];
+      assert.deepEqual([a.width, a.height, b.width, b.height], [1280, 720, 720, 1280]);
+      assert.equal(b.seed, a.seed, `scene ${n}: the same picture redrawn for the new frame (same seed)`);
+    }
     // back to 30 → 24 fps: only the clips are stale, the stills fit
     const fps = await sb.run(['project', 'update', id, '--fps', '24']);
     assert.match(fps.stderr, new RegExp(`^warning: ${scenes} clips were made for 720×1280 at 30 fps, not 720×1280 at 24 fps`, 'm'));

@@ -20,7 +20,7 @@ import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
 import { listScenes } from './scenes-step.ts';
 import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
-import { otherTakesPredictionIds, pickScenes, recordAttempt, sceneNumber, takeCost, takesOf, takeToWorkOn } from './takes.ts';
+import { latestCompleted, otherTakesPredictionIds, pickScenes, recordAttempt, sceneNumber, takeCost, takesOf, takeToWorkOn } from './takes.ts';
 
 export interface ImageOptions {
   /** 1-based scene numbers; all scenes when empty */
@@ -72,7 +72,11 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
         // stills made for another frame (the project's shape changed) are kept; a new take is made for this one
         const done = (await takesOf(deps.store, 'generated_images', scene.id)).filter((t) => t.status === 'completed');
         const otherShape = done.length > 0 && !done.some((t) => stillFits(t, project));
-        const take = await takeToWorkOn(deps.store, 'generated_images', scene, options.newTake === true || otherShape);
+        let take = await takeToWorkOn(deps.store, 'generated_images', scene, options.newTake === true || otherShape);
+        // the same picture for the new frame: the seed and composition of the still it replaces
+        // (a take asked for with --new-take is a new picture)
+        const reframes = otherShape && options.newTake !== true ? latestCompleted(done) : null;
+        if (take && reframes && take.seed === null && reframes.seed !== null) take = await deps.store.update('generated_images', take.id, { seed: reframes.seed });
         if (!take) {
           skipped += 1;
           return null;
@@ -80,7 +84,7 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
         // re-attaching to a stored prediction costs nothing new; a new prediction must fit --max-cost
         const release = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'image', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}` }) : null;
         try {
-          return await generateOne(deps, project, scene, prompts.get(scene.id)!, references.get(scene.id) ?? [], take, work.dir, step.signal, looks.get(scene.id));
+          return await generateOne(deps, project, scene, prompts.get(scene.id)!, references.get(scene.id) ?? [], take, work.dir, step.signal, looks.get(scene.id), reframes?.take);
         } finally {
           release?.();
         }
@@ -101,7 +105,7 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
   }
 }
 
-async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, prompt: ScenePrompt, referenceKeys: readonly string[], take: GeneratedImage, dir: string, signal: AbortSignal, look?: { key: string; index: number; palette: readonly string[] | null }): Promise<GeneratedImage> {
+async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, prompt: ScenePrompt, referenceKeys: readonly string[], take: GeneratedImage, dir: string, signal: AbortSignal, look?: { key: string; index: number; palette: readonly string[] | null }, reframesTake?: number): Promise<GeneratedImage> {
   const generator = deps.providers.images;
   const seed = take.seed ?? seedFor(project.id, scene.order_idx, 'image', take.take);
   const outPath = join(dir, `scene-${sceneNumber(scene)}-take-${take.take}.png`);
@@ -115,7 +119,8 @@ async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, p
         width: project.width,
         height: project.height,
         seed,
-        take: take.take,
+        // a still redone for a new frame is drawn as the take it replaces (same composition)
+        take: reframesTake ?? take.take,
         outPath,
         ...(referenceImages.length ? { referenceImages } : {}),
         ...(look ? { look } : {}),
