@@ -23,11 +23,20 @@ export interface SpendOptions {
 
 /** The guard the image/clip steps consult before each new prediction. */
 export async function budgetGuard(config: ResolvedConfig, store: Store, plan: ProviderPlan, maxUsd: number): Promise<BudgetGuard> {
-  const [table, models] = await Promise.all([loadPriceTable(config), planModels(config, plan)]);
+  const table = await loadPriceTable(config);
+  // a clip's price can depend on its resolution: the models are planned for each project's frame
+  const byFrame = new Map<string, Promise<Awaited<ReturnType<typeof planModels>>>>();
+  const modelsFor = async (projectId: string) => {
+    const project = await store.get('projects', projectId);
+    const frame = project ? { width: project.width, height: project.height } : { width: 1280, height: 720 };
+    const key = `${frame.width}x${frame.height}`;
+    if (!byFrame.has(key)) byFrame.set(key, planModels(config, plan, frame));
+    return byFrame.get(key)!;
+  };
   return createBudgetGuard({
     maxUsd,
     spentUsd: (projectId) => projectSpentUsd(store, projectId),
-    estimateUsd: (work) => unitPrice(table, models, work.kind, work.sceneDurationS),
+    estimateUsd: async (work) => unitPrice(table, await modelsFor(work.projectId), work.kind, work.sceneDurationS),
   });
 }
 

@@ -134,6 +134,22 @@ describe('changing the shape of a project that has stills and clips', () => {
   });
 });
 
+describe('cost estimates follow the frame', () => {
+  test('run --dry-run prices clips at the resolution the flags ask for; --preview leaves the clips out', async (t) => {
+    const sb = await sandbox(t);
+    const song = await makeSong(sb.file('s.wav'), 9);
+    // nothing is called: the price table and the model's published schema ship with omvee
+    const env = { REPLICATE_API_TOKEN: 'r8_not_a_real_token' };
+    const clipsUsd = async (flags: string[]) => {
+      const est = await sb.json<{ lines: { step: string; usd: number }[] }>(['run', song, '--images', 'replicate', '--clips', 'replicate', '--dry-run', ...flags], { env });
+      return est.lines.filter((l) => l.step === 'clips').reduce((n, l) => n + l.usd, 0);
+    };
+    const [low, mid, high] = [await clipsUsd(['--aspect', '9:16', '--resolution', '480p']), await clipsUsd(['--aspect', '9:16']), await clipsUsd(['--aspect', '9:16', '--resolution', '1080p'])];
+    assert.ok(low > 0 && low < mid && mid < high, `480p ${low} < 720p ${mid} < 1080p ${high}`);
+    assert.equal(await clipsUsd(['--preview']), 0, 'a preview run pays for no clip');
+  });
+});
+
 describe('preview before paying', () => {
   test('run --preview stops after the images with a 360p animatic; render --preview cuts it again; the run goes on', async (t) => {
     const sb = await sandbox(t);
