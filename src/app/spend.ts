@@ -14,6 +14,7 @@ import type { ResolvedConfig } from '../config/resolve.ts';
 import type { Store } from '../store/port.ts';
 import { loadPriceTable, planModels, planProviders, type ProviderChoice, type ProviderPlan } from './providers.ts';
 import type { Services } from './services.ts';
+import { newProjectVideo, videoPatch, type VideoSettings } from '../core/video/project-format.ts';
 
 export interface SpendOptions {
   maxCostUsd?: number | undefined;
@@ -22,11 +23,20 @@ export interface SpendOptions {
 
 /** The guard the image/clip steps consult before each new prediction. */
 export async function budgetGuard(config: ResolvedConfig, store: Store, plan: ProviderPlan, maxUsd: number): Promise<BudgetGuard> {
-  const [table, models] = await Promise.all([loadPriceTable(config), planModels(config, plan)]);
+  const table = await loadPriceTable(config);
+  // a clip's price can depend on its resolution: the models are planned for each project's frame
+  const byFrame = new Map<string, Promise<Awaited<ReturnType<typeof planModels>>>>();
+  const modelsFor = async (projectId: string) => {
+    const project = await store.get('projects', projectId);
+    const frame = project ? { width: project.width, height: project.height } : { width: 1280, height: 720 };
+    const key = `${frame.width}x${frame.height}`;
+    if (!byFrame.has(key)) byFrame.set(key, planModels(config, plan, frame));
+    return byFrame.get(key)!;
+  };
   return createBudgetGuard({
     maxUsd,
     spentUsd: (projectId) => projectSpentUsd(store, projectId),
-    estimateUsd: (work) => unitPrice(table, models, work.kind, work.sceneDurationS),
+    estimateUsd: async (work) => unitPrice(table, await modelsFor(work.projectId), work.kind, work.sceneDurationS),
   });
 }
 
@@ -38,9 +48,10 @@ export interface SpendEstimate {
 }
 
 async function estimateFor(services: Services, plan: ProviderPlan, project: Project | null, work: PlanWorkInput): Promise<SpendEstimate> {
-  const frame = project ? { width: project.width, height: project.height } : undefined;
+  const format = work.frame ?? (project ? { width: project.width, height: project.height, fps: project.fps } : undefined);
+  const frame = format ? { width: format.width, height: format.height } : undefined;
   const [table, models] = await Promise.all([loadPriceTable(services.config), planModels(services.config, plan, frame)]);
-  const planned = await planWork(services.store, project, work);
+  const planned = await planWork(services.store, project, { ...work, ...(format ? { frame: format } : {}) });
   const spent = project ? await projectSpentUsd(services.store, project.id) : 0;
   return { project, estimate: priceWork(table, models, planned), spent };
 }
@@ -52,6 +63,10 @@ export interface RunEstimateInput {
   lyrics: boolean;
   bounds: SceneBounds;
   choice: ProviderChoice;
+  /** --aspect/--resolution/--fps: the frame the run will make (a new project's, or the change to an existing one) */
+  video?: VideoSettings | undefined;
+  /** --preview: the run stops after the images */
+  preview?: boolean | undefined;
 }
 
 /** `omvee run`: what the whole run would cost, before anything is created. */
@@ -65,7 +80,9 @@ export async function estimateRun(services: Services, input: RunEstimateInput): 
   } else {
     durationS = (await (await services.media()).probeAudio(input.audio!)).durationS;
   }
-  return estimateFor(services, plan, project, { durationS, bounds: input.bounds, lyrics: input.lyrics, steps: 'all' });
+  const video = input.video ?? {};
+  const frame = project ? { ...project, ...videoPatch(project, video) } : newProjectVideo(video);
+  return estimateFor(services, plan, project, { durationS, bounds: input.bounds, lyrics: input.lyrics, steps: 'all', frame: { width: frame.width, height: frame.height, fps: frame.fps }, stopAfterImages: input.preview === true });
 }
 
 /** `images generate` / `clips generate`: what the takes to make would cost. */

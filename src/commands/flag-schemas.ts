@@ -10,6 +10,10 @@ import type { ProviderChoice } from '../app/providers.ts';
 import type { SpendFlags } from '../cli/spend.ts';
 import { OmveeError } from '../core/errors.ts';
 import { validateSceneBounds, type SceneBounds } from '../core/timeline/index.ts';
+import { CAPTION_STYLES, parseCaptionStyle } from '../core/captions/styles.ts';
+import { ASPECTS, FRAME_RATES, RESOLUTIONS, parseAspect, parseFrameRate, parseResolution } from '../core/video/frame-format.ts';
+import { VISUALIZER_STYLES, type VisualizerStyle } from '../core/video/visualizer.ts';
+import type { VideoSettings } from '../core/video/project-format.ts';
 import { providerChoices, type ProviderSlot } from '../providers/registry.ts';
 
 /** A flag value parsed by `parse`; an OmveeError it throws becomes the usage error, as worded. */
@@ -125,6 +129,39 @@ export const takeFlags = {
   ...spendFlags,
   detach: z.boolean().optional(),
 };
+
+/** A flag whose value one of omvee's parsers reads; its error is reworded to name the flag. */
+function parsedFlag<T>(flag: string, parse: (text: string) => T, hint: string) {
+  return flagValue((raw): T | undefined => {
+    if (raw === undefined) return undefined;
+    if (typeof raw === 'boolean') throw invalid(flag, raw, hint);
+    try {
+      return parse(String(raw));
+    } catch (error) {
+      if (error instanceof OmveeError) throw invalid(flag, raw, hint);
+      throw error;
+    }
+  });
+}
+
+const parseVisualizer = (text: string): VisualizerStyle => {
+  const v = text.trim().toLowerCase();
+  if ((VISUALIZER_STYLES as readonly string[]).includes(v)) return v as VisualizerStyle;
+  throw new OmveeError('usage', `unknown visualizer "${text}"`);
+};
+
+/** --aspect, --resolution, --fps, --captions, --visualizer (project create / update, run). */
+export const videoFlags = {
+  aspect: parsedFlag('--aspect', parseAspect, `one of ${ASPECTS.join(', ')} (9:16 for Shorts, Reels and TikTok)`),
+  resolution: parsedFlag('--resolution', parseResolution, `one of ${RESOLUTIONS.join(', ')} (the short side of the frame)`),
+  fps: parsedFlag('--fps', parseFrameRate, `one of ${FRAME_RATES.join(', ')} frames per second`),
+  captions: parsedFlag('--captions', parseCaptionStyle, `one of ${CAPTION_STYLES.join(', ')}`),
+  visualizer: parsedFlag('--visualizer', parseVisualizer, `one of ${VISUALIZER_STYLES.join(', ')}`),
+};
+
+export function videoSettingsOf(o: { aspect?: VideoSettings['aspect']; resolution?: VideoSettings['resolution']; fps?: VideoSettings['fps']; captions?: VideoSettings['captions']; visualizer?: VideoSettings['visualizer'] }): VideoSettings {
+  return { aspect: o.aspect, resolution: o.resolution, fps: o.fps, captions: o.captions, visualizer: o.visualizer };
+}
 
 /** A command without options of its own. */
 export const NoOptions = z.object({}).strict();

@@ -26,3 +26,13 @@ export function addTakeOptions(cmd: Command): Command {
     .option('--cancel-on-exit', 'on Ctrl-C, cancel in-flight predictions instead of leaving them to re-attach')
     .option('--detach', 'only enqueue the job (run it with omvee worker) and print its id');
 }
+
+/** --aspect, --resolution, --fps, --captions, --visualizer: the video a project makes. */
+export function addVideoOptions(cmd: Command): Command {
+  return cmd
+    .option('--aspect <ratio>', 'frame shape: 16:9, 9:16 (Shorts, Reels, TikTok), 1:1 or 4:5 (default 16:9)')
+    .option('--resolution <p>', 'short side of the frame: 480p, 720p or 1080p (default 720p)')
+    .option('--fps <n>', 'frame rate: 24, 25 or 30 (default 30)')
+    .option('--captions <style>', 'lyrics on screen: karaoke, line, minimal or none (default: karaoke offline, none with AI images)')
+    .option('--visualizer <style>', 'audio-reactive layer: bars, wave or none (default none)');
+}

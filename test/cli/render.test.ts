@@ -65,6 +65,19 @@ describe('the final video', () => {
     assert.match(piped.stderr, /not every scene has a clip to use/);
   });
 
+  it('on a terminal, --export asks about unreviewed clips too; "no" writes nothing', async () => {
+    const target = join(home, 'edit', 'cut.otio');
+    const declined = await runCli(['render', projectId, '--export', 'otio', '--out', target], { env, cwd: home, tty: true, answers: [false] });
+    assert.equal(declined.asked.length, 1);
+    assert.match(declined.asked[0]!.message, /Use the latest takes\?/);
+    assert.match(declined.stderr, /^canceled: nothing exported/m);
+    await assert.rejects(stat(target), 'no timeline written');
+    const accepted = await runCli(['render', projectId, '--export', 'otio', '--out', target, '--json'], { env, cwd: home, tty: true, answers: [true] });
+    assert.equal(accepted.code, 0, accepted.stderr);
+    assert.equal(JSON.parse(accepted.stdout).path, target);
+    assert.equal(JSON.parse(await readFile(target, 'utf8')).OTIO_SCHEMA, 'Timeline.1');
+  });
+
   it('omvee open hands the video to the desktop opener; without a desktop it says so with the path', async () => {
     const bin = join(home, 'bin');
     const seen = join(home, 'opened.txt');

@@ -289,7 +289,12 @@ describe('step by step on one project', () => {
     assert.equal(stillRefused.code, 1);
     assert.match(stillRefused.stderr, /rejected/);
 
-    await ok(['clips', 'approve', id]);
+    // approving the whole project leaves the rejected take alone (issue 13), --force approves it too
+    const skipping = await ok(['clips', 'approve', id]);
+    assert.match(skipping.stderr, /scene 3: take \d+ was rejected \("too dark"\), left as it is/);
+    clips = await sb.json(['clips', 'list', id]);
+    assert.equal(review(3).review, 'rejected');
+    await ok(['clips', 'approve', id, '--force']);
     clips = await sb.json(['clips', 'list', id]);
     for (let n = 1; n <= scenes.length; n++) assert.equal(review(n).review, 'approved');
 

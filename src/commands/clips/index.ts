@@ -32,8 +32,9 @@ Examples:
   $ omvee clips list 3f2a --json | jq '.[] | select(.review == "rejected") | .scene'`)
     .action(act(() => import('./list.ts')));
   for (const decision of ['approve', 'reject'] as const) {
-    clips
-      .command(decision)
+    const cmd = clips.command(decision);
+    if (decision === 'approve') cmd.option('--force', 'with no scenes given, approve takes that were rejected too (by default they are skipped)');
+    cmd
       .description(`${decision} the latest clip of scenes (all scenes when none given)`)
       .argument('<project>', 'project id, id prefix or name')
       .argument('[scenes...]', 'scene numbers (3, 2-5, 1,4)')
@@ -42,7 +43,7 @@ Examples:
       .addHelpText('after', `
 Examples:
   $ omvee clips ${decision} "Easy Kill" 3 4 --note "${decision === 'approve' ? 'great motion' : 'too dark'}"
-  $ omvee clips ${decision} 3f2a${decision === 'approve' ? '  # every scene' : ' 2-5'}`)
+  $ omvee clips ${decision} 3f2a${decision === 'approve' ? '  # every scene (rejected takes are skipped)\n  $ omvee clips approve 3f2a --force  # every scene, rejected takes too' : ' 2-5'}`)
       .action(act(() => import(decision === 'approve' ? './approve.ts' : './reject.ts')));
   }
 }

@@ -18,6 +18,7 @@ export const Options = z
       return note;
     }),
     take: wholeNumber('--take', 1, Number.MAX_SAFE_INTEGER, 'a take number from 1'),
+    force: z.boolean().optional(),
   })
   .strict();
 
@@ -25,8 +26,14 @@ export async function review(ctx: CliContext, { args, options }: InputOf<typeof 
   const { note, take } = options;
   const { store } = await ctx.services();
   const project = await projectFor(ctx, store, args[0]!);
-  const reviewed = await reviewClips(store, project, { scenes: parseSceneNumbers(args.slice(1)), decision, note: note ?? null, take });
-  ctx.success(`${decision} ${reviewed.length} clip${reviewed.length === 1 ? '' : 's'}`);
+  const { reviewed, skipped } = await reviewClips(store, project, { scenes: parseSceneNumbers(args.slice(1)), decision, note: note ?? null, take, force: options.force === true });
+  for (const { scene, clip, note: why } of skipped) {
+    ctx.warn(`scene ${scene.order_idx + 1}: take ${clip.take} was rejected${why ? ` ("${why}")` : ''}, left as it is (make a new take: omvee clips generate ${project.id} --scene ${scene.order_idx + 1}; or approve it anyway: omvee clips approve ${project.id} ${scene.order_idx + 1}, or --force)`);
+  }
+  if (reviewed.length === 0 && skipped.length > 0) {
+    throw new OmveeError('invalid_input', 'nothing approved: every latest take was rejected', { hint: `make new takes (omvee clips generate ${project.id}) or approve them anyway with --force` });
+  }
+  ctx.success(`${decision} ${reviewed.length} clip${reviewed.length === 1 ? '' : 's'}${skipped.length ? ` (${skipped.length} rejected take${skipped.length === 1 ? '' : 's'} skipped)` : ''}`);
   printList(
     ctx,
     reviewed.map(({ scene, clip, approval }) => ({ scene: scene.order_idx + 1, take: clip.take, clip_id: clip.id, decision, note: approval.note, approval_id: approval.id })),

@@ -6,18 +6,21 @@ import { printRecord } from '../../cli/output.ts';
 import { createProjectWithSong } from '../../core/audio.ts';
 import { validateProjectName, validateStyle } from '../../core/projects.ts';
 import { projectFields, projectJson } from './view.ts';
+import { videoFlags, videoSettingsOf } from '../flag-schemas.ts';
+import { newProjectVideo } from '../../core/video/project-format.ts';
 
-export const Options = z.object({ audio: z.string().optional(), style: z.string().optional() }).strict();
+export const Options = z.object({ audio: z.string().optional(), style: z.string().optional(), ...videoFlags }).strict();
 
 export async function run(ctx: CliContext, { args, options: opts }: InputOf<typeof Options>): Promise<void> {
   const name = validateProjectName(args[0] ?? '');
   const style = validateStyle(opts.style);
+  const video = newProjectVideo(videoSettingsOf(opts));
   const services = await ctx.services();
   const twins = await sameNamed(services.store, 'projects', name);
   const project =
     opts.audio === undefined
-      ? await services.store.insert('projects', { name, style })
-      : await createProjectWithSong({ store: services.store, blobs: services.blobs, media: await services.media() }, { name, style }, opts.audio);
+      ? await services.store.insert('projects', { name, style, ...video })
+      : await createProjectWithSong({ store: services.store, blobs: services.blobs, media: await services.media() }, { name, style, ...video }, opts.audio);
   ctx.success(`created project ${project.name} (${project.id})`);
   if (twins.length > 0) {
     ctx.warn(`${twins.length === 1 ? 'another project is' : `${twins.length} other projects are`} already named "${twins[0]!.name}" (${twins.map((p) => p.id.slice(0, 8)).join(', ')}): name it by id, or rename one with omvee project update <id> --name`);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { ActionFactory } from '../../cli/action.ts';
+import { addVideoOptions } from '../shared-options.ts';
 
 export function registerProject(program: Command, act: ActionFactory): void {
   const project = program.command('project').description('create, list, show, update and delete projects')
@@ -10,15 +11,16 @@ Examples:
   $ omvee project show "Easy Kill" --json | jq -r .status
   $ omvee project cost "Easy Kill" --takes`);
 
-  project
+  addVideoOptions(project
     .command('create')
     .description('create a project (optionally with its song)')
     .argument('<name>', 'project name (at most 255 characters)')
     .option('--audio <file>', 'the song (mp3, wav, flac, m4a, ogg, …)')
-    .option('--style <text>', 'visual style, e.g. "neon noir, rain, 35mm film"')
+    .option('--style <text>', 'visual style, e.g. "neon noir, rain, 35mm film"'))
     .addHelpText('after', `
 Examples:
   $ omvee project create "Easy Kill" --audio song.mp3 --style "neon noir"
+  $ omvee project create "Easy Kill (vertical)" --audio song.mp3 --aspect 9:16 --resolution 1080p --captions karaoke
   $ id=$(omvee project create "Batch 1" --json | jq -r .id)`)
     .action(act(() => import('./create.ts')));
 
@@ -43,15 +45,22 @@ Examples:
   $ omvee project show 3f2a --json`)
     .action(act(() => import('./show.ts')));
 
-  project
+  addVideoOptions(project
     .command('update')
-    .description('rename a project or change its style')
+    .description('rename a project, change its style or the video it makes (shape, resolution, frame rate, captions)')
     .argument('<project>', 'project id, id prefix or name')
     .option('--name <name>', 'new name')
-    .option('--style <text>', 'new visual style ("" clears it)')
+    .option('--style <text>', 'new visual style ("" clears it)'))
     .addHelpText('after', `
+A new shape (--aspect/--resolution) or frame rate makes the stills and clips made for the old
+one stale: they are kept as older takes, and the next images/clips step (or run --project)
+makes new ones for the new frame; render never uses a clip of another shape. New captions or a
+visualizer only re-finish the clips at the next render (nothing is generated again).
+
 Examples:
-  $ omvee project update "Easy Kill" --style "watercolour, dawn light"`)
+  $ omvee project update "Easy Kill" --style "watercolour, dawn light"
+  $ omvee project update "Easy Kill" --aspect 9:16 && omvee run --project "Easy Kill"
+  $ omvee project update 3f2a --captions line --visualizer bars --json | jq .stale`)
     .action(act(() => import('./update.ts')));
 
   project

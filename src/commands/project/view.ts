@@ -2,6 +2,7 @@
 import type { Column } from '../../cli/output.ts';
 import { formatDuration } from '../../cli/output.ts';
 import type { Project } from '../../core/model.ts';
+import { nearestAspect } from '../../core/video/frame-format.ts';
 
 export const PROJECT_COLUMNS: Column<Project>[] = [
   { header: 'id', value: (p) => p.id, id: true },
@@ -27,7 +28,9 @@ export function projectFields(p: Project): [string, unknown][] {
     ['duration', formatDuration(p.audio_duration_s)],
     ['format', p.audio_format ? `${p.audio_format} / ${p.audio_codec} / ${p.audio_sample_rate} Hz / ${p.audio_channels} ch` : null],
     ['lyrics', p.transcript ? `${p.transcript.segments.length} lines (${p.transcript.source})` : null],
-    ['resolution', `${p.width}x${p.height} @ ${p.fps} fps`],
+    ['resolution', `${p.width}x${p.height} @ ${p.fps} fps (${nearestAspect(p)})`],
+    ['captions', p.caption_style ?? 'default (karaoke offline, none with AI images)'],
+    ['visualizer', p.visualizer ?? 'none'],
     ['created_at', p.created_at],
     ['updated_at', p.updated_at],
   ];

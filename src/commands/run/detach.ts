@@ -17,6 +17,7 @@ import { stepsToQueue, type RunOptions } from '../../core/pipeline/remaining.ts'
 import { enqueueStep } from '../../core/pipeline/run-step.ts';
 import type { SceneBounds } from '../../core/timeline/index.ts';
 import { projectFor } from '../resolve.ts';
+import { describeFormatChange, formatChange, newProjectVideo, videoPatch, type VideoSettings } from '../../core/video/project-format.ts';
 
 export interface DetachInput {
   audio?: string | undefined;
@@ -26,6 +27,7 @@ export interface DetachInput {
   projectRef?: string | undefined;
   bounds: SceneBounds;
   lyricsOverlay: boolean;
+  video?: VideoSettings | undefined;
 }
 
 export async function runDetached(ctx: CliContext, input: DetachInput): Promise<void> {
@@ -36,12 +38,18 @@ export async function runDetached(ctx: CliContext, input: DetachInput): Promise<
   if (input.projectRef !== undefined) {
     project = await projectFor(ctx, store, input.projectRef);
     if (!project.audio_path) throw new OmveeError('invalid_input', `project ${project.name} has no song`, { hint: `upload one: omvee upload audio ${project.id} song.mp3` });
+    const patch = input.video ? videoPatch(project, input.video) : {};
+    if (Object.keys(patch).length > 0) {
+      const stale = describeFormatChange(await formatChange(store, project, patch), project.id);
+      project = await store.update('projects', project.id, patch);
+      if (stale) ctx.warn(stale.replace(/ kept as older takes and made again.*$/, ' kept as older takes and the queued steps make new ones for the new frame'));
+    }
   } else {
     const media = await services.media();
     const probe = await media.probeAudio(input.audio!);
     const lyricsBytes = input.lyrics !== undefined ? await readFile(input.lyrics) : null;
     if (lyricsBytes) for (const w of parseLyrics(lyricsBytes, { durationS: probe.durationS, fileName: basename(input.lyrics!) }).warnings) ctx.warn(w);
-    project = await createProjectWithSong({ store, blobs, media }, { name: input.name!, style: input.style ?? null }, input.audio!, probe);
+    project = await createProjectWithSong({ store, blobs, media }, { name: input.name!, style: input.style ?? null, ...newProjectVideo(input.video ?? {}) }, input.audio!, probe);
     if (lyricsBytes) lyricsSource = { key: await storeLyricsSource(blobs, project.id, input.lyrics!, lyricsBytes), fileName: basename(input.lyrics!) };
   }
   return enqueue(ctx, project, await stepsToQueue(store, project, { bounds: input.bounds, lyricsOverlay: input.lyricsOverlay, lyricsSource }));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ActionFactory } from '../../cli/action.ts';
-import { addProviderOptions, addSceneBoundOptions } from '../shared-options.ts';
+import { addProviderOptions, addSceneBoundOptions, addVideoOptions } from '../shared-options.ts';
 
 export function registerRun(program: Command, act: ActionFactory): void {
   const cmd = program
@@ -18,7 +18,9 @@ export function registerRun(program: Command, act: ActionFactory): void {
     .option('--dry-run', 'print what the paid providers would cost, then stop (nothing is stored or paid)')
     .option('--max-cost <usd>', 'refuse when the estimate is over USD, and stop before spending more than USD on this project')
     .option('--detach', 'only prepare the project and queue every step as jobs for `omvee worker`; print the ids')
-    .option('--cancel-on-exit', 'on Ctrl-C, cancel in-flight predictions instead of leaving them to re-attach');
+    .option('--cancel-on-exit', 'on Ctrl-C, cancel in-flight predictions instead of leaving them to re-attach')
+    .option('--preview', 'stop after the images with a 360p animatic (stills, camera, captions, the song): no clip is made or paid for');
+  addVideoOptions(cmd);
   addSceneBoundOptions(addProviderOptions(cmd, ['transcriber', 'director', 'images', 'clips']))
     .addHelpText('after', `
 Asks nothing when not on a TTY. Interrupt it at any time: finished work is kept and
@@ -26,6 +28,8 @@ Asks nothing when not on a TTY. Interrupt it at any time: finished work is kept 
 
 Examples:
   $ omvee run demo/easy-kill.mp3 --lyrics demo/easy-kill.lrc --out easy-kill.mp4
+  $ omvee run song.mp3 --lyrics song.lrc --aspect 9:16 --captions karaoke --out short.mp4  # vertical, 720x1280
+  $ omvee run song.mp3 --preview  # stills and a 360p animatic first, no clip paid; then resume the project
   $ omvee run --project 3f2a --out easy-kill.mp4  # resume
   $ omvee run song.mp3 --detach --json && omvee worker  # queue it; any worker runs it
   $ omvee run song.wav --dry-run  # what it would cost

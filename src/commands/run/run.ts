@@ -9,7 +9,7 @@ import { formatDuration, formatUsd, printRecord } from '../../cli/output.ts';
 import { runPreflight } from '../../cli/spend.ts';
 import { checkInputFile } from '../../core/files.ts';
 import { validateProjectName, validateStyle } from '../../core/projects.ts';
-import { concurrency, providerChoiceOf, providerFlags, sceneBoundFlags, sceneBounds, spendFlags, spendOf, videoOut } from '../flag-schemas.ts';
+import { concurrency, videoFlags, videoSettingsOf, providerChoiceOf, providerFlags, sceneBoundFlags, sceneBounds, spendFlags, spendOf, videoOut } from '../flag-schemas.ts';
 import { openCommandPipeline } from '../pipeline.ts';
 import { projectFor } from '../resolve.ts';
 import { runWhole, type WholeRunInput } from './whole-run.ts';
@@ -25,6 +25,8 @@ export const Options = z
     lyricsOverlay: z.boolean().optional(),
     concurrency,
     detach: z.boolean().optional(),
+    preview: z.boolean().optional(),
+    ...videoFlags,
     ...spendFlags,
     ...sceneBoundFlags,
     ...providerFlags(['transcriber', 'director', 'images', 'clips']),
@@ -45,6 +47,11 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
   const spend = spendOf(opts);
   const choice = providerChoiceOf(opts);
   const parallel = opts.concurrency ? { images: opts.concurrency, clips: opts.concurrency } : {};
+  const video = videoSettingsOf(opts);
+  const preview = opts.preview === true;
+  if (preview && (opts.batch !== undefined || opts.detach === true)) {
+    throw new OmveeError('usage', `--preview cannot be combined with ${opts.batch !== undefined ? '--batch' : '--detach'}`, { hint: 'preview one song in this shell: omvee run song.mp3 --preview' });
+  }
 
   if (opts.batch !== undefined) {
     if (opts.detach === true) throw new OmveeError('usage', '--detach cannot be combined with --batch', { hint: 'queue songs one by one: omvee run song.mp3 --detach' });
@@ -63,6 +70,7 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
         out: undefined,
         bounds,
         lyricsOverlay: opts.lyricsOverlay === true,
+        video,
       });
       return { projectId: outcome.project_id, outputPath: outcome.output ?? outcome.video_path };
     });
@@ -78,6 +86,8 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
     lyricsOverlay: opts.lyricsOverlay === true,
     style,
     lyrics: opts.lyrics,
+    video,
+    preview,
     ...(projectId !== undefined ? { projectRef: projectId } : {}),
   };
   if (audio !== undefined) {
@@ -93,12 +103,18 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
       });
     }
     const { runDetached } = await import('./detach.ts');
-    await runDetached(ctx, { audio: input.audio, lyrics: opts.lyrics, name: input.name, style, projectRef: projectId, bounds, lyricsOverlay: opts.lyricsOverlay === true });
+    await runDetached(ctx, { audio: input.audio, lyrics: opts.lyrics, name: input.name, style, projectRef: projectId, bounds, lyricsOverlay: opts.lyricsOverlay === true, video });
     return;
   }
-  if (await runPreflight(ctx, { audio, projectRef: projectId, lyrics: opts.lyrics !== undefined, bounds, choice, flags: spend })) return;
+  if (await runPreflight(ctx, { audio, projectRef: projectId, lyrics: opts.lyrics !== undefined, bounds, choice, flags: spend, video, preview })) return;
   const pipeline = await openCommandPipeline(ctx, { choice, concurrency: parallel, spend });
   const summary = await runWhole(ctx, pipeline, input);
+  if (summary.preview) {
+    ctx.success(`${summary.name}: ${formatDuration(summary.duration_s)} preview animatic from ${summary.images} stills → ${summary.output} in ${summary.elapsed_s.toFixed(1)} s (no clip was made${summary.cost_usd ? `; cost so far ${formatUsd(summary.cost_usd)}` : ''})`);
+    ctx.info(`watch it, then continue: omvee run --project ${summary.project_id}${opts.out !== undefined ? ` --out ${opts.out}` : ''}  (or redo stills first: omvee images generate ${summary.project_id} --scene N --new-take)`);
+    printRecord(ctx, Object.entries(summary).filter(([k]) => k !== 'steps'), { ...summary, next: `omvee run --project ${summary.project_id}` });
+    return;
+  }
   ctx.success(`${summary.name}: ${formatDuration(summary.duration_s)} video, ${summary.scenes} scenes${summary.output ? ` → ${summary.output}` : ''} in ${summary.elapsed_s.toFixed(1)} s${summary.cost_usd ? ` (cost ${formatUsd(summary.cost_usd)})` : ''}`);
   printRecord(ctx, Object.entries(summary).filter(([k]) => k !== 'steps'), summary);
 }

@@ -10,6 +10,8 @@ import { deliver } from '../../app/deliver.ts';
 import { forgetOut, recallOut, rememberOut } from '../../app/remembered-out.ts';
 import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
+import { materialize } from '../../core/pipeline/deps.ts';
+import { cutPreview } from '../preview.ts';
 import { runWholeSong, type WholeRunInput, type WholeRunSummary } from '../../core/pipeline/whole-run.ts';
 
 export type { WholeRunInput, WholeRunSummary };
@@ -23,6 +25,7 @@ export async function runWhole(ctx: CliContext, pipeline: Pipeline, input: Whole
     summary = await runWholeSong(pipeline.deps, input, {
       providers: pipeline.plan,
       runStep: (project, step) => pipeline.step(step.type, project, step.payload as never, step.label, step.done),
+      preview: (project) => cutPreview(ctx, pipeline, project),
       onEvent: async (event) => {
         if (event.kind === 'warning') return ctx.warn(event.message);
         projectId = event.project.id;
@@ -42,6 +45,12 @@ export async function runWhole(ctx: CliContext, pipeline: Pipeline, input: Whole
       throw new OmveeError(error.code, error.message, { hint: `${error.hint} (it delivers to ${out})`, cause: error.cause ?? error, ...(error.details ? { details: error.details } : {}) });
     }
     throw error;
+  }
+  if (summary.preview) {
+    // the --out is the final video's: the animatic stays in the project (final/preview.mp4) and
+    // the run that continues delivers the cut there
+    const local = pipeline.services.blobs.localPath(summary.video_path) ?? (await materialize(pipeline.services, summary.video_path));
+    return { ...summary, output: local };
   }
   const output = out ? await deliver(pipeline.services, summary.video_path, out, ctx.io.cwd) : pipeline.services.blobs.localPath(summary.video_path);
   if (out && projectId) await forgetOut(home, projectId).catch(() => undefined);

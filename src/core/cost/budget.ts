@@ -31,8 +31,8 @@ export interface BudgetGuardOptions {
   maxUsd: number;
   /** recorded spend of a project so far */
   spentUsd: (projectId: string) => Promise<number>;
-  /** estimated price of one generation */
-  estimateUsd: (work: PaidWork) => number;
+  /** estimated price of one generation (it may read the project, e.g. its frame) */
+  estimateUsd: (work: PaidWork) => number | Promise<number>;
 }
 
 export function createBudgetGuard(opts: BudgetGuardOptions): BudgetGuard {
@@ -43,7 +43,7 @@ export function createBudgetGuard(opts: BudgetGuardOptions): BudgetGuard {
     reserve(work) {
       // one check at a time, so two parallel generations cannot both squeeze under the cap
       const next = queue.then(async () => {
-        const estimate = opts.estimateUsd(work);
+        const estimate = await opts.estimateUsd(work);
         const spent = await opts.spentUsd(work.projectId);
         const reserved = inFlight.get(work.projectId) ?? 0;
         if (spent + reserved + estimate > opts.maxUsd + 1e-9) throw budgetError(opts.maxUsd, spent + reserved, estimate, work);

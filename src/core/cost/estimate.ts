@@ -4,6 +4,7 @@
  * counted; when the scenes are not chosen yet their count is estimated from the song length
  * and the scene bounds, as the director would choose them.
  */
+import { clipFits, stillFits } from '../video/project-format.ts';
 import { naturalSceneCount, targetSceneCount } from '../timeline/bounds.ts';
 import { chooseClipDuration } from './clip-plan.ts';
 import { llmCallCost, predictionCost, roundUsd, transcriptionCost, type PriceTable } from './prices.ts';
@@ -47,6 +48,10 @@ export interface PlanWorkInput {
   sceneNumbers?: readonly number[] | undefined;
   /** a new take for every picked scene */
   newTake?: boolean;
+  /** the project's frame (and frame rate): takes made for another one are redone, so they count as work */
+  frame?: { width: number; height: number; fps: number } | undefined;
+  /** run --preview: nothing after the images */
+  stopAfterImages?: boolean | undefined;
 }
 
 
@@ -67,8 +72,9 @@ export async function planWork(store: Store, project: Project | null, input: Pla
       store.list('video_clips', { where: { project_id: project.id, status: 'completed' } }),
     ]);
     prompted = new Set(prompts.map((p) => p.scene_id));
-    imaged = new Set(images.map((i) => i.scene_id));
-    clipped = new Set(clips.map((c) => c.scene_id));
+    const frame = input.frame;
+    imaged = new Set(images.filter((i) => !frame || stillFits(i, frame)).map((i) => i.scene_id));
+    clipped = new Set(clips.filter((c) => !frame || clipFits(c, frame)).map((c) => c.scene_id));
   }
   const estimated = scenes.length === 0;
   const count = targetSceneCount(input.durationS, input.bounds.sceneMinS, input.bounds.sceneMaxS);
@@ -82,7 +88,7 @@ export async function planWork(store: Store, project: Project | null, input: Pla
     scenes: steps === 'all' && estimated,
     prompts: steps === 'all' ? ids.filter((id) => !prompted.has(id)).length : 0,
     images: steps === 'clips' ? [] : todo(imaged),
-    clips: steps === 'images' ? [] : todo(clipped),
+    clips: steps === 'images' || input.stopAfterImages === true ? [] : todo(clipped),
     scenesEstimated: estimated,
   };
 }

@@ -12,12 +12,14 @@ import type { GeneratedImage, Project, Scene, ScenePrompt, VideoClip } from '../
 import type { ClipResult } from '../../providers/ports.ts';
 import { sceneFrameCounts } from '../timeline/index.ts';
 import { meanEnergy, paceCurve } from '../video/music.ts';
-import { finishSettings, planFinishes, type FinishPlan, type FinishRequest, type SceneFinish } from './finish.ts';
+import { finishSettings, planFinishes, projectIsOffline, type FinishPlan, type FinishRequest, type SceneFinish } from './finish.ts';
 import { budgetStop } from '../cost/budget.ts';
 import { forEachScene, throwIfFailed } from './batch.ts';
 import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
 import { countScenesWithout } from './images-step.ts';
 import { motionForTake } from './clip-motion.ts';
+import { chosenImage } from './preview-step.ts';
+import { clipFits } from '../video/project-format.ts';
 import { listScenes } from './scenes-step.ts';
 import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
@@ -40,7 +42,7 @@ export function accentColours(prompts: ReadonlyMap<string, ScenePrompt>): Map<st
 
 /** The finish plan of a project's clips for these options (captions, flashes, visualizer). */
 export async function clipFinishPlan(deps: PipelineDeps, project: Project, scenes: readonly Scene[], prompts: ReadonlyMap<string, ScenePrompt>, request: FinishRequest, signal?: AbortSignal): Promise<FinishPlan> {
-  const settings = finishSettings(deps, project, request);
+  const settings = finishSettings(deps, project, request, await projectIsOffline(deps, project));
   const songPath = settings.visualizer !== 'none' && project.audio_path ? await materialize(deps, project.audio_path) : undefined;
   return planFinishes(deps, { project, scenes, settings, analysis: request.analysis, accent: accentColours(prompts), ...(songPath ? { songPath } : {}), ...(signal ? { signal } : {}) });
 }
@@ -67,15 +69,13 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
   const approvals = await deps.store.list('user_approvals', { where: { project_id: project.id } });
   const reviews = clipReviews(approvals);
   const prompts = new Map((await deps.store.list('scene_prompts', { where: { project_id: project.id } })).map((p) => [p.scene_id, p]));
-  const imageFor = (scene: Scene): GeneratedImage | null => {
-    const approved = approvals
-      .filter((a) => a.scene_id === scene.id && a.image_id !== null && a.decision === 'approved')
-      .sort((a, b) => (a.created_at < b.created_at ? 1 : -1))[0];
-    const chosen = approved ? images.find((i) => i.id === approved.image_id) : undefined;
-    return chosen ?? latestCompleted(images.filter((i) => i.scene_id === scene.id));
-  };
+  // a still made for another frame (the project's shape changed) is not used
+  const imageFor = (scene: Scene): GeneratedImage | null => chosenImage(scene, images, approvals, project);
   const missing = scenes.filter((s) => imageFor(s) === null);
-  if (missing.length > 0) throw new OmveeError('invalid_input', `scene${missing.length > 1 ? 's' : ''} ${missing.map(sceneNumber).join(', ')} ha${missing.length > 1 ? 've' : 's'} no image yet`, { hint: `run: omvee images generate ${project.id}` });
+  if (missing.length > 0) {
+    const otherShape = missing.some((s) => images.some((i) => i.scene_id === s.id));
+    throw new OmveeError('invalid_input', `scene${missing.length > 1 ? 's' : ''} ${missing.map(sceneNumber).join(', ')} ha${missing.length > 1 ? 've' : 's'} no image ${otherShape ? `made for ${project.width}×${project.height} (the project's frame changed)` : 'yet'}`, { hint: `run: omvee images generate ${project.id}` });
+  }
   // image keys come from user-writable rows: all checked before anything is generated
   for (const scene of scenes) assertKeyInScope(scoped.scope, imageFor(scene)!.image_path, 'generated_images.image_path');
 
@@ -90,7 +90,7 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
       async (scene, progress) => {
         // a new take when the latest one no longer fits the scene's times, or was rejected
         const current = latestCompleted(await takesOf(deps.store, 'video_clips', scene.id));
-        const stale = current !== null && (current.frame_count !== frames.get(scene.id) || reviews.get(current.id)?.decision === 'rejected');
+        const stale = current !== null && (current.frame_count !== frames.get(scene.id) || !clipFits(current, project) || reviews.get(current.id)?.decision === 'rejected');
         const take = await takeToWorkOn(deps.store, 'video_clips', scene, options.newTake === true || stale);
         if (!take) {
           skipped += 1;

@@ -39,9 +39,21 @@ export function isOffline(deps: Pick<PipelineDeps, 'providers'>): boolean {
   return deps.providers.images?.name === 'local';
 }
 
-export function finishSettings(deps: Pick<PipelineDeps, 'providers'>, project: Project, request: FinishRequest): FinishSettings {
+/**
+ * Whether a project's video is an offline one (its default captions are karaoke; AI videos get
+ * none unless asked): judged by its stills when it has some — every one made by omvee's own
+ * procedural generator (model omvee-local-…) — else by the image provider of this run. `render`
+ * runs without providers, so the stills are what tell an AI project from an offline one.
+ */
+export async function projectIsOffline(deps: Pick<PipelineDeps, 'providers' | 'store'>, project: Pick<Project, 'id'>): Promise<boolean> {
+  const stills = await deps.store.list('generated_images', { where: { project_id: project.id, status: 'completed' } });
+  if (stills.length === 0) return isOffline(deps);
+  return stills.every((s) => (s.model ?? '').startsWith('omvee-local'));
+}
+
+export function finishSettings(deps: Pick<PipelineDeps, 'providers'>, project: Project, request: FinishRequest, offline: boolean = isOffline(deps)): FinishSettings {
   return {
-    captions: resolveCaptionStyle({ requested: request.captions ?? null, project: project.caption_style ?? null, lyricsOverlay: request.lyricsOverlay, offline: isOffline(deps) }),
+    captions: resolveCaptionStyle({ requested: request.captions ?? null, project: project.caption_style ?? null, lyricsOverlay: request.lyricsOverlay, offline }),
     visualizer: request.visualizer ?? project.visualizer ?? 'none',
   };
 }

@@ -10,7 +10,9 @@ import { assertArtistKey, type KeyScope } from '../../blobs/scoped.ts';
 import { OmveeError } from '../errors.ts';
 import { IMAGE_CONTENT_TYPES, fileHead, sniffImageFormat } from '../media-sniff.ts';
 import type { AudioAnalysis } from '../analysis/model.ts';
-import type { GeneratedImage, Project, Scene, ScenePrompt } from '../model.ts';
+import type { GeneratedImage, Project, Scene, ScenePrompt, VideoClip } from '../model.ts';
+import type { FrameSize } from '../video/frame-format.ts';
+import { clipFits, stillFits } from '../video/project-format.ts';
 import { sceneLooks } from '../video/looks.ts';
 import { budgetStop } from '../cost/budget.ts';
 import { forEachScene, throwIfFailed } from './batch.ts';
@@ -18,7 +20,7 @@ import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
 import { listScenes } from './scenes-step.ts';
 import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
-import { otherTakesPredictionIds, pickScenes, recordAttempt, sceneNumber, takeCost, takeToWorkOn } from './takes.ts';
+import { latestCompleted, otherTakesPredictionIds, pickScenes, recordAttempt, sceneNumber, takeCost, takesOf, takeToWorkOn } from './takes.ts';
 
 export interface ImageOptions {
   /** 1-based scene numbers; all scenes when empty */
@@ -67,7 +69,14 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
       deps.concurrency?.images ?? 2,
       step.signal,
       async (scene) => {
-        const take = await takeToWorkOn(deps.store, 'generated_images', scene, options.newTake === true);
+        // stills made for another frame (the project's shape changed) are kept; a new take is made for this one
+        const done = (await takesOf(deps.store, 'generated_images', scene.id)).filter((t) => t.status === 'completed');
+        const otherShape = done.length > 0 && !done.some((t) => stillFits(t, project));
+        let take = await takeToWorkOn(deps.store, 'generated_images', scene, options.newTake === true || otherShape);
+        // the same picture for the new frame: the seed and composition of the still it replaces
+        // (a take asked for with --new-take is a new picture)
+        const reframes = otherShape && options.newTake !== true ? latestCompleted(done) : null;
+        if (take && reframes && take.seed === null && reframes.seed !== null) take = await deps.store.update('generated_images', take.id, { seed: reframes.seed });
         if (!take) {
           skipped += 1;
           return null;
@@ -75,7 +84,7 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
         // re-attaching to a stored prediction costs nothing new; a new prediction must fit --max-cost
         const release = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'image', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}` }) : null;
         try {
-          return await generateOne(deps, project, scene, prompts.get(scene.id)!, references.get(scene.id) ?? [], take, work.dir, step.signal, looks.get(scene.id));
+          return await generateOne(deps, project, scene, prompts.get(scene.id)!, references.get(scene.id) ?? [], take, work.dir, step.signal, looks.get(scene.id), reframes?.take);
         } finally {
           release?.();
         }
@@ -96,7 +105,7 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
   }
 }
 
-async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, prompt: ScenePrompt, referenceKeys: readonly string[], take: GeneratedImage, dir: string, signal: AbortSignal, look?: { key: string; index: number; palette: readonly string[] | null }): Promise<GeneratedImage> {
+async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, prompt: ScenePrompt, referenceKeys: readonly string[], take: GeneratedImage, dir: string, signal: AbortSignal, look?: { key: string; index: number; palette: readonly string[] | null }, reframesTake?: number): Promise<GeneratedImage> {
   const generator = deps.providers.images;
   const seed = take.seed ?? seedFor(project.id, scene.order_idx, 'image', take.take);
   const outPath = join(dir, `scene-${sceneNumber(scene)}-take-${take.take}.png`);
@@ -110,7 +119,8 @@ async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, p
         width: project.width,
         height: project.height,
         seed,
-        take: take.take,
+        // a still redone for a new frame is drawn as the take it replaces (same composition)
+        take: reframesTake ?? take.take,
         outPath,
         ...(referenceImages.length ? { referenceImages } : {}),
         ...(look ? { look } : {}),
@@ -178,8 +188,11 @@ async function artistReferenceKeys(deps: PipelineDeps, scope: KeyScope, scenes: 
   return out;
 }
 
-export async function countScenesWithout(deps: Pick<PipelineDeps, 'store'>, projectId: string, table: 'generated_images' | 'video_clips'): Promise<number> {
+/** Scenes without a completed take (for `frame`: without one made for that frame and frame rate). */
+export async function countScenesWithout(deps: Pick<PipelineDeps, 'store'>, projectId: string, table: 'generated_images' | 'video_clips', frame?: FrameSize & { fps: number }): Promise<number> {
   const scenes = await listScenes(deps, projectId);
-  const done = new Set((await deps.store.list(table, { where: { project_id: projectId, status: 'completed' } })).map((r) => r.scene_id));
+  const rows: (GeneratedImage | VideoClip)[] = await deps.store.list(table, { where: { project_id: projectId, status: 'completed' } });
+  const fits = (r: GeneratedImage | VideoClip): boolean => !frame || ('fps' in r ? clipFits(r, frame) : stillFits(r, frame));
+  const done = new Set(rows.filter(fits).map((r) => r.scene_id));
   return scenes.filter((s) => !done.has(s.id)).length;
 }

@@ -10,12 +10,13 @@ import { projectKey } from '../../blobs/keys.ts';
 import { OmveeError } from '../errors.ts';
 import type { GeneratedImage, Project, Scene, UserApproval } from '../model.ts';
 import { totalFrames } from '../timeline/index.ts';
-import { scaledFrame } from '../video/frame-format.ts';
+import { scaledFrame, type FrameSize } from '../video/frame-format.ts';
+import { stillFits } from '../video/project-format.ts';
 import { chooseMotion } from '../video/motion.ts';
 import { forEachScene, throwIfFailed } from './batch.ts';
 import { accentColours, sceneMusic } from './clips-step.ts';
 import { materialize, scratch, type PipelineDeps } from './deps.ts';
-import { finishSettings, planFinishes, type FinishRequest } from './finish.ts';
+import { finishSettings, planFinishes, projectIsOffline, type FinishRequest } from './finish.ts';
 import { verifyFinal } from './render-step.ts';
 import { listScenes } from './scenes-step.ts';
 import type { StepContext } from './step.ts';
@@ -43,13 +44,17 @@ export interface PreviewOutcome {
 
 export const PREVIEW_SHORT_SIDE = 360;
 
-/** The still a scene goes into a clip with: the one approved last, else its latest completed take. */
-export function chosenImage(scene: Scene, images: readonly GeneratedImage[], approvals: readonly UserApproval[]): GeneratedImage | null {
+/**
+ * The still a scene goes into a clip with: the one approved last, else its latest completed
+ * take — among the stills made for `frame` when given (a still of another shape is stale).
+ */
+export function chosenImage(scene: Scene, images: readonly GeneratedImage[], approvals: readonly UserApproval[], frame?: FrameSize): GeneratedImage | null {
+  const usable = images.filter((i) => i.scene_id === scene.id && (!frame || stillFits(i, frame)));
   const approved = approvals
     .filter((a) => a.scene_id === scene.id && a.image_id !== null && a.decision === 'approved')
     .sort((a, b) => (a.created_at < b.created_at ? 1 : -1))[0];
-  const chosen = approved ? images.find((i) => i.id === approved.image_id) : undefined;
-  return chosen ?? latestCompleted(images.filter((i) => i.scene_id === scene.id));
+  const chosen = approved ? usable.find((i) => i.id === approved.image_id) : undefined;
+  return chosen ?? latestCompleted(usable);
 }
 
 export async function renderPreview(deps: PipelineDeps, project: Project, options: PreviewOptions, step: StepContext): Promise<PreviewOutcome> {
@@ -58,9 +63,12 @@ export async function renderPreview(deps: PipelineDeps, project: Project, option
   if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
   const images = await deps.store.list('generated_images', { where: { project_id: project.id, status: 'completed' } });
   const approvals = await deps.store.list('user_approvals', { where: { project_id: project.id } });
-  const stills = new Map(scenes.map((s) => [s.id, chosenImage(s, images, approvals)]));
+  const stills = new Map(scenes.map((s) => [s.id, chosenImage(s, images, approvals, project)]));
   const missing = scenes.filter((s) => !stills.get(s.id));
-  if (missing.length > 0) throw new OmveeError('invalid_input', `scene${missing.length > 1 ? 's' : ''} ${missing.map(sceneNumber).join(', ')} ha${missing.length > 1 ? 've' : 's'} no image yet`, { hint: `run: omvee images generate ${project.id}` });
+  if (missing.length > 0) {
+    const otherShape = missing.some((s) => images.some((i) => i.scene_id === s.id));
+    throw new OmveeError('invalid_input', `scene${missing.length > 1 ? 's' : ''} ${missing.map(sceneNumber).join(', ')} ha${missing.length > 1 ? 've' : 's'} no image ${otherShape ? `made for ${project.width}×${project.height} (the project's frame changed)` : 'yet'}`, { hint: `run: omvee images generate ${project.id}` });
+  }
   const prompts = new Map((await deps.store.list('scene_prompts', { where: { project_id: project.id } })).map((p) => [p.scene_id, p]));
 
   const size = scaledFrame({ width: project.width, height: project.height }, options.shortSide ?? PREVIEW_SHORT_SIDE);
@@ -70,7 +78,7 @@ export async function renderPreview(deps: PipelineDeps, project: Project, option
   try {
     step.progress(1, 'planning');
     const songPath = await materialize(deps, audioPath);
-    const settings = finishSettings(deps, project, options);
+    const settings = finishSettings(deps, project, options, await projectIsOffline(deps, project));
     const plan = await planFinishes(deps, { project, scenes, settings, analysis: options.analysis, format, songPath, accent: accentColours(prompts), visualizerEvery: 2, signal: step.signal });
     const clipPaths = new Map<string, string>();
     const batch = await forEachScene(

@@ -22,6 +22,7 @@ import { forEachScene, throwIfFailed } from './batch.ts';
 import type { FinishRequest, SceneFinish } from './finish.ts';
 import { LOCAL_MOTION_MODEL, chooseMotion } from '../video/motion.ts';
 import { listScenes } from './scenes-step.ts';
+import { clipFits } from '../video/project-format.ts';
 import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
 import { clipForScene, sceneNumber } from './takes.ts';
@@ -82,6 +83,10 @@ export async function chooseClips(deps: Pick<PipelineDeps, 'store'>, project: Pr
     const { clip, reason } = clipForScene(scene.id, clips.filter((c) => c.scene_id === scene.id), approvals, autoApprove);
     if (!clip) {
       unready.push(`${sceneNumber(scene)} (${reason})`);
+      continue;
+    }
+    if (!clipFits(clip, project)) {
+      unready.push(`${sceneNumber(scene)} (clip made for ${clip.width}×${clip.height} at ${clip.fps} fps, the project is now ${project.width}×${project.height} at ${project.fps} fps: regenerate it)`);
       continue;
     }
     if (clip.frame_count !== frames.get(scene.id)) {

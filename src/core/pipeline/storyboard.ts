@@ -21,7 +21,7 @@ export interface StoryboardOptions {
 
 const clock = (s: number): string => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
 
-export async function storyboardSheet(deps: PipelineDeps, project: Project, options: StoryboardOptions): Promise<{ path: string; scenes: number; missing: number }> {
+export async function storyboardSheet(deps: Pick<PipelineDeps, 'store' | 'blobs' | 'media' | 'workDir'>, project: Project, options: StoryboardOptions): Promise<{ path: string; scenes: number; missing: number }> {
   const scenes = await listScenes(deps, project.id);
   if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
   const images = await deps.store.list('generated_images', { where: { project_id: project.id, status: 'completed' } });
@@ -30,7 +30,7 @@ export async function storyboardSheet(deps: PipelineDeps, project: Project, opti
   const reviews = clipReviews(approvals);
   const items: ContactSheetItem[] = [];
   for (const scene of scenes) {
-    const image = chosenImage(scene, images, approvals);
+    const image = chosenImage(scene, images, approvals, project) ?? chosenImage(scene, images, approvals);
     if (!image?.image_path) continue;
     const clip = latestCompleted(clips.filter((c) => c.scene_id === scene.id));
     const review = clip ? reviews.get(clip.id) : [...approvals].filter((a) => a.image_id === image.id).sort((a, b) => (a.created_at < b.created_at ? 1 : -1))[0];

@@ -20,6 +20,8 @@ import { nextStep, runSteps } from './remaining.ts';
 import type { ProviderNames, RunOptions } from './step-definition.ts';
 import type { JobType } from './steps.ts';
 import { storeLyricsSource } from './transcript-step.ts';
+import type { PreviewOutcome } from './preview-step.ts';
+import { describeFormatChange, formatChange, hasVideoSettings, newProjectVideo, videoPatch, type VideoSettings } from '../video/project-format.ts';
 
 export interface WholeRunInput {
   /** a new song (with name and style), or projectRef to resume */
@@ -30,6 +32,10 @@ export interface WholeRunInput {
   projectRef?: string | undefined;
   bounds: SceneBounds;
   lyricsOverlay: boolean;
+  /** --aspect/--resolution/--fps/--captions/--visualizer: a new project's, or a change to the resumed one */
+  video?: VideoSettings | undefined;
+  /** --preview: stop after the images with the animatic (no clip is made or paid for) */
+  preview?: boolean | undefined;
 }
 
 export interface WholeRunSummary {
@@ -38,7 +44,10 @@ export interface WholeRunSummary {
   /** where the video was copied to (--out): filled in by the caller that delivers it */
   output: string | null;
   video_path: string;
-  final_video_id: string;
+  /** null for a preview (the animatic is not a final cut) */
+  final_video_id: string | null;
+  /** true when the run stopped after the images with the animatic (--preview) */
+  preview: boolean;
   duration_s: number;
   frame_count: number;
   fps: number;
@@ -70,7 +79,12 @@ export interface WholeRunHooks {
   runStep(project: Project, step: StepRequest): Promise<Job>;
   /** awaited: the project event comes before any step runs (e.g. to remember where the video goes) */
   onEvent?(event: WholeRunEvent): void | Promise<void>;
+  /** --preview: cut the animatic (the caller shows its progress); required when input.preview */
+  preview?(project: Project): Promise<PreviewOutcome>;
 }
+
+/** The steps a preview run stops before: no clip is made (or paid for). */
+const AFTER_IMAGES: ReadonlySet<JobType> = new Set(['generate_clips', 'assemble_video']);
 
 export async function runWholeSong(deps: Pick<PipelineDeps, 'store' | 'blobs' | 'media'>, input: WholeRunInput, hooks: WholeRunHooks): Promise<WholeRunSummary> {
   const started = performance.now();
@@ -99,9 +113,17 @@ export async function runWholeSong(deps: Pick<PipelineDeps, 'store' | 'blobs' | 
       // validate only: the transcript step reports the warnings (printing them here too doubled them)
       parseLyrics(lyricsBytes, { durationS: probe.durationS, fileName: basename(input.lyrics) });
     }
-    project = await timed('upload', () => createProjectWithSong({ store, blobs, media }, { name: input.name!, style: input.style ?? null }, input.audio!, probe));
+    project = await timed('upload', () => createProjectWithSong({ store, blobs, media }, { name: input.name!, style: input.style ?? null, ...newProjectVideo(input.video ?? {}) }, input.audio!, probe));
   }
   await hooks.onEvent?.({ kind: 'project', project, resumed });
+  if (resumed && input.video && hasVideoSettings(input.video)) {
+    const patch = videoPatch(project, input.video);
+    if (Object.keys(patch).length > 0) {
+      const stale = describeFormatChange(await formatChange(store, project, patch), project.id);
+      project = await store.update('projects', project.id, patch);
+      if (stale) await hooks.onEvent?.({ kind: 'warning', message: stale.replace(/ kept as older takes and made again.*$/, ' kept as older takes and this run makes new ones for the new frame') });
+    }
+  }
 
   if (resumed && input.lyrics !== undefined && project.transcript) {
     await hooks.onEvent?.({ kind: 'warning', message: `--lyrics ignored: ${project.name} already has a transcript (replace it with: omvee transcript import ${project.id} ${input.lyrics})` });
@@ -115,8 +137,10 @@ export async function runWholeSong(deps: Pick<PipelineDeps, 'store' | 'blobs' | 
   const definitions = new Map((await runSteps()).map((s) => [s.type, s]));
   const ran = new Set<JobType>();
   let final: FinalVideo | null = null;
+  let previewOutcome: PreviewOutcome | null = null;
   try {
     for (let next = await nextStep(store, project.id, options, ran); next; next = await nextStep(store, project.id, options, ran)) {
+      if (input.preview && AFTER_IMAGES.has(next.type)) break;
       const step = definitions.get(next.type)!;
       const plan = step.definition.plan;
       const request: StepRequest = { type: next.type, payload: next.payload, label: plan.label(next.payload, hooks.providers), done: (job) => plan.done(job) };
@@ -124,12 +148,18 @@ export async function runWholeSong(deps: Pick<PipelineDeps, 'store' | 'blobs' | 
       ran.add(next.type);
       if (next.type === 'assemble_video') final = await store.get('final_videos', String(job.result?.final_video_id));
     }
-    final ??= await usableFinal(store, project.id, input.lyricsOverlay);
+    if (input.preview) {
+      if (!hooks.preview) throw new OmveeError('internal', 'a preview run needs a preview hook');
+      const latest = (await store.get('projects', project.id)) ?? project;
+      previewOutcome = await timed('preview', () => hooks.preview!(latest));
+    } else {
+      final ??= await usableFinal(store, project.id, input.lyricsOverlay, (await store.get('projects', project.id)) ?? project);
+    }
   } catch (error) {
     throw resumable(error, project);
   }
   const sceneCount = await store.count('selected_scenes', { project_id: project.id });
-  if (!final?.video_path) throw new OmveeError('internal', 'the run finished without a stored video');
+  if (!previewOutcome && !final?.video_path) throw new OmveeError('internal', 'the run finished without a stored video');
   const [images, clips, jobs] = await Promise.all([
     store.count('generated_images', { project_id: project.id, status: 'completed' }),
     store.count('video_clips', { project_id: project.id, status: 'completed' }),
@@ -139,10 +169,11 @@ export async function runWholeSong(deps: Pick<PipelineDeps, 'store' | 'blobs' | 
     project_id: project.id,
     name: project.name,
     output: null,
-    video_path: final.video_path,
-    final_video_id: final.id,
-    duration_s: final.duration_s ?? 0,
-    frame_count: final.frame_count ?? 0,
+    video_path: previewOutcome ? previewOutcome.key : final!.video_path!,
+    final_video_id: previewOutcome ? null : final!.id,
+    preview: previewOutcome !== null,
+    duration_s: previewOutcome ? previewOutcome.durationS : (final!.duration_s ?? 0),
+    frame_count: previewOutcome ? previewOutcome.frameCount : (final!.frame_count ?? 0),
     fps: project.fps,
     scenes: sceneCount,
     images,

@@ -11,7 +11,7 @@ export default defineStep({
     return { result: { generated: out.generated.length, skipped: out.skipped, image_ids: out.generated.map((g) => g.id) }, costUsd: out.costUsd };
   },
   plan: {
-    needed: async (store, project) => (await countScenesWithout({ store }, project.id, 'generated_images')) > 0,
+    needed: async (store, project) => (await countScenesWithout({ store }, project.id, 'generated_images', project)) > 0,
     queueAlways: true,
     payload: () => ({}),
     label: (_p, providers) => `generating images (${providers.images})`,

@@ -14,7 +14,7 @@ export default defineStep({
     };
   },
   plan: {
-    needed: async (store, project, o) => (await usableFinal(store, project.id, o.lyricsOverlay)) === null,
+    needed: async (store, project, o) => (await usableFinal(store, project.id, o.lyricsOverlay, project)) === null,
     queueAlways: true,
     payload: (o) => ({ auto_approve: true, lyrics_overlay: o.lyricsOverlay }),
     label: () => 'rendering the final cut',

@@ -1,0 +1,125 @@
+/**
+ * A project's video settings — frame shape (aspect × resolution by the short side), frame rate,
+ * caption style and the audio-reactive layer — as `project create`, `project update` and `run`
+ * set them, and what a change of shape or frame rate makes stale.
+ *
+ * Policy on a change (documented in docs/notes-video2.md): stills and clips made for another
+ * frame are kept as older takes and REDONE by the next images/clips step (a new take at the new
+ * size); the cut never uses a clip of another shape or frame rate (render names the scenes and
+ * says to regenerate). `project update` says what became stale before anything is redone.
+ */
+import type { Store } from '../../store/port.ts';
+import type { CaptionStyle } from '../captions/styles.ts';
+import type { GeneratedImage, Project, VideoClip } from '../model.ts';
+import { frameSize, frameSizeForShortSide, nearestAspect, type Aspect, type FrameRate, type FrameSize, type Resolution } from './frame-format.ts';
+import type { VisualizerStyle } from './visualizer.ts';
+
+export const DEFAULT_ASPECT: Aspect = '16:9';
+export const DEFAULT_RESOLUTION: Resolution = '720p';
+
+/**
+ * THE frame rate of a project made without --fps (the one place this default lives). Today every
+ * provider gets 30 fps; a provider whose clip model has a native frame rate may be given it here
+ * (the clip model's name is passed for that).
+ */
+export function defaultFrameRate(_clips?: { provider: string; model: string | null }): FrameRate {
+  return 30;
+}
+
+export interface VideoSettings {
+  aspect?: Aspect | undefined;
+  resolution?: Resolution | undefined;
+  fps?: FrameRate | undefined;
+  captions?: CaptionStyle | undefined;
+  visualizer?: VisualizerStyle | undefined;
+}
+
+export type VideoPatch = Partial<Pick<Project, 'width' | 'height' | 'fps' | 'caption_style' | 'visualizer'>>;
+
+export function hasVideoSettings(s: VideoSettings): boolean {
+  return s.aspect !== undefined || s.resolution !== undefined || s.fps !== undefined || s.captions !== undefined || s.visualizer !== undefined;
+}
+
+/** The columns a new project gets from the flags (defaults for what is not given). */
+export function newProjectVideo(s: VideoSettings, clips?: { provider: string; model: string | null }): Required<Pick<VideoPatch, 'width' | 'height' | 'fps'>> & VideoPatch {
+  const size = frameSize(s.aspect ?? DEFAULT_ASPECT, s.resolution ?? DEFAULT_RESOLUTION);
+  return {
+    ...size,
+    fps: s.fps ?? defaultFrameRate(clips),
+    ...(s.captions !== undefined ? { caption_style: s.captions } : {}),
+    ...(s.visualizer !== undefined ? { visualizer: s.visualizer } : {}),
+  };
+}
+
+/**
+ * The patch for an existing project: an aspect alone keeps the short side, a resolution alone
+ * keeps the shape. Only columns that change are in it.
+ */
+export function videoPatch(project: Pick<Project, 'width' | 'height' | 'fps' | 'caption_style' | 'visualizer'>, s: VideoSettings): VideoPatch {
+  const patch: VideoPatch = {};
+  if (s.aspect !== undefined || s.resolution !== undefined) {
+    const aspect = s.aspect ?? nearestAspect(project);
+    const size = s.resolution !== undefined ? frameSize(aspect, s.resolution) : frameSizeForShortSide(aspect, Math.min(project.width, project.height));
+    if (size.width !== project.width || size.height !== project.height) Object.assign(patch, size);
+  }
+  if (s.fps !== undefined && s.fps !== project.fps) patch.fps = s.fps;
+  if (s.captions !== undefined && s.captions !== project.caption_style) patch.caption_style = s.captions;
+  if (s.visualizer !== undefined && s.visualizer !== project.visualizer) patch.visualizer = s.visualizer;
+  return patch;
+}
+
+/** Whether a still was made for this frame (takes from before sizes were recorded count as fitting). */
+export function stillFits(image: Pick<GeneratedImage, 'width' | 'height'>, frame: FrameSize): boolean {
+  return image.width === null || image.height === null || (image.width === frame.width && image.height === frame.height);
+}
+
+/** Whether a clip was made for this frame and frame rate. */
+export function clipFits(clip: Pick<VideoClip, 'width' | 'height' | 'fps'>, format: FrameSize & { fps: number }): boolean {
+  const sized = clip.width === null || clip.height === null || (clip.width === format.width && clip.height === format.height);
+  return sized && (clip.fps === null || clip.fps === format.fps);
+}
+
+export interface FormatChange {
+  /** scenes whose chosen (latest) still was made for another frame */
+  stills: number;
+  /** scenes whose latest clip was made for another frame or frame rate */
+  clips: number;
+  /** the final cuts made before: they stay as history */
+  finals: number;
+  from: { width: number; height: number; fps: number };
+  to: { width: number; height: number; fps: number };
+}
+
+/** What a shape or frame-rate patch makes stale on a project (nothing when the patch keeps both). */
+export async function formatChange(store: Store, project: Project, patch: VideoPatch): Promise<FormatChange | null> {
+  const to = { width: patch.width ?? project.width, height: patch.height ?? project.height, fps: patch.fps ?? project.fps };
+  const from = { width: project.width, height: project.height, fps: project.fps };
+  if (to.width === from.width && to.height === from.height && to.fps === from.fps) return null;
+  const [images, clips, finals] = await Promise.all([
+    store.list('generated_images', { where: { project_id: project.id, status: 'completed' } }),
+    store.list('video_clips', { where: { project_id: project.id, status: 'completed' } }),
+    store.count('final_videos', { project_id: project.id, status: 'completed' }),
+  ]);
+  const latestPerScene = <R extends { scene_id: string; take: number }>(rows: readonly R[]): R[] => {
+    const m = new Map<string, R>();
+    for (const r of rows) if (!m.has(r.scene_id) || m.get(r.scene_id)!.take < r.take) m.set(r.scene_id, r);
+    return [...m.values()];
+  };
+  return {
+    stills: latestPerScene(images).filter((i) => !stillFits(i, to)).length,
+    clips: latestPerScene(clips).filter((c) => !clipFits(c, to)).length,
+    finals,
+    from,
+    to,
+  };
+}
+
+/** The sentence `project update` / `run` print about a change of frame (null when nothing is stale). */
+export function describeFormatChange(change: FormatChange | null, projectId: string): string | null {
+  if (!change || (change.stills === 0 && change.clips === 0)) return null;
+  const f = (x: FormatChange['from']) => `${x.width}×${x.height} at ${x.fps} fps`;
+  const parts = [change.stills > 0 ? `${change.stills} still${change.stills === 1 ? '' : 's'}` : null, change.clips > 0 ? `${change.clips} clip${change.clips === 1 ? '' : 's'}` : null].filter(Boolean).join(' and ');
+  const redo = [change.stills > 0 ? `omvee images generate ${projectId}` : null, `omvee clips generate ${projectId}`].filter(Boolean).join(' then ');
+  const were = change.stills + change.clips === 1 ? 'was' : 'were';
+  return `${parts} ${were} made for ${f(change.from)}, not ${f(change.to)}: ${change.stills + change.clips === 1 ? 'it is' : 'they are'} kept as older takes and made again for the new frame by ${redo} (or omvee run --project ${projectId}); paid providers charge for the new takes`;
+}
