@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../config/resolve.ts';
 import type { ConfigValues } from '../config/schema.ts';
 import type { WorkModels } from '../core/cost/estimate.ts';
 import { chooseResolution } from '../core/cost/clip-plan.ts';
+import type { ClipSceneShape } from '../core/cost/estimate.ts';
 import type { PriceTable } from '../core/cost/prices.ts';
 import type { Store } from '../store/port.ts';
 import type { MediaTools } from '../media/port.ts';
@@ -123,12 +124,15 @@ export async function planModels(config: ResolvedConfig, plan: ProviderPlan, fra
   const clips = paidModel('clips');
   const offer = offerOf(plan, 'clips');
   const limits = clips && offer.clipLimits ? await offer.clipLimits(clips) : null;
+  // the generator's own plan of each scene's predictions, so the estimate prices what will be sent
+  const planner = clips && offer.clipPlanner ? await offer.clipPlanner(clips, v) : null;
   return {
     transcriber: paidModel('transcriber'),
     director: paidModel('director'),
     images: paidModel('images'),
     clips,
     ...(limits ? { clipDurationsS: limits.durationsS, clipResolution: chooseResolution(frame.width, frame.height, limits.resolutions) } : {}),
+    ...(planner ? { clipPredictions: (scene: ClipSceneShape) => planner.predictions(scene) } : {}),
   };
 }
 

@@ -26,7 +26,7 @@ export async function budgetGuard(config: ResolvedConfig, store: Store, plan: Pr
   return createBudgetGuard({
     maxUsd,
     spentUsd: (projectId) => projectSpentUsd(store, projectId),
-    estimateUsd: (work) => unitPrice(table, models, work.kind, work.sceneDurationS),
+    estimateUsd: (work) => unitPrice(table, models, work.kind, work.sceneDurationS, work.clip),
   });
 }
 
