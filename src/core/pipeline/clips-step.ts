@@ -99,7 +99,8 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
         // re-attaching to a stored prediction costs nothing new; a new prediction must fit --max-cost
         const release = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'clip', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}`, clip: { frameCount: frames.get(scene.id)!, fps: project.fps, width: project.width, height: project.height } }) : null;
         try {
-          return await clipOne(deps, project, scene, imageFor(scene)!, prompts.get(scene.id) ?? null, frames.get(scene.id)!, take, work.dir, step.signal, plan.byScene.get(scene.id), sceneMusic(scene, options.analysis));
+          // once the prediction's cost is recorded on the take the guard counts it as spent: the reservation goes then, not counted twice
+          return await clipOne(deps, project, scene, imageFor(scene)!, prompts.get(scene.id) ?? null, frames.get(scene.id)!, take, work.dir, step.signal, plan.byScene.get(scene.id), sceneMusic(scene, options.analysis), () => release?.());
         } finally {
           release?.();
         }
@@ -119,7 +120,7 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
   }
 }
 
-async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image: GeneratedImage, prompt: ScenePrompt | null, frameCount: number, takeBefore: VideoClip, dir: string, signal: AbortSignal, finished?: SceneFinish, music?: { energy: number | null; pace: readonly number[] | null }): Promise<VideoClip> {
+async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image: GeneratedImage, prompt: ScenePrompt | null, frameCount: number, takeBefore: VideoClip, dir: string, signal: AbortSignal, finished?: SceneFinish, music?: { energy: number | null; pace: readonly number[] | null }, paid?: () => void): Promise<VideoClip> {
   const finish = finished?.finish;
   // ── motion (clip-motion.ts): written for this still before the clip is made, kept on the take;
   // the take's cost so far (the motion) is added to what the generator charges ──
@@ -162,6 +163,7 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
           },
           onAttempt: async (attempt) => {
             await recordAttempt(deps.store, 'video_clips', take.id, attempt);
+            if (attempt.cost_usd > 0) paid?.();
           },
         },
         { signal, log: deps.note ?? deps.log },
