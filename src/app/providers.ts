@@ -21,6 +21,7 @@ import {
   providerChoices,
   providerNamed,
   SLOT_SETTING,
+  type ClipPlanner,
   type ProviderEntry,
   type ProviderSlot,
   type SlotOffer,
@@ -125,7 +126,7 @@ export async function planModels(config: ResolvedConfig, plan: ProviderPlan, fra
   const offer = offerOf(plan, 'clips');
   const limits = clips && offer.clipLimits ? await offer.clipLimits(clips) : null;
   // the generator's own plan of each scene's predictions, so the estimate prices what will be sent
-  const planner = clips && offer.clipPlanner ? await offer.clipPlanner(clips, v) : null;
+  const planner = await clipPlannerOf(config, plan);
   return {
     transcriber: paidModel('transcriber'),
     director: paidModel('director'),
@@ -134,6 +135,14 @@ export async function planModels(config: ResolvedConfig, plan: ProviderPlan, fra
     ...(limits ? { clipDurationsS: limits.durationsS, clipResolution: chooseResolution(frame.width, frame.height, limits.resolutions) } : {}),
     ...(planner ? { clipPredictions: (scene: ClipSceneShape) => planner.predictions(scene) } : {}),
   };
+}
+
+/** The paid clip model's own planner (its longest clip, its frame rate, its predictions per scene); null for local clips. */
+export async function clipPlannerOf(config: ResolvedConfig, plan: ProviderPlan): Promise<ClipPlanner | null> {
+  if (!isPaid(plan, 'clips')) return null;
+  const offer = offerOf(plan, 'clips');
+  const model = modelOf(config.values, offer as SlotOffer<ProviderSlot>);
+  return model && offer.clipPlanner ? offer.clipPlanner(model, config.values) : null;
 }
 
 /**

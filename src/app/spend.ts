@@ -5,7 +5,8 @@
  * Showing the estimate and refusing over budget is the CLI's part (src/cli/spend.ts).
  */
 import { createBudgetGuard, type BudgetGuard } from '../core/cost/budget.ts';
-import { planWork, priceWork, unitPrice, type Estimate, type PlanWorkInput } from '../core/cost/estimate.ts';
+import { DEFAULT_FRAME, planWork, priceWork, unitPrice, type Estimate, type PlanWorkInput } from '../core/cost/estimate.ts';
+import { defaultProjectFps } from './clip-defaults.ts';
 import { projectSpentUsd } from '../core/cost/project-cost.ts';
 import type { Project } from '../core/model.ts';
 import { resolveProject } from '../core/projects.ts';
@@ -38,7 +39,7 @@ export interface SpendEstimate {
 }
 
 async function estimateFor(services: Services, plan: ProviderPlan, project: Project | null, work: PlanWorkInput): Promise<SpendEstimate> {
-  const frame = project ? { width: project.width, height: project.height } : undefined;
+  const frame = project ? { width: project.width, height: project.height } : work.frame;
   const [table, models] = await Promise.all([loadPriceTable(services.config), planModels(services.config, plan, frame)]);
   const planned = await planWork(services.store, project, work);
   const spent = project ? await projectSpentUsd(services.store, project.id) : 0;
@@ -65,7 +66,9 @@ export async function estimateRun(services: Services, input: RunEstimateInput): 
   } else {
     durationS = (await (await services.media()).probeAudio(input.audio!)).durationS;
   }
-  return estimateFor(services, plan, project, { durationS, bounds: input.bounds, lyrics: input.lyrics, steps: 'all' });
+  // a song not stored yet: the frame the project will get (its fps from the clip model)
+  const frame = project ? undefined : { ...DEFAULT_FRAME, fps: await defaultProjectFps(services.config, input.choice) };
+  return estimateFor(services, plan, project, { durationS, bounds: input.bounds, lyrics: input.lyrics, steps: 'all', ...(frame ? { frame } : {}) });
 }
 
 /** `images generate` / `clips generate`: what the takes to make would cost. */

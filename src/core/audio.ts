@@ -52,7 +52,7 @@ export async function attachAudio(deps: AudioDeps, project: Project, filePath: s
  * A new project with its song. The file is checked and probed before the row exists, and a
  * failure while storing it removes the row again: no half-made project.
  */
-export async function createProjectWithSong(deps: AudioDeps, fields: { name: string; style: string | null }, filePath: string, probe?: AudioProbe): Promise<Project> {
+export async function createProjectWithSong(deps: AudioDeps, fields: { name: string; style: string | null; fps?: number }, filePath: string, probe?: AudioProbe): Promise<Project> {
   await checkInputFile(filePath, 'audio file');
   probe ??= await deps.media.probeAudio(filePath);
   const project = await deps.store.insert('projects', fields);

@@ -6,6 +6,7 @@ import { printRecord } from '../../cli/output.ts';
 import { createProjectWithSong } from '../../core/audio.ts';
 import { validateProjectName, validateStyle } from '../../core/projects.ts';
 import { projectFields, projectJson } from './view.ts';
+import { defaultProjectFps } from '../../app/clip-defaults.ts';
 
 export const Options = z.object({ audio: z.string().optional(), style: z.string().optional() }).strict();
 
@@ -13,11 +14,13 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
   const name = validateProjectName(args[0] ?? '');
   const style = validateStyle(opts.style);
   const services = await ctx.services();
+  // an AI project renders at its clip model's frame rate (seedance: 24 fps)
+  const fps = await defaultProjectFps(await ctx.config());
   const twins = await sameNamed(services.store, 'projects', name);
   const project =
     opts.audio === undefined
-      ? await services.store.insert('projects', { name, style })
-      : await createProjectWithSong({ store: services.store, blobs: services.blobs, media: await services.media() }, { name, style }, opts.audio);
+      ? await services.store.insert('projects', { name, style, fps })
+      : await createProjectWithSong({ store: services.store, blobs: services.blobs, media: await services.media() }, { name, style, fps }, opts.audio);
   ctx.success(`created project ${project.name} (${project.id})`);
   if (twins.length > 0) {
     ctx.warn(`${twins.length === 1 ? 'another project is' : `${twins.length} other projects are`} already named "${twins[0]!.name}" (${twins.map((p) => p.id.slice(0, 8)).join(', ')}): name it by id, or rename one with omvee project update <id> --name`);

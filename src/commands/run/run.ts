@@ -7,6 +7,7 @@ import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
 import { formatDuration, formatUsd, printRecord } from '../../cli/output.ts';
 import { runPreflight } from '../../cli/spend.ts';
+import { defaultProjectFps, sceneBoundSettings } from '../../app/clip-defaults.ts';
 import { checkInputFile } from '../../core/files.ts';
 import { validateProjectName, validateStyle } from '../../core/projects.ts';
 import { concurrency, providerChoiceOf, providerFlags, sceneBoundFlags, sceneBounds, spendFlags, spendOf, videoOut } from '../flag-schemas.ts';
@@ -40,10 +41,12 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
     });
   }
   const config = await ctx.config();
-  const bounds = sceneBounds(opts, config.values);
   const style = validateStyle(opts.style);
   const spend = spendOf(opts);
   const choice = providerChoiceOf(opts);
+  // defaults from the clip model: the longest scene is its longest clip, a new project renders at its frame rate
+  const bounds = sceneBounds(opts, await sceneBoundSettings(config, choice, opts));
+  const fps = await defaultProjectFps(config, choice);
   const parallel = opts.concurrency ? { images: opts.concurrency, clips: opts.concurrency } : {};
 
   if (opts.batch !== undefined) {
@@ -62,6 +65,7 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
         style: validateStyle(item.style ?? undefined) ?? style,
         out: undefined,
         bounds,
+        fps,
         lyricsOverlay: opts.lyricsOverlay === true,
       });
       return { projectId: outcome.project_id, outputPath: outcome.output ?? outcome.video_path };
@@ -74,6 +78,7 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
   const projectId = opts.project !== undefined ? (await projectFor(ctx, (await ctx.services()).store, opts.project)).id : undefined;
   const input: WholeRunInput & { out: string | undefined } = {
     bounds,
+    fps,
     out: opts.out,
     lyricsOverlay: opts.lyricsOverlay === true,
     style,
@@ -93,7 +98,7 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
       });
     }
     const { runDetached } = await import('./detach.ts');
-    await runDetached(ctx, { audio: input.audio, lyrics: opts.lyrics, name: input.name, style, projectRef: projectId, bounds, lyricsOverlay: opts.lyricsOverlay === true });
+    await runDetached(ctx, { audio: input.audio, lyrics: opts.lyrics, name: input.name, style, projectRef: projectId, bounds, fps, lyricsOverlay: opts.lyricsOverlay === true });
     return;
   }
   if (await runPreflight(ctx, { audio, projectRef: projectId, lyrics: opts.lyrics !== undefined, bounds, choice, flags: spend })) return;

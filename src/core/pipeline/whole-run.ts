@@ -29,6 +29,8 @@ export interface WholeRunInput {
   style?: string | null | undefined;
   projectRef?: string | undefined;
   bounds: SceneBounds;
+  /** the frame rate of a new project (default: the store's) */
+  fps?: number | undefined;
   lyricsOverlay: boolean;
 }
 
@@ -99,7 +101,7 @@ export async function runWholeSong(deps: Pick<PipelineDeps, 'store' | 'blobs' | 
       // validate only: the transcript step reports the warnings (printing them here too doubled them)
       parseLyrics(lyricsBytes, { durationS: probe.durationS, fileName: basename(input.lyrics) });
     }
-    project = await timed('upload', () => createProjectWithSong({ store, blobs, media }, { name: input.name!, style: input.style ?? null }, input.audio!, probe));
+    project = await timed('upload', () => createProjectWithSong({ store, blobs, media }, { name: input.name!, style: input.style ?? null, ...(input.fps ? { fps: input.fps } : {}) }, input.audio!, probe));
   }
   await hooks.onEvent?.({ kind: 'project', project, resumed });
 
