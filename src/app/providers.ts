@@ -142,8 +142,19 @@ export async function clipPlannerOf(config: ResolvedConfig, plan: ProviderPlan):
   if (!isPaid(plan, 'clips')) return null;
   const offer = offerOf(plan, 'clips');
   const model = modelOf(config.values, offer as SlotOffer<ProviderSlot>);
-  return model && offer.clipPlanner ? offer.clipPlanner(model, config.values) : null;
+  if (!model || !offer.clipPlanner) return null;
+  // one schema read per process and model (run asks for the bounds, the fps and the estimate)
+  const key = `${plan.clips}\u0000${model}`;
+  let planner = planners.get(key);
+  if (!planner) {
+    planner = offer.clipPlanner(model, config.values);
+    planners.set(key, planner);
+    planner.catch(() => planners.delete(key));
+  }
+  return planner;
 }
+
+const planners = new Map<string, Promise<ClipPlanner>>();
 
 /**
  * --cancel-on-exit and `jobs cancel`: stop the project's in-flight paid work (image and clip

@@ -14,7 +14,7 @@ import { sceneFrameCounts } from '../timeline/index.ts';
 import { meanEnergy, paceCurve } from '../video/music.ts';
 import { finishSettings, planFinishes, type FinishPlan, type FinishRequest, type SceneFinish } from './finish.ts';
 import { budgetStop } from '../cost/budget.ts';
-import { forEachScene, throwIfFailed } from './batch.ts';
+import { forEachScene, takeFix, throwIfFailed } from './batch.ts';
 import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
 import { countScenesWithout } from './images-step.ts';
 import { motionForTake } from './clip-motion.ts';
@@ -109,7 +109,7 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
     );
     const stopped = budgetStop(batch.failed);
     if (stopped) throw stopped;
-    throwIfFailed('clip generation', batch.failed);
+    throwIfFailed('clip generation', batch.failed, takeFix('clips', project.id), `omvee run --project ${project.id}`);
     const generated = batch.done.map((d) => d.value).filter((v): v is VideoClip => v !== null);
     if (generated.length > 0 && ['images_generated', 'prompts_generated', 'scenes_selected'].includes(project.status)) {
       if ((await countScenesWithout(deps, project.id, 'video_clips')) === 0) await deps.store.update('projects', project.id, { status: 'clips_generated' });

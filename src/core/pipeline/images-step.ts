@@ -13,7 +13,7 @@ import type { AudioAnalysis } from '../analysis/model.ts';
 import type { GeneratedImage, Project, Scene, ScenePrompt } from '../model.ts';
 import { sceneLooks } from '../video/looks.ts';
 import { budgetStop } from '../cost/budget.ts';
-import { forEachScene, throwIfFailed } from './batch.ts';
+import { forEachScene, takeFix, throwIfFailed } from './batch.ts';
 import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
 import { listScenes } from './scenes-step.ts';
 import { scopeToProject } from './scope.ts';
@@ -85,7 +85,7 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
     );
     const stopped = budgetStop(batch.failed);
     if (stopped) throw stopped;
-    throwIfFailed('image generation', batch.failed);
+    throwIfFailed('image generation', batch.failed, takeFix('images', project.id), `omvee run --project ${project.id}`);
     const generated = batch.done.map((d) => d.value).filter((v): v is GeneratedImage => v !== null);
     if (generated.length > 0 && ['prompts_generated', 'scenes_selected'].includes(project.status)) {
       const remaining = await countScenesWithout(deps, project.id, 'generated_images');

@@ -160,6 +160,8 @@ export async function runWholeSong(deps: Pick<PipelineDeps, 'store' | 'blobs' | 
 function resumable(error: unknown, project: Project): unknown {
   if (!(error instanceof OmveeError)) return error;
   const cause = error.hint ? `${error.hint.replace(/\s*;?\s*rerun[^.;]*[.;]?/gi, '').trim()} ` : '';
-  const hint = `${error.code === 'interrupted' ? 'finished work is kept; ' : cause}resume with: omvee run --project ${project.id}`;
+  const resume = `omvee run --project ${project.id}`;
+  // a step that already says how to resume (failed scenes with their fixes) is not told twice
+  const hint = error.hint?.includes(resume) ? error.hint : `${error.code === 'interrupted' ? 'finished work is kept; ' : cause}resume with: ${resume}`;
   return new OmveeError(error.code, error.message, { hint, cause: error.cause ?? error, details: { ...error.details, projectId: project.id } });
 }
