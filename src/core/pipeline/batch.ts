@@ -67,7 +67,7 @@ export function throwIfFailed(what: string, failed: BatchResult<unknown>['failed
   throw new OmveeError(code, `${what} failed for ${failed.length} scene${failed.length > 1 ? 's' : ''}: ${lines.join('; ')}`, {
     hint: resume ? `${firstHint} Then \`${resume}\` makes only the failed scene${failed.length > 1 ? 's' : ''}; the others are kept.` : firstHint,
     cause: first,
-    details: { scenes: failed.map(({ scene, error }) => ({ scene: sceneNumber(scene), reason: error instanceof OmveeError ? (error.details?.['reason'] ?? error.code) : 'error', message: error instanceof Error ? error.message : String(error), fix: fix?.(scene, error) ?? null })) },
+    details: { ...(resume ? { resume } : {}), scenes: failed.map(({ scene, error }) => ({ scene: sceneNumber(scene), reason: error instanceof OmveeError ? (error.details?.['reason'] ?? error.code) : 'error', message: error instanceof Error ? error.message : String(error), fix: fix?.(scene, error) ?? null })) },
   });
 }
 

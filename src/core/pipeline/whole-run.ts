@@ -162,6 +162,6 @@ function resumable(error: unknown, project: Project): unknown {
   const cause = error.hint ? `${error.hint.replace(/\s*;?\s*rerun[^.;]*[.;]?/gi, '').trim()} ` : '';
   const resume = `omvee run --project ${project.id}`;
   // a step that already says how to resume (failed scenes with their fixes) is not told twice
-  const hint = error.hint?.includes(resume) ? error.hint : `${error.code === 'interrupted' ? 'finished work is kept; ' : cause}resume with: ${resume}`;
+  const hint = error.details?.['resume'] === resume && error.hint ? error.hint : `${error.code === 'interrupted' ? 'finished work is kept; ' : cause}resume with: ${resume}`;
   return new OmveeError(error.code, error.message, { hint, cause: error.cause ?? error, details: { ...error.details, projectId: project.id } });
 }
