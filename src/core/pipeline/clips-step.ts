@@ -157,6 +157,7 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
           ...(finish ? { finish } : {}),
           ...(music ? { music } : {}),
           resumePredictionId: take.prediction_id,
+          ...(take.attempts?.length ? { attempts: take.attempts } : {}),
           knownPredictionIds: await otherTakesPredictionIds(deps.store, 'video_clips', scene.id, take.id),
           onPrediction: async (predictionId) => {
             await deps.store.update('video_clips', take.id, { prediction_id: predictionId });

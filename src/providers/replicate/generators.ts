@@ -70,6 +70,23 @@ export interface ReplicateClipOptions extends ReplicateGeneratorOptions {
 
 const run = promisify(execFile);
 
+/**
+ * The prediction to re-attach part `part` of a take of several to: its own succeeded attempt;
+ * else, for the first part not finished, the take's stored id when no finished part owns it (the
+ * one that was running when the run stopped).
+ */
+function resumeOfPart(input: ClipInput, part: number): string | null {
+  const recorded = input.attempts ?? [];
+  const own = recorded.filter((a) => a.part === part && a.prediction_id);
+  const last = own[own.length - 1];
+  if (last?.status === 'succeeded') return last.prediction_id;
+  const stored = input.resumePredictionId;
+  if (!stored || recorded.some((a) => a.prediction_id === stored)) return null;
+  const finished = new Set(recorded.filter((a) => a.status === 'succeeded' && a.part).map((a) => a.part));
+  for (let p = 1; p < part; p++) if (!finished.has(p)) return null;
+  return stored;
+}
+
 /** The frame of a part's output at `atS` (its last one when it is shorter): the next part's first frame. */
 async function lastFrame(videoPath: string, outPng: string, atS: number): Promise<string> {
   await run('ffmpeg', ['-v', 'error', '-y', '-i', videoPath, '-vf', `trim=end=${atS.toFixed(6)}`, '-update', '1', outPng], { maxBuffer: 1024 * 1024 });
@@ -254,8 +271,8 @@ export function createReplicateClipGenerator(opts: ReplicateClipOptions): ClipGe
           const billed = clipBilling(contract, (p.input as Record<string, unknown> | undefined) ?? mapped.input, part);
           return { metrics: p.metrics, videoSeconds: typeof reported === 'number' ? reported : billed.videoSeconds, resolution: billed.resolution };
         };
-        // a take of several predictions re-attaches only to its single one (a stored id names the last part made)
-        const hooks: ClipInput = planned.length === 1 ? input : { ...input, resumePredictionId: null, knownPredictionIds: known };
+        // a take of several predictions re-attaches part by part (each attempt records its part)
+        const hooks: ClipInput = planned.length === 1 ? input : { ...input, resumePredictionId: resumeOfPart(input, i + 1), knownPredictionIds: known };
         const result = await runWithAttempts(
           replicate,
           {
@@ -265,6 +282,7 @@ export function createReplicateClipGenerator(opts: ReplicateClipOptions): ClipGe
             onAttempt: input.onAttempt,
             cost: (p) => attemptCost(prices, model, p, billing(p)),
             accept: (p) => download(firstOutput(p.output, p.id)),
+            ...(planned.length > 1 ? { part: i + 1 } : {}),
           },
           ctx,
         );
