@@ -10,6 +10,8 @@ export interface CallContext {
   signal?: AbortSignal;
   /** called for user-facing progress text (stderr), never with secrets */
   log?: (message: string) => void;
+  /** how far this call is, 0..1, for a progress bar that moves inside one piece of work */
+  progress?: (fraction: number) => void;
 }
 
 export interface TranscribeInput {

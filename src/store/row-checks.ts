@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import { BOOLEAN_COLUMNS, JSON_COLUMNS, TABLE_NAMES, TABLE_SCHEMAS, type TableName } from '../core/model.ts';
 import { OmveeError, invalidInput } from '../core/errors.ts';
+import { describeIssueAt } from '../core/zod-issues.ts';
 import type { JobLease } from './port.ts';
 
 export type AnyRow = Record<string, unknown>;
@@ -99,7 +100,7 @@ export function normalizeTimestamp(table: TableName, column: string, value: unkn
 }
 
 export function formatZodError(table: string, error: z.ZodError): string {
-  const issues = error.issues.slice(0, 5).map((issue) => `${issue.path.map(String).join('.') || '(row)'}: ${issue.message}`);
+  const issues = error.issues.slice(0, 5).map((issue) => describeIssueAt(issue, '(row)'));
   return `invalid ${table} row: ${issues.join('; ')}`;
 }
 

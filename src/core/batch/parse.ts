@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { OmveeError } from '../errors.ts';
+import { describeIssue, describeIssueAt } from '../zod-issues.ts';
 
 export interface BatchItem {
   /** line of the CSV record (1-based, the header is line 1), or position in the JSON array (1-based) */
@@ -75,8 +76,7 @@ export function parseBatch(text: string, options: { path: string; format?: Batch
     const parsed = ItemSchema.safeParse(value);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-        problems.push(`${format === 'csv' ? 'line' : 'item'} ${line}: ${where}${issue.message}`);
+        problems.push(`${format === 'csv' ? 'line' : 'item'} ${line}: ${issue.path.length ? describeIssueAt(issue) : describeIssue(issue)}`);
       }
       continue;
     }

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { OmveeError } from '../errors.ts';
+import { describeIssueAt } from '../zod-issues.ts';
 
 export const ModelPriceSchema = z
   .object({
@@ -39,7 +40,7 @@ export function withPriceOverrides(defaults: PriceTable, overrides?: unknown): P
   if (overrides == null) return { ...defaults };
   const parsed = z.record(z.string(), ModelPriceSchema).safeParse(overrides);
   if (!parsed.success) {
-    throw new OmveeError('config', `invalid price table: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
+    throw new OmveeError('config', `invalid price table: ${parsed.error.issues.map((i) => describeIssueAt(i)).join('; ')}`, {
       hint: 'Each entry is "owner/model": { perImage | perVideoSecond | perPredictSecond | inputPer1M/outputPer1M | perAudioMinute }.',
     });
   }

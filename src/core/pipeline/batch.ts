@@ -1,10 +1,12 @@
 /**
  * Run one piece of work per scene with bounded concurrency. A failing scene does not stop the
- * others; the batch reports every failure at the end. An abort stops new work at once.
+ * others; the batch reports every failure at the end. An abort stops new work at once. Each
+ * scene may report its own progress (0..1), so the batch's progress moves inside long scenes.
  */
 import pLimit from 'p-limit';
 import { OmveeError } from '../errors.ts';
 import type { Scene } from '../model.ts';
+import { trackSceneProgress } from './scene-progress.ts';
 import { sceneNumber } from './takes.ts';
 
 export interface BatchResult<T> {
@@ -16,23 +18,22 @@ export async function forEachScene<T>(
   scenes: readonly Scene[],
   concurrency: number,
   signal: AbortSignal,
-  work: (scene: Scene) => Promise<T>,
-  onSettled?: (finished: number, total: number) => void,
+  work: (scene: Scene, progress: (fraction: number) => void) => Promise<T>,
+  report?: (whole: number, finished: number, total: number) => void,
 ): Promise<BatchResult<T>> {
   const limit = pLimit(Math.max(1, concurrency));
   const result: BatchResult<T> = { done: [], failed: [] };
-  let finished = 0;
+  const progress = trackSceneProgress(scenes.length, (whole, finished) => report?.(whole, finished, scenes.length));
   await Promise.all(
     scenes.map((scene) =>
       limit(async () => {
         if (signal.aborted) return;
         try {
-          result.done.push({ scene, value: await work(scene) });
+          result.done.push({ scene, value: await work(scene, (fraction) => progress.update(scene.id, fraction)) });
         } catch (error) {
           result.failed.push({ scene, error });
         } finally {
-          finished += 1;
-          onSettled?.(finished, scenes.length);
+          progress.settle(scene.id);
         }
       }),
     ),

@@ -87,7 +87,7 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
       scenes,
       deps.concurrency?.clips ?? 2,
       step.signal,
-      async (scene) => {
+      async (scene, progress) => {
         // a new take when the latest one no longer fits the scene's times, or was rejected
         const current = latestCompleted(await takesOf(deps.store, 'video_clips', scene.id));
         const stale = current !== null && (current.frame_count !== frames.get(scene.id) || reviews.get(current.id)?.decision === 'rejected');
@@ -100,12 +100,12 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
         const release = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'clip', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}`, clip: { frameCount: frames.get(scene.id)!, fps: project.fps, width: project.width, height: project.height } }) : null;
         try {
           // once the prediction's cost is recorded on the take the guard counts it as spent: the reservation goes then, not counted twice
-          return await clipOne(deps, project, scene, imageFor(scene)!, prompts.get(scene.id) ?? null, frames.get(scene.id)!, take, work.dir, step.signal, plan.byScene.get(scene.id), sceneMusic(scene, options.analysis), () => release?.());
+          return await clipOne(deps, project, scene, imageFor(scene)!, prompts.get(scene.id) ?? null, frames.get(scene.id)!, take, work.dir, step.signal, plan.byScene.get(scene.id), sceneMusic(scene, options.analysis), progress, () => release?.());
         } finally {
           release?.();
         }
       },
-      (finished, total) => step.progress((100 * finished) / total, `clips ${finished}/${total}`),
+      (whole, finished, total) => step.progress(100 * whole, `clips ${finished}/${total}`),
     );
     const stopped = budgetStop(batch.failed);
     if (stopped) throw stopped;
@@ -120,7 +120,10 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
   }
 }
 
-async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image: GeneratedImage, prompt: ScenePrompt | null, frameCount: number, takeBefore: VideoClip, dir: string, signal: AbortSignal, finished?: SceneFinish, music?: { energy: number | null; pace: readonly number[] | null }, paid?: () => void): Promise<VideoClip> {
+/** Of one scene's progress, the share the generator fills; normalising its raw clip fills the rest. */
+const GENERATE_SHARE = 0.9;
+
+async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image: GeneratedImage, prompt: ScenePrompt | null, frameCount: number, takeBefore: VideoClip, dir: string, signal: AbortSignal, finished?: SceneFinish, music?: { energy: number | null; pace: readonly number[] | null }, onProgress: (fraction: number) => void = () => undefined, paid?: () => void): Promise<VideoClip> {
   const finish = finished?.finish;
   // ── motion (clip-motion.ts): written for this still before the clip is made, kept on the take;
   // the take's cost so far (the motion) is added to what the generator charges ──
@@ -167,7 +170,7 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
             if (attempt.cost_usd > 0) paid?.();
           },
         },
-        { signal, log: deps.note ?? deps.log },
+        { signal, log: deps.note ?? deps.log, progress: (f) => onProgress(f * GENERATE_SHARE) },
       );
       // the take's whole cost: its recorded attempts, and what was spent on it before (the motion)
       const recorded = await deps.store.get('video_clips', take.id);
@@ -187,7 +190,7 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
     }
     let clipPath = result.path;
     if (!result.normalized) {
-      await deps.media.normalizeClip(result.path, format, frameCount, finalPath, undefined, finish);
+      await deps.media.normalizeClip(result.path, format, frameCount, finalPath, (f) => onProgress(GENERATE_SHARE + f * (1 - GENERATE_SHARE)), finish);
       if (!fromStoredRaw) await unlink(result.path).catch(() => undefined);
       clipPath = finalPath;
     }

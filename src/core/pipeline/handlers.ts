@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { OmveeError } from '../errors.ts';
+import { describeIssueAt } from '../zod-issues.ts';
 import { assertExclusive, type HolderProbe } from '../jobs/exclusive.ts';
 import type { JobHandler } from '../jobs/runner.ts';
 import type { Job } from '../model.ts';
@@ -56,7 +57,7 @@ export function stepHandlers(deps: PipelineDeps, options: { holderAlive?: Holder
       await assertExclusive(deps.store, job, { holderAlive: options.holderAlive, ...(control.lease.leaseSeconds !== undefined ? { leaseSeconds: control.lease.leaseSeconds } : {}) });
       const definition = (await entry.load()).default as StepDefinition;
       const parsed = definition.payload.safeParse(job.payload ?? {});
-      if (!parsed.success) throw new OmveeError('invalid_input', `job ${job.id} has an invalid payload: ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success) throw new OmveeError('invalid_input', `job ${job.id} has an invalid payload: ${parsed.error.issues[0] ? describeIssueAt(parsed.error.issues[0]) : 'unreadable'}`);
       const outcome = await definition.run(deps, await projectOf(deps, job), parsed.data, control);
       const [next, ...rest] = chainOf(job);
       if (next && job.project_id) {

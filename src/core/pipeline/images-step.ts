@@ -81,7 +81,7 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
           release?.();
         }
       },
-      (finished, total) => step.progress((100 * finished) / total, `images ${finished}/${total}`),
+      (whole, finished, total) => step.progress(100 * whole, `images ${finished}/${total}`),
     );
     const stopped = budgetStop(batch.failed);
     if (stopped) throw stopped;

@@ -77,15 +77,15 @@ export async function renderPreview(deps: PipelineDeps, project: Project, option
       scenes,
       deps.concurrency?.clips ?? 2,
       step.signal,
-      async (scene) => {
+      async (scene, progress) => {
         const f = plan.byScene.get(scene.id)!;
         const image = stills.get(scene.id)!;
         const out = join(work.dir, `scene-${sceneNumber(scene)}.mp4`);
         const motion = chooseMotion({ prompt: prompts.get(scene.id)?.motion_prompt ?? null, sceneIndex: scene.order_idx, seed: image.seed ?? 0, take: image.take, ...sceneMusic(scene, options.analysis) });
-        await deps.media.motionClip(await materialize(deps, image.image_path!), format, f.frameCount, motion, out, undefined, f.finish, 'draft');
+        await deps.media.motionClip(await materialize(deps, image.image_path!), format, f.frameCount, motion, out, progress, f.finish, 'draft');
         clipPaths.set(scene.id, out);
       },
-      (finished, total) => step.progress(3 + (85 * finished) / total, `animatic ${finished}/${total}`),
+      (whole, finished, total) => step.progress(3 + 85 * whole, `animatic ${finished}/${total}`),
     );
     throwIfFailed('the preview', batch.failed);
     const outPath = join(work.dir, 'preview.mp4');

@@ -125,11 +125,11 @@ export async function renderFinal(deps: PipelineDeps, project: Project, options:
       stale,
       deps.concurrency?.clips ?? 2,
       step.signal,
-      async (scene) => {
+      async (scene, progress) => {
         const clip = clipOf.get(scene.id)!;
-        refinished.set(clip.id, await refinishClip(deps, project, scene, clip, plan.byScene.get(scene.id)!, work.dir, options.analysis));
+        refinished.set(clip.id, await refinishClip(deps, project, scene, clip, plan.byScene.get(scene.id)!, work.dir, options.analysis, progress));
       },
-      (finished, total) => step.progress(2 + (finished / total) * 40, `captions ${finished}/${total}`),
+      (whole, finished, total) => step.progress(2 + whole * 40, `captions ${finished}/${total}`),
     );
     throwIfFailed('captioning clips', batch.failed);
     const clipPaths: string[] = [];
@@ -223,15 +223,15 @@ export async function uploadKeptRender(deps: PipelineDeps, project: Project, ste
  * clip when nothing was burned into it, or — for offline clips — remade from the still (free).
  * Written to the render's scratch folder; the stored take is left as it is.
  */
-export async function refinishClip(deps: PipelineDeps, project: Project, scene: Scene, clip: VideoClip, want: SceneFinish, dir: string, analysis?: FinishRequest['analysis']): Promise<string> {
+export async function refinishClip(deps: PipelineDeps, project: Project, scene: Scene, clip: VideoClip, want: SceneFinish, dir: string, analysis?: FinishRequest['analysis'], progress?: (fraction: number) => void): Promise<string> {
   const format = { width: project.width, height: project.height, fps: project.fps };
   const out = join(dir, `refinished-${clip.id}.mp4`);
   const n = sceneNumber(scene);
   const rawKey = projectKey(project.id, 'clips', `scene-${String(n).padStart(3, '0')}-take-${clip.take}.raw.mp4`);
   if (await deps.blobs.exists(rawKey)) {
-    await deps.media.normalizeClip(await materialize(deps, rawKey), format, want.frameCount, out, undefined, want.finish);
+    await deps.media.normalizeClip(await materialize(deps, rawKey), format, want.frameCount, out, progress, want.finish);
   } else if ((clip.finish_key ?? null) === null && clip.clip_path) {
-    await deps.media.normalizeClip(await materialize(deps, clip.clip_path), format, want.frameCount, out, undefined, want.finish);
+    await deps.media.normalizeClip(await materialize(deps, clip.clip_path), format, want.frameCount, out, progress, want.finish);
   } else if (clip.model === LOCAL_MOTION_MODEL && clip.image_id) {
     const image = await deps.store.get('generated_images', clip.image_id);
     if (!image?.image_path) throw new OmveeError('invalid_input', `scene ${n}: the still of its clip is gone`, { hint: `make a new take: omvee clips generate ${project.id} --scenes ${n} --new-take` });

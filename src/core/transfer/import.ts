@@ -23,6 +23,8 @@ import type { Blobs } from '../../blobs/port.ts';
 import { assertSafeKey, projectPrefix } from '../../blobs/keys.ts';
 import { keyInScope } from '../../blobs/scoped.ts';
 import { OmveeError, invalidInput } from '../errors.ts';
+import type { z } from 'zod';
+import { describeIssueAt } from '../zod-issues.ts';
 import type { Store } from '../../store/port.ts';
 import { TABLE_SCHEMAS, type NewRow, type Project, type Tables } from '../model.ts';
 import { validateProjectName, validateStyle } from '../projects.ts';
@@ -124,7 +126,7 @@ async function readManifest(dir: string): Promise<Manifest> {
   const parsed = ManifestSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw invalidInput(`${file}: ${issue.path.map(String).join('.') || '(top)'}: ${issue.message}`, HINT);
+    throw invalidInput(`${file}: ${describeIssueAt(issue)}`, HINT);
   }
   return parsed.data;
 }
@@ -135,10 +137,10 @@ function validateRows(manifest: Manifest): Rows {
   for (const table of TRANSFER_TABLES) {
     const rows = (manifest.tables[table] ?? []) as unknown[];
     out[table] = rows.map((row, i) => {
-      const parsed = (TABLE_SCHEMAS[table] as unknown as { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { issues: { path: PropertyKey[]; message: string }[] } } }).safeParse(row);
+      const parsed = (TABLE_SCHEMAS[table] as unknown as { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { issues: z.core.$ZodIssue[] } } }).safeParse(row);
       if (!parsed.success) {
         const issue = parsed.error!.issues[0]!;
-        throw invalidInput(`${MANIFEST_FILE}: ${table}[${i}].${issue.path.map(String).join('.')}: ${issue.message}`, 'the export was changed or damaged; export the project again');
+        throw invalidInput(`${MANIFEST_FILE}: ${table}[${i}].${describeIssueAt(issue, '(row)')}`, 'the export was changed or damaged; export the project again');
       }
       return parsed.data;
     });

@@ -19,9 +19,9 @@ export function createLocalClipGenerator(media: MediaTools): ClipGenerator {
   return {
     name: 'local',
     model: LOCAL_CLIP_MODEL,
-    async generate(input: ClipInput, _ctx: CallContext): Promise<ClipResult> {
+    async generate(input: ClipInput, ctx: CallContext): Promise<ClipResult> {
       const motion = chooseMotion({ prompt: input.motionPrompt, sceneIndex: input.scene.order_idx, seed: input.seed, take: input.take, energy: input.music?.energy ?? null, pace: input.music?.pace ?? null });
-      await media.motionClip(input.imagePath, { width: input.width, height: input.height, fps: input.fps }, input.frameCount, motion, input.outPath, undefined, input.finish);
+      await media.motionClip(input.imagePath, { width: input.width, height: input.height, fps: input.fps }, input.frameCount, motion, input.outPath, ctx.progress, input.finish);
       return { path: input.outPath, model: LOCAL_CLIP_MODEL, costUsd: 0, predictionId: null, normalized: true };
     },
   };
