@@ -36,6 +36,7 @@ async function repeatedFrames(file: string): Promise<number> {
 test('the house frame rate follows the clip model: seedance → 24 fps; unknown → 30', () => {
   assert.deepEqual(fixtureContract('bytedance/seedance-1-lite')!.fps, [24]);
   assert.equal(houseFpsForClipRate(fixtureContract('bytedance/seedance-1-lite')!.fps[0]), 24);
+  assert.equal(houseFpsForClipRate(fixtureContract('kwaivgi/kling-v2.1-master')!.fps[0]), 24, 'kling: no fps input, 24 fps from its maker');
   assert.equal(houseFpsForClipRate(null), 30);
   assert.equal(houseFpsForClipRate(16), 30, 'a rate omvee does not render at keeps the default');
 });
