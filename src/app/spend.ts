@@ -53,6 +53,8 @@ export interface RunEstimateInput {
   lyrics: boolean;
   bounds: SceneBounds;
   choice: ProviderChoice;
+  /** the frame a new project will get (--aspect/--resolution/--fps); default 1280×720 at the clip model's rate */
+  frame?: { width?: number | undefined; height?: number | undefined; fps?: number | undefined } | undefined;
 }
 
 /** `omvee run`: what the whole run would cost, before anything is created. */
@@ -67,7 +69,9 @@ export async function estimateRun(services: Services, input: RunEstimateInput): 
     durationS = (await (await services.media()).probeAudio(input.audio!)).durationS;
   }
   // a song not stored yet: the frame the project will get (its fps from the clip model)
-  const frame = project ? undefined : { ...DEFAULT_FRAME, fps: await defaultProjectFps(services.config, input.choice) };
+  const frame = project
+    ? undefined
+    : { width: input.frame?.width ?? DEFAULT_FRAME.width, height: input.frame?.height ?? DEFAULT_FRAME.height, fps: input.frame?.fps ?? (await defaultProjectFps(services.config, input.choice)) };
   return estimateFor(services, plan, project, { durationS, bounds: input.bounds, lyrics: input.lyrics, steps: 'all', ...(frame ? { frame } : {}) });
 }
 
