@@ -9,7 +9,7 @@
  */
 import type { ResolvedConfig } from '../config/resolve.ts';
 import { FRAME_RATES } from '../core/video/frame-format.ts';
-import { clipPlannerOf, planProviders, type ProviderChoice } from './providers.ts';
+import { clipFactsOf, planProviders, type ProviderChoice } from './providers.ts';
 
 /** omvee's frame rate when no clip model says otherwise. */
 export const DEFAULT_HOUSE_FPS = 30;
@@ -19,9 +19,10 @@ export function houseFpsForClipRate(clipFps: number | null | undefined): number 
   return clipFps != null && (FRAME_RATES as readonly number[]).includes(clipFps) ? clipFps : DEFAULT_HOUSE_FPS;
 }
 
+/** The clip model's facts (offline when its schema ships with omvee), null for local clips. */
 async function plannerFor(config: ResolvedConfig, choice: ProviderChoice) {
   try {
-    return await clipPlannerOf(config, planProviders(config, choice));
+    return await clipFactsOf(config, planProviders(config, choice));
   } catch {
     // a bad provider choice is reported by the command itself; defaults do not hide it
     return null;

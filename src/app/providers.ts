@@ -157,6 +157,21 @@ export async function clipPlannerOf(config: ResolvedConfig, plan: ProviderPlan):
 const planners = new Map<string, Promise<ClipPlanner>>();
 
 /**
+ * What the paid clip model makes — its longest clip and frame rate — without a network when omvee
+ * ships its schema (else from its planner, which reads the live schema); null for local clips.
+ */
+export async function clipFactsOf(config: ResolvedConfig, plan: ProviderPlan): Promise<{ maxDurationS: number | null; fps: number | null } | null> {
+  if (!isPaid(plan, 'clips')) return null;
+  const offer = offerOf(plan, 'clips');
+  const model = modelOf(config.values, offer as SlotOffer<ProviderSlot>);
+  if (!model) return null;
+  const shipped = offer.clipLimits ? await offer.clipLimits(model) : null;
+  if (shipped && shipped.durationsS.length > 0) return { maxDurationS: shipped.durationsS[shipped.durationsS.length - 1]!, fps: shipped.fps };
+  const planner = await clipPlannerOf(config, plan);
+  return planner ? { maxDurationS: planner.maxDurationS, fps: planner.fps } : null;
+}
+
+/**
  * --cancel-on-exit and `jobs cancel`: stop the project's in-flight paid work (image and clip
  * takes still 'processing' with a stored prediction id) through the provider that can cancel it,
  * and mark those takes failed, keeping the id in the error text. Returns how many were stopped.
