@@ -5,7 +5,12 @@
  * clip made by the real Replicate clip generator through the replicate SDK, and the seconds the
  * fake BILLED (the `duration` of every prediction it ran) added up.
  *
- *   node bench/paid-seconds.ts            (BENCH_SCENE_MIN / BENCH_SCENE_MAX to change the bounds)
+ *   node bench/paid-seconds.ts            (BENCH_SCENE_MIN / BENCH_SCENE_MAX to change the bounds,
+ *                                          BENCH_MODEL=kwaivgi/kling-v2.1-master for another shipped model)
+ *
+ * The defaults are omvee's own for a seedance project: scenes of 5 s up to the model's longest
+ * clip (12 s, the default --scene-max follows the clip model), at the model's 24 fps (the house
+ * frame rate follows the clip model).
  *
  * Goal (issue 11): ≤ 1.10 (the floor is 1.00). Printed next to it: what the old "5 or 10 s" rule
  * would have bought for the same scenes.
@@ -13,7 +18,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_SCENE_MAX_S, DEFAULT_SCENE_MIN_S } from '../src/core/timeline/bounds.ts';
+import { DEFAULT_SCENE_MIN_S } from '../src/core/timeline/bounds.ts';
+import { houseFpsForClipRate } from '../src/app/clip-defaults.ts';
+import { longestDuration } from '../src/providers/replicate/contract/durations.ts';
+import { fixtureContract } from '../src/providers/replicate/contract/fixtures.ts';
 import { planScenes, sceneFrameCounts } from '../src/core/timeline/index.ts';
 import type { Scene, Transcript } from '../src/core/model.ts';
 import { DEFAULT_PRICES } from '../src/providers/cost.ts';
@@ -21,11 +29,13 @@ import { createReplicateClipGenerator } from '../src/providers/replicate/generat
 import { makeMp4, makePng } from '../test/support/fake-replicate/media.ts';
 import { startFakeReplicate } from '../test/support/fake-replicate/server.ts';
 
-const MODEL = 'bytedance/seedance-1-lite';
-const FPS = 30;
+const MODEL = process.env['BENCH_MODEL'] ?? 'bytedance/seedance-1-lite';
+const contract = fixtureContract(MODEL)!;
+const FPS = houseFpsForClipRate(contract.fps[0]);
 const GOAL = 1.1;
 const sceneMinS = Number(process.env['BENCH_SCENE_MIN'] ?? DEFAULT_SCENE_MIN_S);
-const sceneMaxS = Number(process.env['BENCH_SCENE_MAX'] ?? DEFAULT_SCENE_MAX_S);
+const sceneMaxS = Number(process.env['BENCH_SCENE_MAX'] ?? longestDuration(contract.durations));
+const seedance = MODEL.startsWith('bytedance/seedance-1');
 
 /** deterministic pseudo-random numbers in [0, 1) */
 function rng(seed: number): () => number {
@@ -95,7 +105,8 @@ try {
   }
   const ratio = totalPaid / totalSong;
   console.log(`  all songs: ${totalPaid} s paid for ${totalSong} s of song → ${ratio.toFixed(3)} (goal ≤ ${GOAL.toFixed(2)}; old rule ${(totalOld / totalSong).toFixed(3)})  ${ratio <= GOAL ? 'OK' : 'ABOVE GOAL'}`);
-  if (ratio > GOAL) process.exitCode = 1;
+  // the goal is seedance's (any whole second); a model with a few fixed lengths is measured, not judged
+  if (ratio > GOAL && seedance) process.exitCode = 1;
 } finally {
   await fake.close();
   await rm(dir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../config/resolve.ts';
 import type { ConfigValues } from '../config/schema.ts';
 import type { WorkModels } from '../core/cost/estimate.ts';
 import { chooseResolution } from '../core/cost/clip-plan.ts';
+import type { ClipSceneShape } from '../core/cost/estimate.ts';
 import type { PriceTable } from '../core/cost/prices.ts';
 import type { Store } from '../store/port.ts';
 import type { MediaTools } from '../media/port.ts';
@@ -20,6 +21,7 @@ import {
   providerChoices,
   providerNamed,
   SLOT_SETTING,
+  type ClipPlanner,
   type ProviderEntry,
   type ProviderSlot,
   type SlotOffer,
@@ -123,13 +125,50 @@ export async function planModels(config: ResolvedConfig, plan: ProviderPlan, fra
   const clips = paidModel('clips');
   const offer = offerOf(plan, 'clips');
   const limits = clips && offer.clipLimits ? await offer.clipLimits(clips) : null;
+  // the generator's own plan of each scene's predictions, so the estimate prices what will be sent
+  const planner = await clipPlannerOf(config, plan);
   return {
     transcriber: paidModel('transcriber'),
     director: paidModel('director'),
     images: paidModel('images'),
     clips,
     ...(limits ? { clipDurationsS: limits.durationsS, clipResolution: chooseResolution(frame.width, frame.height, limits.resolutions) } : {}),
+    ...(planner ? { clipPredictions: (scene: ClipSceneShape) => planner.predictions(scene) } : {}),
   };
+}
+
+/** The paid clip model's own planner (its longest clip, its frame rate, its predictions per scene); null for local clips. */
+export async function clipPlannerOf(config: ResolvedConfig, plan: ProviderPlan): Promise<ClipPlanner | null> {
+  if (!isPaid(plan, 'clips')) return null;
+  const offer = offerOf(plan, 'clips');
+  const model = modelOf(config.values, offer as SlotOffer<ProviderSlot>);
+  if (!model || !offer.clipPlanner) return null;
+  // one schema read per process and model (run asks for the bounds, the fps and the estimate)
+  const key = `${plan.clips}\u0000${model}`;
+  let planner = planners.get(key);
+  if (!planner) {
+    planner = offer.clipPlanner(model, config.values);
+    planners.set(key, planner);
+    planner.catch(() => planners.delete(key));
+  }
+  return planner;
+}
+
+const planners = new Map<string, Promise<ClipPlanner>>();
+
+/**
+ * What the paid clip model makes — its longest clip and frame rate — without a network when omvee
+ * ships its schema (else from its planner, which reads the live schema); null for local clips.
+ */
+export async function clipFactsOf(config: ResolvedConfig, plan: ProviderPlan): Promise<{ maxDurationS: number | null; fps: number | null } | null> {
+  if (!isPaid(plan, 'clips')) return null;
+  const offer = offerOf(plan, 'clips');
+  const model = modelOf(config.values, offer as SlotOffer<ProviderSlot>);
+  if (!model) return null;
+  const shipped = offer.clipLimits ? await offer.clipLimits(model) : null;
+  if (shipped && shipped.durationsS.length > 0) return { maxDurationS: shipped.durationsS[shipped.durationsS.length - 1]!, fps: shipped.fps };
+  const planner = await clipPlannerOf(config, plan);
+  return planner ? { maxDurationS: planner.maxDurationS, fps: planner.fps } : null;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { createBudgetGuard, type BudgetGuard } from '../core/cost/budget.ts';
 import { planWork, priceWork, unitPrice, type Estimate, type PlanWorkInput } from '../core/cost/estimate.ts';
+import { defaultProjectFps } from './clip-defaults.ts';
 import { projectSpentUsd } from '../core/cost/project-cost.ts';
 import type { Project } from '../core/model.ts';
 import { resolveProject } from '../core/projects.ts';
@@ -36,7 +37,7 @@ export async function budgetGuard(config: ResolvedConfig, store: Store, plan: Pr
   return createBudgetGuard({
     maxUsd,
     spentUsd: (projectId) => projectSpentUsd(store, projectId),
-    estimateUsd: async (work) => unitPrice(table, await modelsFor(work.projectId), work.kind, work.sceneDurationS),
+    estimateUsd: async (work) => unitPrice(table, await modelsFor(work.projectId), work.kind, work.sceneDurationS, work.clip),
   });
 }
 
@@ -81,7 +82,8 @@ export async function estimateRun(services: Services, input: RunEstimateInput): 
     durationS = (await (await services.media()).probeAudio(input.audio!)).durationS;
   }
   const video = input.video ?? {};
-  const frame = project ? { ...project, ...videoPatch(project, video) } : newProjectVideo(video);
+  // a song not stored yet: the frame the project will get (without --fps, its clip model's rate)
+  const frame = project ? { ...project, ...videoPatch(project, video) } : newProjectVideo(video, await defaultProjectFps(services.config, input.choice));
   return estimateFor(services, plan, project, { durationS, bounds: input.bounds, lyrics: input.lyrics, steps: 'all', frame: { width: frame.width, height: frame.height, fps: frame.fps }, stopAfterImages: input.preview === true });
 }
 

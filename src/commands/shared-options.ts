@@ -8,7 +8,7 @@ export function addProviderOptions(cmd: Command, slots: readonly ProviderSlot[])
 }
 
 export function addSceneBoundOptions(cmd: Command): Command {
-  return cmd.option('--scene-min <seconds>', 'shortest scene (default 5, or OMVEE_SCENE_MIN)').option('--scene-max <seconds>', 'longest scene (default 10, or OMVEE_SCENE_MAX)');
+  return cmd.option('--scene-min <seconds>', 'shortest scene (default 5, or OMVEE_SCENE_MIN)').option('--scene-max <seconds>', 'longest scene (default: the clip model’s longest clip, 10 for local clips; or OMVEE_SCENE_MAX)');
 }
 
 export function collect(value: string, previous: string[] = []): string[] {

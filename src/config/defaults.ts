@@ -14,7 +14,8 @@ export function settingDefaults(): Partial<Record<ConfigKey, string>> {
   const out: Partial<Record<ConfigKey, string>> = {
     OMVEE_BACKEND: 'auto',
     OMVEE_SCENE_MIN: String(DEFAULT_SCENE_MIN_S),
-    OMVEE_SCENE_MAX: String(DEFAULT_SCENE_MAX_S),
+    // AI clips: the clip model's longest clip (src/app/clip-defaults.ts)
+    OMVEE_SCENE_MAX: `${DEFAULT_SCENE_MAX_S} (local clips; AI clips: the clip model's longest clip)`,
     OMVEE_LEASE_SECONDS: String(DEFAULT_LEASE_SECONDS),
   };
   for (const setting of Object.values(SLOT_SETTING)) out[setting] = 'auto';

@@ -91,7 +91,7 @@ export const CONFIG_DESCRIPTIONS: Record<ConfigKey, string> = {
   OMVEE_CLIP_CONCURRENCY: 'parallel clip predictions',
   OMVEE_PRICES_FILE: 'JSON price table overriding the built-in one',
   OMVEE_SCENE_MIN: 'shortest scene in seconds (default 5)',
-  OMVEE_SCENE_MAX: 'longest scene in seconds (default 10)',
+  OMVEE_SCENE_MAX: 'longest scene in seconds (default: the clip model’s longest clip, 10 for local clips)',
   OMVEE_LEASE_SECONDS: 'job lease length in seconds (default 60)',
   OMVEE_REPLICATE_POLL_MS: 'ms between Replicate prediction status polls (default 2000)',
   OMVEE_LLM_VISION: 'show each still to the director when it writes the clip motion: auto (models known to take images), on, off',

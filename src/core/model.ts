@@ -117,6 +117,8 @@ export const TakeAttemptSchema = z.object({
   transient: z.boolean(),
   cost_usd: z.number().nonnegative(),
   at: ts,
+  /** which prediction of a take made of several (a scene longer than the model makes), 1-based */
+  part: z.number().int().positive().optional(),
 });
 export type TakeAttempt = z.infer<typeof TakeAttemptSchema>;
 

@@ -23,6 +23,8 @@ export const DEFAULT_PRICES: PriceTable = {
   'black-forest-labs/flux-1.1-pro': { perImage: 0.04 },
   'bytedance/seedance-1-lite': { perVideoSecond: { '480p': 0.018, '720p': 0.036, '1080p': 0.072 } },
   'bytedance/seedance-1-pro': { perVideoSecond: { '480p': 0.03, '720p': 0.06, '1080p': 0.15 } },
+  /** Kling 2.1 Master makes 1080p only: $1.40 for 5 s, $0.28 per second (fal.ai/models/fal-ai/kling-video/v2.1/master/text-to-video) */
+  'kwaivgi/kling-v2.1-master': { perVideoSecond: { '1080p': 0.28 } },
   /** Replicate models not listed: a mid-range GPU, USD per second of predict time */
   [FALLBACK_PRICE_KEY]: { perPredictSecond: 0.000975 },
 };

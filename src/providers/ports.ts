@@ -187,6 +187,8 @@ export interface ClipInput extends PredictionHooks {
   finish?: ClipFinish | undefined;
   /** the music under the scene, when the analysis is known: energy 0..1 and a pace curve for the camera */
   music?: { energy: number | null; pace: readonly number[] | null } | undefined;
+  /** the attempts already recorded on this take (a take of several predictions re-attaches part by part) */
+  attempts?: readonly TakeAttempt[] | undefined;
 }
 export interface ClipResult {
   path: string;

@@ -48,6 +48,31 @@ export interface ClipLimits {
   fps: number | null;
 }
 
+/** One scene's clip as the cost planner sees it: frames in the final cut, frame size and rate. */
+export interface ClipSceneShape {
+  frameCount: number;
+  fps: number;
+  width: number;
+  height: number;
+}
+
+/** What each prediction of a scene's clip is billed on, as the generator will send it. */
+export interface ClipBilling {
+  videoSeconds: number;
+  resolution: string | undefined;
+}
+
+/** The clip model's own planning (same code as its generator): predictions per scene, its longest clip and its frame rate. */
+export interface ClipPlanner {
+  model: string;
+  /** the predictions a scene's clip is made of, in order */
+  predictions(scene: ClipSceneShape): ClipBilling[];
+  /** the longest clip one prediction makes, seconds (null when the model does not say) */
+  maxDurationS: number | null;
+  /** the frame rate it makes (null when unknown) */
+  fps: number | null;
+}
+
 export interface SlotOffer<S extends ProviderSlot> {
   /** how doctor and messages name it, e.g. "the local director" */
   title: string;
@@ -59,6 +84,11 @@ export interface SlotOffer<S extends ProviderSlot> {
   create(ctx: BuildContext): Promise<SlotAdapters[S]>;
   /** clip models: what the model accepts (cost planning) */
   clipLimits?(model: string): Promise<ClipLimits>;
+  /**
+   * clip models: the planner `--dry-run` / `--max-cost` price with — the generator's own plan,
+   * from the same contract (online: the live schema; offline: the shipped one)
+   */
+  clipPlanner?(model: string, settings: ConfigValues): Promise<ClipPlanner>;
 }
 
 export interface ProviderEntry {

@@ -12,7 +12,8 @@ interface RunSummary { project_id: string; output: string; frame_count: number; 
 interface CostReport { total_usd: number; steps: { step: string; usd: number; items: number }[]; takes: { kind: string; scene: number; take: number; status: string; prediction_id: string | null; cost_usd: number }[] }
 
 const SONG_S = 8;
-const FPS = 30;
+// seedance makes 24 fps, so an AI project renders at 24 (no repeated frames)
+const FPS = 24;
 
 describe('omvee run with real providers (fake servers)', () => {
   let h: Harness;

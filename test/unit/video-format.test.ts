@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { projectIsOffline } from '../../src/core/pipeline/finish.ts';
 import { countScenesWithout } from '../../src/core/pipeline/images-step.ts';
 import { chosenImage } from '../../src/core/pipeline/preview-step.ts';
-import { clipFits, defaultFrameRate, describeFormatChange, formatChange, newProjectVideo, stillFits, videoPatch } from '../../src/core/video/project-format.ts';
+import { DEFAULT_FRAME_RATE, clipFits, describeFormatChange, formatChange, newProjectVideo, stillFits, videoPatch } from '../../src/core/video/project-format.ts';
 import type { Providers } from '../../src/providers/ports.ts';
 import { openLocalStore } from '../../src/store/local/local-store.ts';
 import type { Store } from '../../src/store/port.ts';
@@ -27,8 +27,10 @@ after(async () => {
 });
 
 test('a new project: the flags, else 16:9 720p at the default frame rate', () => {
-  assert.deepEqual(newProjectVideo({}), { width: 1280, height: 720, fps: defaultFrameRate() });
-  assert.equal(defaultFrameRate(), 30);
+  assert.deepEqual(newProjectVideo({}), { width: 1280, height: 720, fps: DEFAULT_FRAME_RATE });
+  assert.equal(DEFAULT_FRAME_RATE, 30);
+  assert.deepEqual(newProjectVideo({}, 24), { width: 1280, height: 720, fps: 24 }, "the clip model's rate when --fps is not given");
+  assert.deepEqual(newProjectVideo({ fps: 25 }, 24), { width: 1280, height: 720, fps: 25 }, '--fps wins');
   assert.deepEqual(newProjectVideo({ aspect: '9:16' }), { width: 720, height: 1280, fps: 30 });
   assert.deepEqual(newProjectVideo({ aspect: '4:5', resolution: '1080p', fps: 24, captions: 'minimal', visualizer: 'wave' }), { width: 1080, height: 1350, fps: 24, caption_style: 'minimal', visualizer: 'wave' });
   assert.deepEqual(newProjectVideo({ aspect: '1:1', resolution: '480p' }), { width: 480, height: 480, fps: 30 });

@@ -8,14 +8,16 @@ import { validateProjectName, validateStyle } from '../../core/projects.ts';
 import { projectFields, projectJson } from './view.ts';
 import { videoFlags, videoSettingsOf } from '../flag-schemas.ts';
 import { newProjectVideo } from '../../core/video/project-format.ts';
+import { defaultProjectFps } from '../../app/clip-defaults.ts';
 
 export const Options = z.object({ audio: z.string().optional(), style: z.string().optional(), ...videoFlags }).strict();
 
 export async function run(ctx: CliContext, { args, options: opts }: InputOf<typeof Options>): Promise<void> {
   const name = validateProjectName(args[0] ?? '');
   const style = validateStyle(opts.style);
-  const video = newProjectVideo(videoSettingsOf(opts));
   const services = await ctx.services();
+  // without --fps, an AI project renders at its clip model's frame rate (seedance: 24 fps)
+  const video = newProjectVideo(videoSettingsOf(opts), await defaultProjectFps(await ctx.config()));
   const twins = await sameNamed(services.store, 'projects', name);
   const project =
     opts.audio === undefined

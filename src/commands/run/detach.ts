@@ -26,6 +26,8 @@ export interface DetachInput {
   style?: string | null | undefined;
   projectRef?: string | undefined;
   bounds: SceneBounds;
+  /** the frame rate of a new project */
+  fps?: number | undefined;
   lyricsOverlay: boolean;
   video?: VideoSettings | undefined;
 }
@@ -49,7 +51,7 @@ export async function runDetached(ctx: CliContext, input: DetachInput): Promise<
     const probe = await media.probeAudio(input.audio!);
     const lyricsBytes = input.lyrics !== undefined ? await readFile(input.lyrics) : null;
     if (lyricsBytes) for (const w of parseLyrics(lyricsBytes, { durationS: probe.durationS, fileName: basename(input.lyrics!) }).warnings) ctx.warn(w);
-    project = await createProjectWithSong({ store, blobs, media }, { name: input.name!, style: input.style ?? null, ...newProjectVideo(input.video ?? {}) }, input.audio!, probe);
+    project = await createProjectWithSong({ store, blobs, media }, { name: input.name!, style: input.style ?? null, ...newProjectVideo(input.video ?? {}, input.fps) }, input.audio!, probe);
     if (lyricsBytes) lyricsSource = { key: await storeLyricsSource(blobs, project.id, input.lyrics!, lyricsBytes), fileName: basename(input.lyrics!) };
   }
   return enqueue(ctx, project, await stepsToQueue(store, project, { bounds: input.bounds, lyricsOverlay: input.lyricsOverlay, lyricsSource }));

@@ -7,6 +7,7 @@ import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
 import { formatDuration, formatUsd, printRecord } from '../../cli/output.ts';
 import { runPreflight } from '../../cli/spend.ts';
+import { defaultProjectFps, sceneBoundSettings } from '../../app/clip-defaults.ts';
 import { checkInputFile } from '../../core/files.ts';
 import { validateProjectName, validateStyle } from '../../core/projects.ts';
 import { concurrency, videoFlags, videoSettingsOf, providerChoiceOf, providerFlags, sceneBoundFlags, sceneBounds, spendFlags, spendOf, videoOut } from '../flag-schemas.ts';
@@ -42,10 +43,12 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
     });
   }
   const config = await ctx.config();
-  const bounds = sceneBounds(opts, config.values);
   const style = validateStyle(opts.style);
   const spend = spendOf(opts);
   const choice = providerChoiceOf(opts);
+  // defaults from the clip model: the longest scene is its longest clip, a new project renders at its frame rate
+  const bounds = sceneBounds(opts, await sceneBoundSettings(config, choice, opts));
+  const fps = await defaultProjectFps(config, choice);
   const parallel = opts.concurrency ? { images: opts.concurrency, clips: opts.concurrency } : {};
   const video = videoSettingsOf(opts);
   const preview = opts.preview === true;
@@ -56,7 +59,7 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
   if (opts.batch !== undefined) {
     if (opts.detach === true) throw new OmveeError('usage', '--detach cannot be combined with --batch', { hint: 'queue songs one by one: omvee run song.mp3 --detach' });
     const { runBatch } = await import('./batch.ts');
-    await runPreflight(ctx, { batch: true, lyrics: false, bounds, choice, flags: spend });
+    await runPreflight(ctx, { batch: true, lyrics: false, bounds, choice, flags: spend, video });
     const pipeline = await openCommandPipeline(ctx, { choice, concurrency: parallel, spend });
     const services = pipeline.services;
     const memory = await openBatchMemory(services.config.paths.home, resolve(ctx.io.cwd, opts.batch));
@@ -69,6 +72,7 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
         style: validateStyle(item.style ?? undefined) ?? style,
         out: undefined,
         bounds,
+        fps,
         lyricsOverlay: opts.lyricsOverlay === true,
         video,
       });
@@ -82,6 +86,7 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
   const projectId = opts.project !== undefined ? (await projectFor(ctx, (await ctx.services()).store, opts.project)).id : undefined;
   const input: WholeRunInput & { out: string | undefined } = {
     bounds,
+    fps,
     out: opts.out,
     lyricsOverlay: opts.lyricsOverlay === true,
     style,
@@ -103,7 +108,7 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
       });
     }
     const { runDetached } = await import('./detach.ts');
-    await runDetached(ctx, { audio: input.audio, lyrics: opts.lyrics, name: input.name, style, projectRef: projectId, bounds, lyricsOverlay: opts.lyricsOverlay === true, video });
+    await runDetached(ctx, { audio: input.audio, lyrics: opts.lyrics, name: input.name, style, projectRef: projectId, bounds, fps, lyricsOverlay: opts.lyricsOverlay === true, video });
     return;
   }
   if (await runPreflight(ctx, { audio, projectRef: projectId, lyrics: opts.lyrics !== undefined, bounds, choice, flags: spend, video, preview })) return;

@@ -5,6 +5,7 @@ import { printList } from '../../cli/output.ts';
 import { confirmOrCancel } from '../../cli/prompts.ts';
 import { providerChoiceOf, providerFlags, sceneBoundFlags, sceneBounds } from '../flag-schemas.ts';
 import { openCommandPipeline } from '../pipeline.ts';
+import { sceneBoundSettings } from '../../app/clip-defaults.ts';
 import { listScenes } from '../../core/pipeline/scenes-step.ts';
 import { requireAudio } from '../../core/pipeline/transcript-step.ts';
 import { SCENE_COLUMNS } from './view.ts';
@@ -14,7 +15,7 @@ export const Options = z.object({ ...sceneBoundFlags, ...providerFlags(['directo
 
 export async function run(ctx: CliContext, { args, options }: InputOf<typeof Options>): Promise<void> {
   const config = await ctx.config();
-  const bounds = sceneBounds(options, config.values);
+  const bounds = sceneBounds(options, await sceneBoundSettings(config, providerChoiceOf(options), options));
   const pipeline = await openCommandPipeline(ctx, { choice: providerChoiceOf(options) });
   const { store } = pipeline.services;
   const project = await projectFor(ctx, store, args[0]!);

@@ -15,6 +15,8 @@ export interface PaidWork {
   sceneDurationS: number;
   /** e.g. "scene 3" */
   label: string;
+  /** a clip's frames in the final cut and its frame: priced prediction by prediction as it will be sent */
+  clip?: { frameCount: number; fps: number; width: number; height: number } | undefined;
 }
 
 export interface BudgetGuard {

@@ -47,16 +47,43 @@ export async function forEachScene<T>(
 /** How many failed scenes an error message names before it summarises the rest. */
 const MAX_LISTED = 5;
 
-/** Throw one error naming the scenes that failed (the first error's code and hint). */
-export function throwIfFailed(what: string, failed: BatchResult<unknown>['failed']): void {
+/** The command that fixes one failed scene (by the reason it failed), or null when none applies. */
+export type SceneFix = (scene: Scene, error: unknown) => string | null;
+
+/**
+ * Throw one error naming the scenes that failed (the first error's code and hint). With `fix`,
+ * each scene is listed with the command that fixes it, and the hint says how to resume.
+ */
+export function throwIfFailed(what: string, failed: BatchResult<unknown>['failed'], fix?: SceneFix, resume?: string): void {
   if (failed.length === 0) return;
   const first = failed[0]!.error;
   const shown = failed.slice(0, MAX_LISTED);
-  const lines = shown.map(({ scene, error }) => `scene ${sceneNumber(scene)}: ${error instanceof Error ? error.message : String(error)}`);
+  const lines = shown.map(({ scene, error }) => {
+    const command = fix?.(scene, error);
+    return `scene ${sceneNumber(scene)}: ${error instanceof Error ? error.message : String(error)}${command ? ` (fix: ${command})` : ''}`;
+  });
   if (failed.length > shown.length) lines.push(`and ${failed.length - shown.length} more`);
   const code = first instanceof OmveeError ? first.code : 'job_failed';
+  const firstHint = first instanceof OmveeError && first.hint ? first.hint : 'fix the cause and run the same command again; finished scenes are kept';
   throw new OmveeError(code, `${what} failed for ${failed.length} scene${failed.length > 1 ? 's' : ''}: ${lines.join('; ')}`, {
-    hint: first instanceof OmveeError && first.hint ? first.hint : 'fix the cause and run the same command again; finished scenes are kept',
+    hint: resume ? `${firstHint} Then \`${resume}\` makes only the failed scene${failed.length > 1 ? 's' : ''}; the others are kept.` : firstHint,
     cause: first,
+    details: { ...(resume ? { resume } : {}), scenes: failed.map(({ scene, error }) => ({ scene: sceneNumber(scene), reason: error instanceof OmveeError ? (error.details?.['reason'] ?? error.code) : 'error', message: error instanceof Error ? error.message : String(error), fix: fix?.(scene, error) ?? null })) },
   });
+}
+
+/**
+ * The fixing command of a failed paid take, from the reason its prediction failed (providers put
+ * it in details.reason: safety, input, model, transient, canceled).
+ */
+export function takeFix(kind: 'images' | 'clips', projectId: string): SceneFix {
+  return (scene, error) => {
+    const reason = error instanceof OmveeError ? error.details?.['reason'] : undefined;
+    const n = sceneNumber(scene);
+    const again = `omvee ${kind} generate ${projectId} --scene ${n} --new-take`;
+    if (error instanceof OmveeError && error.code === 'budget') return null;
+    if (reason === 'safety') return `omvee scenes edit ${projectId} ${n} --theme "<gentler wording>"${kind === 'images' ? `, then omvee prompts generate ${projectId} --force` : ''}, then ${again}`;
+    if (reason === 'input') return `check OMVEE_${kind === 'images' ? 'IMAGE' : 'CLIP'}_MODEL, then ${again}`;
+    return again;
+  };
 }

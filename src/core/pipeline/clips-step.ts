@@ -14,7 +14,7 @@ import { sceneFrameCounts } from '../timeline/index.ts';
 import { meanEnergy, paceCurve } from '../video/music.ts';
 import { finishSettings, planFinishes, projectIsOffline, type FinishPlan, type FinishRequest, type SceneFinish } from './finish.ts';
 import { budgetStop } from '../cost/budget.ts';
-import { forEachScene, throwIfFailed } from './batch.ts';
+import { forEachScene, takeFix, throwIfFailed } from './batch.ts';
 import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
 import { countScenesWithout } from './images-step.ts';
 import { motionForTake } from './clip-motion.ts';
@@ -97,9 +97,10 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
           return null;
         }
         // re-attaching to a stored prediction costs nothing new; a new prediction must fit --max-cost
-        const release = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'clip', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}` }) : null;
+        const release = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'clip', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}`, clip: { frameCount: frames.get(scene.id)!, fps: project.fps, width: project.width, height: project.height } }) : null;
         try {
-          return await clipOne(deps, project, scene, imageFor(scene)!, prompts.get(scene.id) ?? null, frames.get(scene.id)!, take, work.dir, step.signal, plan.byScene.get(scene.id), sceneMusic(scene, options.analysis), progress);
+          // once the prediction's cost is recorded on the take the guard counts it as spent: the reservation goes then, not counted twice
+          return await clipOne(deps, project, scene, imageFor(scene)!, prompts.get(scene.id) ?? null, frames.get(scene.id)!, take, work.dir, step.signal, plan.byScene.get(scene.id), sceneMusic(scene, options.analysis), progress, () => release?.());
         } finally {
           release?.();
         }
@@ -108,7 +109,7 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
     );
     const stopped = budgetStop(batch.failed);
     if (stopped) throw stopped;
-    throwIfFailed('clip generation', batch.failed);
+    throwIfFailed('clip generation', batch.failed, takeFix('clips', project.id), `omvee run --project ${project.id}`);
     const generated = batch.done.map((d) => d.value).filter((v): v is VideoClip => v !== null);
     if (generated.length > 0 && ['images_generated', 'prompts_generated', 'scenes_selected'].includes(project.status)) {
       if ((await countScenesWithout(deps, project.id, 'video_clips')) === 0) await deps.store.update('projects', project.id, { status: 'clips_generated' });
@@ -122,7 +123,7 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
 /** Of one scene's progress, the share the generator fills; normalising its raw clip fills the rest. */
 const GENERATE_SHARE = 0.9;
 
-async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image: GeneratedImage, prompt: ScenePrompt | null, frameCount: number, takeBefore: VideoClip, dir: string, signal: AbortSignal, finished?: SceneFinish, music?: { energy: number | null; pace: readonly number[] | null }, onProgress: (fraction: number) => void = () => undefined): Promise<VideoClip> {
+async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image: GeneratedImage, prompt: ScenePrompt | null, frameCount: number, takeBefore: VideoClip, dir: string, signal: AbortSignal, finished?: SceneFinish, music?: { energy: number | null; pace: readonly number[] | null }, onProgress: (fraction: number) => void = () => undefined, paid?: () => void): Promise<VideoClip> {
   const finish = finished?.finish;
   // ── motion (clip-motion.ts): written for this still before the clip is made, kept on the take;
   // the take's cost so far (the motion) is added to what the generator charges ──
@@ -159,12 +160,14 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
           ...(finish ? { finish } : {}),
           ...(music ? { music } : {}),
           resumePredictionId: take.prediction_id,
+          ...(take.attempts?.length ? { attempts: take.attempts } : {}),
           knownPredictionIds: await otherTakesPredictionIds(deps.store, 'video_clips', scene.id, take.id),
           onPrediction: async (predictionId) => {
             await deps.store.update('video_clips', take.id, { prediction_id: predictionId });
           },
           onAttempt: async (attempt) => {
             await recordAttempt(deps.store, 'video_clips', take.id, attempt);
+            if (attempt.cost_usd > 0) paid?.();
           },
         },
         { signal, log: deps.note ?? deps.log, progress: (f) => onProgress(f * GENERATE_SHARE) },

@@ -15,7 +15,7 @@ import type { FrameSize } from '../video/frame-format.ts';
 import { clipFits, stillFits } from '../video/project-format.ts';
 import { sceneLooks } from '../video/looks.ts';
 import { budgetStop } from '../cost/budget.ts';
-import { forEachScene, throwIfFailed } from './batch.ts';
+import { forEachScene, takeFix, throwIfFailed } from './batch.ts';
 import { materialize, scratch, seedFor, type PipelineDeps } from './deps.ts';
 import { listScenes } from './scenes-step.ts';
 import { scopeToProject } from './scope.ts';
@@ -84,7 +84,8 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
         // re-attaching to a stored prediction costs nothing new; a new prediction must fit --max-cost
         const release = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'image', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}` }) : null;
         try {
-          return await generateOne(deps, project, scene, prompts.get(scene.id)!, references.get(scene.id) ?? [], take, work.dir, step.signal, looks.get(scene.id), reframes?.take);
+          // once the prediction's cost is recorded on the take the guard counts it as spent: the reservation goes then, not counted twice
+          return await generateOne(deps, project, scene, prompts.get(scene.id)!, references.get(scene.id) ?? [], take, work.dir, step.signal, looks.get(scene.id), reframes?.take, () => release?.());
         } finally {
           release?.();
         }
@@ -93,7 +94,7 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
     );
     const stopped = budgetStop(batch.failed);
     if (stopped) throw stopped;
-    throwIfFailed('image generation', batch.failed);
+    throwIfFailed('image generation', batch.failed, takeFix('images', project.id), `omvee run --project ${project.id}`);
     const generated = batch.done.map((d) => d.value).filter((v): v is GeneratedImage => v !== null);
     if (generated.length > 0 && ['prompts_generated', 'scenes_selected'].includes(project.status)) {
       const remaining = await countScenesWithout(deps, project.id, 'generated_images');
@@ -105,7 +106,7 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
   }
 }
 
-async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, prompt: ScenePrompt, referenceKeys: readonly string[], take: GeneratedImage, dir: string, signal: AbortSignal, look?: { key: string; index: number; palette: readonly string[] | null }, reframesTake?: number): Promise<GeneratedImage> {
+async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, prompt: ScenePrompt, referenceKeys: readonly string[], take: GeneratedImage, dir: string, signal: AbortSignal, look?: { key: string; index: number; palette: readonly string[] | null }, reframesTake?: number, paid?: () => void): Promise<GeneratedImage> {
   const generator = deps.providers.images;
   const seed = take.seed ?? seedFor(project.id, scene.order_idx, 'image', take.take);
   const outPath = join(dir, `scene-${sceneNumber(scene)}-take-${take.take}.png`);
@@ -131,6 +132,7 @@ async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, p
         },
         onAttempt: async (attempt) => {
           await recordAttempt(deps.store, 'generated_images', take.id, attempt);
+          if (attempt.cost_usd > 0) paid?.();
         },
       },
       { signal, log: deps.note ?? deps.log },

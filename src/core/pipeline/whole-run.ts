@@ -31,6 +31,8 @@ export interface WholeRunInput {
   style?: string | null | undefined;
   projectRef?: string | undefined;
   bounds: SceneBounds;
+  /** the frame rate of a new project (default: the store's) */
+  fps?: number | undefined;
   lyricsOverlay: boolean;
   /** --aspect/--resolution/--fps/--captions/--visualizer: a new project's, or a change to the resumed one */
   video?: VideoSettings | undefined;
@@ -113,7 +115,7 @@ export async function runWholeSong(deps: Pick<PipelineDeps, 'store' | 'blobs' | 
       // validate only: the transcript step reports the warnings (printing them here too doubled them)
       parseLyrics(lyricsBytes, { durationS: probe.durationS, fileName: basename(input.lyrics) });
     }
-    project = await timed('upload', () => createProjectWithSong({ store, blobs, media }, { name: input.name!, style: input.style ?? null, ...newProjectVideo(input.video ?? {}) }, input.audio!, probe));
+    project = await timed('upload', () => createProjectWithSong({ store, blobs, media }, { name: input.name!, style: input.style ?? null, ...newProjectVideo(input.video ?? {}, input.fps) }, input.audio!, probe));
   }
   await hooks.onEvent?.({ kind: 'project', project, resumed });
   if (resumed && input.video && hasVideoSettings(input.video)) {
@@ -189,6 +191,8 @@ export async function runWholeSong(deps: Pick<PipelineDeps, 'store' | 'blobs' | 
 function resumable(error: unknown, project: Project): unknown {
   if (!(error instanceof OmveeError)) return error;
   const cause = error.hint ? `${error.hint.replace(/\s*;?\s*rerun[^.;]*[.;]?/gi, '').trim()} ` : '';
-  const hint = `${error.code === 'interrupted' ? 'finished work is kept; ' : cause}resume with: omvee run --project ${project.id}`;
+  const resume = `omvee run --project ${project.id}`;
+  // a step that already says how to resume (failed scenes with their fixes) is not told twice
+  const hint = error.details?.['resume'] === resume && error.hint ? error.hint : `${error.code === 'interrupted' ? 'finished work is kept; ' : cause}resume with: ${resume}`;
   return new OmveeError(error.code, error.message, { hint, cause: error.cause ?? error, details: { ...error.details, projectId: project.id } });
 }

@@ -18,13 +18,11 @@ export const DEFAULT_ASPECT: Aspect = '16:9';
 export const DEFAULT_RESOLUTION: Resolution = '720p';
 
 /**
- * THE frame rate of a project made without --fps (the one place this default lives). Today every
- * provider gets 30 fps; a provider whose clip model has a native frame rate may be given it here
- * (the clip model's name is passed for that).
+ * The frame rate of a project made without --fps when its clip model says nothing (offline clips).
+ * An AI project gets its clip model's own rate instead (seedance: 24 fps, no repeated frames):
+ * the caller passes it as `houseFps` (src/app/clip-defaults.ts decides it from the model's contract).
  */
-export function defaultFrameRate(_clips?: { provider: string; model: string | null }): FrameRate {
-  return 30;
-}
+export const DEFAULT_FRAME_RATE: FrameRate = 30;
 
 export interface VideoSettings {
   aspect?: Aspect | undefined;
@@ -41,11 +39,11 @@ export function hasVideoSettings(s: VideoSettings): boolean {
 }
 
 /** The columns a new project gets from the flags (defaults for what is not given). */
-export function newProjectVideo(s: VideoSettings, clips?: { provider: string; model: string | null }): Required<Pick<VideoPatch, 'width' | 'height' | 'fps'>> & VideoPatch {
+export function newProjectVideo(s: VideoSettings, houseFps: number = DEFAULT_FRAME_RATE): Required<Pick<VideoPatch, 'width' | 'height' | 'fps'>> & VideoPatch {
   const size = frameSize(s.aspect ?? DEFAULT_ASPECT, s.resolution ?? DEFAULT_RESOLUTION);
   return {
     ...size,
-    fps: s.fps ?? defaultFrameRate(clips),
+    fps: s.fps ?? houseFps,
     ...(s.captions !== undefined ? { caption_style: s.captions } : {}),
     ...(s.visualizer !== undefined ? { visualizer: s.visualizer } : {}),
   };

@@ -26,6 +26,8 @@ export interface AttemptOptions<T> {
   /** take the output of a succeeded prediction (download); a 404/410 means it expired */
   accept: (prediction: Prediction) => Promise<T>;
   onAttempt?: ((attempt: TakeAttempt) => Promise<void>) | undefined;
+  /** the part of a take made of several predictions (recorded on each attempt) */
+  part?: number | undefined;
 }
 
 export interface AttemptsResult<T> {
@@ -46,7 +48,7 @@ export async function runWithAttempts<T>(client: Replicate, opts: AttemptOptions
   let resume = opts.run.resumePredictionId ?? null;
   let transientLeft = maxRetries;
   const record = async (p: Prediction, status: string, error: string | null, transient: boolean, paid: boolean): Promise<void> => {
-    const attempt: TakeAttempt = { prediction_id: p.id, status, error, transient, cost_usd: paid ? opts.cost(p) : 0, at: new Date().toISOString() };
+    const attempt: TakeAttempt = { prediction_id: p.id, status, error, transient, cost_usd: paid ? opts.cost(p) : 0, at: new Date().toISOString(), ...(opts.part ? { part: opts.part } : {}) };
     attempts.push(attempt);
     await opts.onAttempt?.(attempt);
   };

@@ -33,12 +33,15 @@ export const replicateProvider: ProviderEntry = {
       modelSetting: 'OMVEE_CLIP_MODEL',
       defaultModel: DEFAULT_CLIP_MODEL,
       defaultConcurrency: 2,
-      async create({ settings, prices, model, concurrency }) {
+      async create({ settings, prices, model, concurrency, media }) {
         const { createReplicateClipGenerator } = await import('./generators.ts');
-        return createReplicateClipGenerator({ ...common(settings), prices, model, ...(concurrency ? { concurrency } : {}) });
+        return createReplicateClipGenerator({ ...common(settings), prices, model, media, ...(concurrency ? { concurrency } : {}) });
       },
       async clipLimits(model) {
         return (await import('./inputs.ts')).clipModelLimits(model);
+      },
+      async clipPlanner(model, settings) {
+        return (await import('./planner.ts')).replicateClipPlanner(model, settings.REPLICATE_API_TOKEN ? connection(settings) : null);
       },
     },
   },

@@ -5,6 +5,8 @@
  *   {"detail":"- input.output_format: output_format must be one of the following: \"jpg\", \"png\"\n",
  *    "status":422,"title":"Input validation failed",
  *    "invalid_fields":[{"type":"enum","field":"input.output_format","description":"output_format must be one of the following: \"jpg\", \"png\""}]}
+ * (the response shape Replicate documents: https://replicate.com/changelog/2024-05-01-improved-validation-for-api-prediction-payloads
+ * — `invalid_fields` of {type, field, description}, e.g. type "required" / "additional_property_not_allowed")
  * and, for a missing field, {"type":"required","field":"input","description":"prompt is required"}
  * with detail "- input: prompt is required"; bounds as {"type":"number_lte","field":"input.num_inference_steps",
  * "description":"Must be less than or equal to 4"} (422 bodies quoted from public reports of real

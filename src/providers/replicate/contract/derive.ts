@@ -112,6 +112,7 @@ function applyMakerLimits(model: string, schema: InputSchema): { schema: InputSc
     fields[name] = next;
     notes.push(`${name}: ${JSON.stringify(extra)} from ${limits.source}`);
   }
+  if (limits.outputFps !== undefined && !FPS.some((n) => fields[n])) notes.push(`makes ${limits.outputFps} fps, from ${limits.source}`);
   return { schema: { fields, required: schema.required }, notes };
 }
 
@@ -182,7 +183,7 @@ export function deriveContract(model: string, version: string, openapiSchema: un
       ? [...(f[resolution]!.enum ?? [])].map(String).filter((r) => resolutionPixels(r) !== null).sort((a, b) => resolutionPixels(a)! - resolutionPixels(b)!)
       : [],
     aspectRatios: aspectRatio ? [...(f[aspectRatio]!.enum ?? [])].map(String).filter(isRatio) : [],
-    fps: fpsValues(fps ? f[fps] : undefined),
+    fps: fps ? fpsValues(f[fps]) : MAKER_LIMITS[model]?.outputFps ? [MAKER_LIMITS[model]!.outputFps!] : [],
     promptMaxLength: prompt ? (f[prompt]!.maxLength ?? null) : null,
     negativePromptMaxLength: negativePrompt ? (f[negativePrompt]!.maxLength ?? null) : null,
     referenceMaxItems: refField ? (refField.type === 'array' ? (refField.maxItems ?? maxFromDescription(refField.description)) : 1) : null,

@@ -6,6 +6,7 @@
 export { deriveContract, resolutionPixels, type ContractFields, type DurationRule, type ModelContract } from './derive.ts';
 export { allowedDurations, chooseDuration, longestDuration, planClipParts, type ClipPart, type DurationChoice } from './durations.ts';
 export { FIXTURE_MODELS, fixtureContract, fixtureModelObject } from './fixtures.ts';
+export { clipBilling, planClipPredictions, plannedBilling, type ClipScene, type PlannedPrediction } from './plan.ts';
 export { mapClipRequest, mapImageRequest, type ClipRequest, type ImageRequest, type MappedInput } from './map.ts';
 export { MAKER_LIMITS } from './maker-limits.ts';
 export { parseModelObject, parseVersionObject, readInputSchema, type InputField, type InputSchema, type ModelObject, type VersionObject } from './openapi.ts';

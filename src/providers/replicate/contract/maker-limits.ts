@@ -6,6 +6,8 @@
 export interface MakerLimit {
   /** input field → extra bounds */
   fields: Readonly<Record<string, { maxLength?: number; minimum?: number; maximum?: number }>>;
+  /** the frame rate the model makes when its schema has no frame-rate input to say so */
+  outputFps?: number;
   source: string;
 }
 
@@ -16,7 +18,8 @@ export const MAKER_LIMITS: Readonly<Record<string, MakerLimit>> = {
   },
   'kwaivgi/kling-v2.1-master': {
     fields: { prompt: { maxLength: 2500 }, negative_prompt: { maxLength: 2500 } },
-    source: 'Kling image-to-video API: "Cannot exceed 2500 characters" for prompt and negative prompt (mulerun.com/docs/api-reference/endpoint/kling/image-to-video)',
+    outputFps: 24,
+    source: 'Kling image-to-video API: "Cannot exceed 2500 characters" for prompt and negative prompt (mulerun.com/docs/api-reference/endpoint/kling/image-to-video); 24 fps: "Standard is 720p, Pro is 1080p. Both are 24fps" (api.core.today/v1/models/kwaivgi/kling-v2.1/llms.txt)',
   },
   'wan-video/wan-2.5-i2v': {
     fields: { prompt: { maxLength: 2000 }, negative_prompt: { maxLength: 500 } },
