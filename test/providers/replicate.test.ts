@@ -303,6 +303,16 @@ describe('Replicate generators against the fake Replicate', () => {
     assert.deepEqual(await probe(res.path), { width: 1920, height: 1080, fps: '24/1', frames: 241 });
   });
 
+  test("a running clip's progress comes from the model's tqdm lines, rising to the end", async () => {
+    fake.scripts.push({ polls: 5 });
+    const seen: number[] = [];
+    await clipGen().generate(clipInput({ frameCount: 120, fps: 24 }), { progress: (f) => seen.push(f) });
+    assert.ok(seen.length >= 4, `one report per poll: ${JSON.stringify(seen)}`);
+    assert.ok(seen.some((f) => f > 0 && f < 1), `inside the prediction: ${JSON.stringify(seen)}`);
+    for (let i = 1; i < seen.length; i += 1) assert.ok(seen[i]! >= seen[i - 1]!, `never backwards: ${JSON.stringify(seen)}`);
+    assert.equal(seen.at(-1), 1);
+  });
+
   test('a transient failure storm (out of memory, interrupted) still ends in correct clips; every attempt recorded with its cost', async () => {
     const gen = clipGen({ maxTransientRetries: 2 });
     const OOM = 'CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 79.15 GiB total capacity)';

@@ -284,7 +284,8 @@ export function createReplicateClipGenerator(opts: ReplicateClipOptions): ClipGe
             accept: (p) => download(firstOutput(p.output, p.id)),
             ...(planned.length > 1 ? { part: i + 1 } : {}),
           },
-          ctx,
+          // part i of n fills its share of the scene's progress
+          ctx.progress ? { ...ctx, progress: (f) => ctx.progress!((i + f) / planned.length) } : ctx,
         );
         attempts.push(...result.attempts);
         costUsd += result.costUsd;

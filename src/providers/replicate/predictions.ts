@@ -16,6 +16,7 @@
  *    WITHOUT canceling: the id is stored and a rerun re-attaches.
  * The final prediction is returned whatever its state; the caller decides (attempts.ts).
  */
+import { progressFromLogs } from './log-progress.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OmveeError } from '../../core/errors.ts';
@@ -191,10 +192,10 @@ export async function runPrediction(client: Replicate, opts: RunPredictionOption
     }
     prediction = got.prediction;
   }
-  return { prediction: await poll(client, prediction, opts, signal), created, ...(recovered ? { recovered } : {}) };
+  return { prediction: await poll(client, prediction, opts, signal, ctx.progress), created, ...(recovered ? { recovered } : {}) };
 }
 
-async function poll(client: Replicate, first: Prediction, opts: RunPredictionOptions, signal: AbortSignal | undefined): Promise<Prediction> {
+async function poll(client: Replicate, first: Prediction, opts: RunPredictionOptions, signal: AbortSignal | undefined, progress?: (fraction: number) => void): Promise<Prediction> {
   let prediction = first;
   const started = Date.now();
   while (!FINAL_STATES.has(prediction.status)) {
@@ -211,6 +212,9 @@ async function poll(client: Replicate, first: Prediction, opts: RunPredictionOpt
     }
     const id: string = prediction.id;
     prediction = await call((): Promise<Prediction> => client.predictions.get(id, { signal }));
+    // the model's own tqdm lines say how far it is (nothing is guessed when they do not)
+    const fraction = progress ? progressFromLogs(prediction.logs) : null;
+    if (fraction !== null) progress!(fraction);
   }
   return prediction;
 }

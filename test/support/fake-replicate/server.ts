@@ -148,6 +148,20 @@ export async function startFakeReplicate(opts: FakeReplicateOptions = {}): Promi
 
   const isVideo = (model: string): boolean => (models.get(model)?.kind ?? (model.startsWith('bytedance/') || model.includes('video') ? 'video' : 'image')) === 'video';
 
+  /**
+   * What a running cog model prints: its sampling loop under tqdm, one redraw per poll here
+   * (` 40%|████      | 20/50 [00:08<00:12,  2.41it/s]`; the format of tqdm's default bar, as the
+   * replicate SDK's parseProgressFromLogs reads it — replicate-javascript#207).
+   */
+  function samplingLogs(p: FakePrediction): string {
+    if (p.status === 'starting') return '';
+    const total = 50;
+    const done = p.status === 'processing' ? Math.min(total - 1, Math.round((total * p.polls) / Math.max(1, p.script.polls))) : total;
+    const pct = Math.round((100 * done) / total);
+    const bar = '█'.repeat(Math.round(pct / 10)).padEnd(10, ' ');
+    return `Using seed: ${String(p.input['seed'] ?? 0)}\n${String(pct).padStart(3)}%|${bar}| ${done}/${total} [00:0${Math.min(9, p.polls)}<00:10,  2.41it/s]\n`;
+  }
+
   function view(p: FakePrediction, forList = false): Record<string, unknown> {
     return {
       id: p.id,
@@ -157,7 +171,7 @@ export async function startFakeReplicate(opts: FakeReplicateOptions = {}): Promi
       status: p.status,
       output: p.status === 'succeeded' ? p.output : null,
       error: p.status === 'failed' ? (p.script.error ?? 'model error') : null,
-      logs: forList ? undefined : '',
+      logs: forList ? undefined : samplingLogs(p),
       data_removed: p.script.output === 'none' && p.status === 'succeeded',
       metrics: p.status === 'succeeded' || p.status === 'failed' ? (p.metrics ?? {}) : {},
       source: 'api',
