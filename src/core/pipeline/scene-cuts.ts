@@ -40,6 +40,7 @@ export function followTheMusic(drafts: readonly SceneDraft[], input: FollowMusic
   const perScene = segments.length > 0 ? assignSegments(bounds, segments) : null;
   const texts = input.transcript?.segments ?? [];
   const scenes: SceneDraft[] = [];
+  const used = new Map<SceneDraft, number>();
   for (let k = 0; k + 1 < bounds.length; k++) {
     const a = bounds[k]!;
     const b = bounds[k + 1]!;
@@ -53,8 +54,12 @@ export function followTheMusic(drafts: readonly SceneDraft[], input: FollowMusic
       }
     }
     const excerpt = perScene ? perScene[k]!.map((i) => texts[i]!.text.trim()).filter(Boolean).join(EXCERPT_SEPARATOR) : best.lyric_excerpt;
+    // a draft the beats split in two: its second part says it goes on
+    const part = (used.get(best) ?? 0) + 1;
+    used.set(best, part);
     scenes.push({
       ...best,
+      title: part > 1 ? `${best.title} (${part})` : best.title,
       start_time_s: a,
       end_time_s: b,
       lyric_excerpt: excerpt,
