@@ -17,7 +17,6 @@ export const Options = z
   .object({
     plot: z
       .string()
-      .min(1, '--plot needs a file name, e.g. --plot song.png')
       .refine((p) => extname(p).toLowerCase() === '.png', '--plot must name a .png file, e.g. --plot song.png')
       .optional(),
     force: z.boolean().optional(),
