@@ -4,7 +4,8 @@
  * bounds, away from the middle of sung lines, every cut on the video's frame grid — and each
  * scene's energy taken from the audio (energyBetween), not from the director's guess.
  *
- * Snapping may merge or split a scene when the beats ask for it: every new scene takes its title,
+ * A song without a steady beat keeps the director's cut (it is already valid; there is nothing to
+ * snap to). Snapping may merge or split a scene when the beats ask for it: every new scene takes its title,
  * theme and artist from the draft it overlaps most, and its lyric lines from the transcript.
  */
 import { energyBetween } from '../analysis/query.ts';
@@ -24,6 +25,11 @@ export interface FollowMusicInput {
 }
 
 export function followTheMusic(drafts: readonly SceneDraft[], input: FollowMusicInput): { scenes: SceneDraft[]; notes: string[] } {
+  const hasEnergy = input.analysis.energy.values.length > 0;
+  if (input.analysis.beats.length === 0) {
+    // no steady beat: nothing to snap to — the director's (valid) cut stays, the energy is still heard
+    return { scenes: drafts.map((d) => ({ ...d, energy: hasEnergy ? energyBetween(input.analysis, d.start_time_s, d.end_time_s) : d.energy })), notes: [] };
+  }
   const segments = (input.transcript?.segments ?? [])
     .map((seg, idx) => ({ seg, idx }))
     .filter(({ seg }) => Number.isFinite(seg.start) && Number.isFinite(seg.end) && seg.end > seg.start);
@@ -63,7 +69,7 @@ export function followTheMusic(drafts: readonly SceneDraft[], input: FollowMusic
       start_time_s: a,
       end_time_s: b,
       lyric_excerpt: excerpt,
-      energy: input.analysis.energy.values.length > 0 ? energyBetween(input.analysis, a, b) : best.energy,
+      energy: hasEnergy ? energyBetween(input.analysis, a, b) : best.energy,
     });
   }
   return { scenes, notes: snapped.notes };
