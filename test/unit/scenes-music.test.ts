@@ -63,7 +63,7 @@ const transcript: Transcript = {
 
 const nearest = (xs: readonly number[], t: number): number => Math.min(...xs.map((x) => Math.abs(x - t)));
 
-async function fixture(t: { after: (fn: () => Promise<void>) => void }, director: Director) {
+async function fixture(t: { after: (fn: () => Promise<void>) => void }, director: Director, lyrics: Transcript | null = transcript) {
   const home = await mkdtemp(join(tmpdir(), 'omvee-scenes-music-'));
   const store = await openLocalStore({ home });
   t.after(async () => {
@@ -80,7 +80,7 @@ async function fixture(t: { after: (fn: () => Promise<void>) => void }, director
   } as unknown as MediaTools;
   const notes: string[] = [];
   const deps: PipelineDeps = { store, blobs, media, providers: { director } as unknown as Providers, workDir: join(home, 'work'), log: (m) => notes.push(m), note: (m) => notes.push(m) };
-  const project = await store.insert('projects', { name: 'beats', fps: FPS, audio_duration_s: D, transcript, status: 'uploaded' });
+  const project = await store.insert('projects', { name: 'beats', fps: FPS, audio_duration_s: D, transcript: lyrics, status: 'uploaded' });
   // the song's key is content-addressed (song-<sha256 prefix>): the stored analysis belongs to it
   const withSong = await store.update('projects', project.id, { audio_path: `projects/${project.id}/audio/song-${SHA.slice(0, 16)}.mp3`, audio_analysis: analysis() });
   return { deps, project: withSong, store, notes, decoded: () => decoded };
@@ -121,6 +121,19 @@ describe('scene planning follows the music', () => {
     // the same section label gives the same theme (the motif of a returning chorus)
     const themeAt = (t0: number): string | null => out.scenes.find((s) => s.start_time_s <= t0 && s.end_time_s > t0)!.theme;
     assert.equal(themeAt(20), themeAt(52));
+  });
+
+  it('an instrumental is cut by the music: loud sections cut tighter than quiet ones', async (t) => {
+    const f = await fixture(t, createLocalDirector(), null);
+    const out = await selectScenes(f.deps, f.project, { sceneMinS: 4, sceneMaxS: 8 }, noopStep());
+    assertOnTheMusic(out.scenes, analysis(), 4, 8);
+    const mean = (xs: { start_time_s: number; end_time_s: number }[]) => xs.reduce((s, x) => s + x.end_time_s - x.start_time_s, 0) / xs.length;
+    const loud = out.scenes.filter((s) => s.energy! > 0.8);
+    const quiet = out.scenes.filter((s) => s.energy! < 0.4);
+    assert.ok(loud.length > 0 && quiet.length > 0);
+    assert.ok(mean(loud) < mean(quiet) - 0.5, `loud scenes ${mean(loud).toFixed(2)} s vs quiet ${mean(quiet).toFixed(2)} s`);
+    // and every cut is a bar start (downbeat) where one is in reach
+    assert.ok(out.scenes.slice(1).every((s) => nearest(analysis().downbeats, s.start_time_s) <= 1 / FPS + 1e-9), 'instrumental cuts on bar starts');
   });
 
   it("an LLM-like director's off-beat cuts and guessed energies are snapped after it answers", async (t) => {

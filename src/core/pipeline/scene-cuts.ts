@@ -41,6 +41,7 @@ export function followTheMusic(drafts: readonly SceneDraft[], input: FollowMusic
     proposed: drafts.slice(1).map((d) => d.start_time_s),
     music: input.analysis,
     lines: segments.map(({ seg }) => ({ start: seg.start, end: seg.end })),
+    energy: input.analysis.energy,
   });
   const bounds = snapped.boundaries;
   const perScene = segments.length > 0 ? assignSegments(bounds, segments) : null;

@@ -17,6 +17,8 @@ import type { Scene, Transcript, TranscriptSegment } from '../../core/model.ts';
 import { sceneLooks } from '../../core/video/looks.ts';
 import { validateSceneBounds } from '../../core/timeline/bounds.ts';
 import { planScenes } from '../../core/timeline/plan.ts';
+import type { PlannedScene } from '../../core/timeline/plan.ts';
+import { snapCuts } from '../../core/timeline/snap.ts';
 import type {
   CallContext,
   Director,
@@ -73,7 +75,7 @@ function chooseTheme(sceneText: string, style: string | null, songText: string):
 async function selectScenes(input: SceneSelectionInput, ctx: CallContext): Promise<SceneSelectionResult> {
   ctx.signal?.throwIfAborted();
   const { sceneMinS, sceneMaxS } = validateSceneBounds(input.sceneMinS, input.sceneMaxS);
-  const planned = planScenes({ durationS: input.durationS, transcript: input.transcript, sceneMinS, sceneMaxS });
+  const planned = musicPlan(input, sceneMinS, sceneMaxS) ?? planScenes({ durationS: input.durationS, transcript: input.transcript, sceneMinS, sceneMaxS });
   const segments: readonly TranscriptSegment[] = input.transcript?.segments ?? [];
   const repeated = findRepeatedLines(segments);
   const songText = allText(input.transcript);
@@ -103,6 +105,19 @@ async function selectScenes(input: SceneSelectionInput, ctx: CallContext): Promi
     };
   });
   return { scenes, model: LOCAL_DIRECTOR_MODEL, costUsd: 0 };
+}
+
+/**
+ * An instrumental with a beat is cut by the music alone: on downbeats and section starts, loud
+ * parts cut tighter than quiet ones (snapCuts with the energy). Songs with lyrics are cut on
+ * their lines (planScenes); the pipeline then moves those cuts onto the beat. Planned on a
+ * centisecond grid; the pipeline puts the cuts on the video's frames.
+ */
+function musicPlan(input: SceneSelectionInput, sceneMinS: number, sceneMaxS: number): PlannedScene[] | null {
+  const a = input.analysis;
+  if (!a || a.beats.length === 0 || (input.transcript?.segments.length ?? 0) > 0) return null;
+  const { boundaries } = snapCuts({ durationS: input.durationS, fps: 100, sceneMinS, sceneMaxS, proposed: [], music: a, energy: a.energy });
+  return boundaries.slice(1).map((end, i) => ({ start_time_s: boundaries[i]!, end_time_s: end, lyric_excerpt: '', segmentIdx: [] }));
 }
 
 /** The section label a scene belongs to — the same rule as the looks of the stills (core/video/looks.ts). */
