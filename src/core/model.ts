@@ -64,8 +64,8 @@ export const ProjectSchema = z.object({
   caption_style: z.enum(CAPTION_STYLES).nullable(),
   /** bars | wave | none; null: none */
   visualizer: z.enum(VISUALIZER_STYLES).nullable(),
-  /** what the analyze step heard in the song (tempo, beats, sections, energy); null until it ran */
-  audio_analysis: AudioAnalysisSchema.nullable(),
+  /** what the analyze step heard in the song (tempo, beats, sections, energy); null until it ran (stores always return the column; optional so exports made before it existed still import) */
+  audio_analysis: AudioAnalysisSchema.nullable().optional(),
   created_at: ts,
   updated_at: ts,
 });
