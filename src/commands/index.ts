@@ -10,6 +10,7 @@ import { registerDoctor } from './doctor/index.ts';
 import { registerAuth } from './auth/index.ts';
 import { registerTranscript } from './transcript/index.ts';
 import { registerScenes } from './scenes/index.ts';
+import { registerAnalyze } from './analyze/index.ts';
 import { registerPrompts } from './prompts/index.ts';
 import { registerImages } from './images/index.ts';
 import { registerClips } from './clips/index.ts';
@@ -22,6 +23,7 @@ export function registerCommands(program: Command, act: ActionFactory): void {
   registerProject(program, act);
   registerUpload(program, act);
   registerTranscript(program, act);
+  registerAnalyze(program, act);
   registerScenes(program, act);
   registerPrompts(program, act);
   registerImages(program, act);

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { APPROVAL_DECISIONS, ARTIST_ROLES, JOB_STATUSES, JOB_TYPES, PROJECT_STATUSES, TAKE_STATUSES } from './enums.ts';
 import { CAPTION_STYLES } from './captions/styles.ts';
 import { VISUALIZER_STYLES } from './video/visualizer.ts';
+import { AudioAnalysisSchema } from './analysis/model.ts';
 
 export { APPROVAL_DECISIONS, ARTIST_ROLES, JOB_STATUSES, JOB_TYPES, PROJECT_STATUSES, TAKE_STATUSES };
 
@@ -63,6 +64,8 @@ export const ProjectSchema = z.object({
   caption_style: z.enum(CAPTION_STYLES).nullable(),
   /** bars | wave | none; null: none */
   visualizer: z.enum(VISUALIZER_STYLES).nullable(),
+  /** what the analyze step heard in the song (tempo, beats, sections, energy); null until it ran (stores always return the column; optional so exports made before it existed still import) */
+  audio_analysis: AudioAnalysisSchema.nullable().optional(),
   created_at: ts,
   updated_at: ts,
 });
@@ -293,7 +296,7 @@ export const TABLE_NAMES = Object.keys(TABLE_SCHEMAS) as TableName[];
 
 /** Columns stored as JSON (TEXT in SQLite, jsonb in Postgres). */
 export const JSON_COLUMNS: { [K in TableName]: readonly (keyof Tables[K])[] } = {
-  projects: ['transcript'],
+  projects: ['transcript', 'audio_analysis'],
   selected_scenes: [],
   scene_prompts: ['color_palette'],
   generated_images: ['attempts'],

@@ -41,6 +41,7 @@ const WAVE: RGB = [120, 128, 140];
 const ENERGY: RGB = [230, 120, 20];
 const CUT: RGB = [210, 40, 40];
 const LYRIC: RGB = [60, 110, 200];
+const LYRIC_ALT: RGB = [35, 70, 165];
 const BEAT: RGB = [150, 150, 160];
 const DOWNBEAT: RGB = [30, 30, 40];
 /** one colour per label, in order of first appearance */
@@ -197,10 +198,12 @@ export async function plotAnalysis(ffmpegBin: string, a: AudioAnalysis, outPath:
     if (x1 - x0 >= 16 * k) labels.push({ text: String(i + 1), x: (x0 + x1) / 2, y: rows.scenes[0] + 4 * k, size: small, color: '0x802020', centre: true });
   });
   // lyric lines
-  for (const l of opts.lines ?? []) {
-    if (!Number.isFinite(l.start) || !Number.isFinite(l.end) || l.end <= l.start) continue;
-    img.rect(xOf(l.start), rows.lyrics[0], Math.max(xOf(l.start) + 1, xOf(l.end) - 1), rows.lyrics[1], LYRIC, 0.8);
-  }
+  // lines that follow each other without a pause (LRC) stay apart: a gap and alternating shades
+  const sung = (opts.lines ?? []).filter((l) => Number.isFinite(l.start) && Number.isFinite(l.end) && l.end > l.start).sort((a, b) => a.start - b.start);
+  sung.forEach((l, i) => {
+    const x0 = xOf(l.start) + k;
+    img.rect(x0, rows.lyrics[0], Math.max(x0 + 1, xOf(l.end) - k), rows.lyrics[1], i % 2 ? LYRIC_ALT : LYRIC, 0.8);
+  });
   // row labels
   const rowLabel = (text: string, y0: number, y1: number): void => {
     labels.push({ text, x: 10, y: (y0 + y1) / 2 - small / 2, size: small, color: '0x505058' });

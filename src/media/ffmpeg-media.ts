@@ -1,8 +1,10 @@
 /** MediaTools backed by the real ffmpeg/ffprobe binaries (argument arrays, never a shell). */
+import { plotAnalysis } from './analysis-plot.ts';
 import { audioLevelsOf } from './audio-levels.ts';
 import type { MediaBinaries } from './binaries.ts';
 import { makeMotionClip, normalizeToHouse } from './clips.ts';
 import { makeContactSheet } from './contact-sheet.ts';
+import { decodePcm } from './decode-pcm.ts';
 import { captionFont } from './fonts.ts';
 import type { MediaTools } from './port.ts';
 import { probeAudioFile, probeVideoFile } from './probe.ts';
@@ -26,5 +28,7 @@ export function createFfmpegMedia(bins: MediaBinaries): MediaTools {
     contactSheet: (items, outPath, columns, options) => makeContactSheet(ffmpeg, items, outPath, columns, options),
     captionFont: () => captionFont(),
     audioLevels: (audioPath, fps, signal) => audioLevelsOf(ffmpeg, audioPath, fps, signal),
+    decodePcm: (audioPath, signal) => decodePcm(ffmpeg, audioPath, signal ? { signal } : {}),
+    plotAnalysis: (analysis, outPath, options) => plotAnalysis(ffmpeg, analysis, outPath, options ?? {}),
   };
 }

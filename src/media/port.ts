@@ -1,5 +1,6 @@
 import type { FontMetrics } from '../core/captions/layout.ts';
 import type { AudioLevels } from '../core/video/visualizer.ts';
+import type { AudioAnalysis } from '../core/analysis/model.ts';
 
 /**
  * What the pipeline needs from ffmpeg/ffprobe. Implemented by src/media/ffmpeg-media.ts
@@ -154,4 +155,15 @@ export interface MediaTools {
   captionFont(): Promise<CaptionFont>;
   /** band levels and waveform of a song for every video frame at fps (for the audio-reactive layer) */
   audioLevels(audioPath: string, fps: number, signal?: AbortSignal): Promise<AudioLevels>;
+  /** the song decoded once to mono float PCM at the analysis rate, streamed in chunks (bounded memory) */
+  decodePcm(audioPath: string, signal?: AbortSignal): AsyncIterable<Float32Array>;
+  /** the analysis drawn as a PNG: waveform, beats, downbeats, sections, scene cuts and sung lines */
+  plotAnalysis(analysis: AudioAnalysis, outPath: string, options?: AnalysisPlotInput): Promise<void>;
+}
+
+/** What the analysis plot may show besides the analysis. */
+export interface AnalysisPlotInput {
+  scenes?: readonly { start_time_s: number; end_time_s: number }[];
+  lines?: readonly { start: number; end: number }[];
+  signal?: AbortSignal;
 }

@@ -3,6 +3,7 @@
  * no keys) and a real one (OpenAI Whisper, an LLM via OpenRouter/OpenAI, Replicate).
  * Core code depends only on these interfaces.
  */
+import type { AudioAnalysis } from '../core/analysis/model.ts';
 import type { Scene, ScenePrompt, TakeAttempt, Transcript } from '../core/model.ts';
 import type { ClipFinish } from '../media/port.ts';
 
@@ -47,6 +48,11 @@ export interface SceneSelectionInput {
   transcript: Transcript | null;
   sceneMinS: number;
   sceneMaxS: number;
+  /**
+   * what the analyze step heard (tempo, sections with labels and the chorus, energy), when known;
+   * the pipeline snaps the returned cuts onto its beats and sets each scene's energy from it
+   */
+  analysis?: AudioAnalysis | null | undefined;
 }
 export interface SceneSelectionResult {
   scenes: SceneDraft[];
@@ -72,6 +78,8 @@ export interface PromptWritingInput {
   style: string | null;
   scenes: readonly Scene[];
   transcript: Transcript | null;
+  /** the song's analysis, when known: scenes in sections with the same label share a visual motif */
+  analysis?: AudioAnalysis | null | undefined;
 }
 export interface PromptWritingResult {
   /** one per input scene, same order */

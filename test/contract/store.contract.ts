@@ -255,6 +255,40 @@ export function runStoreContract(label: string, factory: () => Promise<StoreFixt
         assert.deepEqual((await store.get('artists', artist.id))?.reference_images, ['artists/a/1.png', 'artists/a/2.png']);
       });
 
+      it('keeps a project\'s audio analysis whole (the analyze step), and refuses a broken one', async () => {
+        const analysis = {
+          version: 1,
+          audio_sha256: 'ab'.repeat(32),
+          duration_s: 12.5,
+          tempo_bpm: 120,
+          beats: [0.5, 1, 1.5, 2, 2.5, 3.0005],
+          downbeats: [0.5, 2.5],
+          meter: 4,
+          sections: [
+            { start_s: 0, end_s: 6, label: 'A', energy: 0.25 },
+            { start_s: 6, end_s: 12.5, label: 'B', energy: 0.875 },
+          ],
+          chorus_label: 'B',
+          energy: { hop_s: 0.5, values: [0, 0.125, 1, 0.5] },
+          vocal_activity: null,
+          waveform: { hop_s: 0.05, values: [0.1, 0.9] },
+          notes: ['no steady beat found; cuts fall on an even grid'],
+        };
+        const project = await store.insert('projects', { name: 'heard' });
+        assert.equal(project.audio_analysis, null, 'null until analysed');
+        const updated = await store.update('projects', project.id, { audio_analysis: analysis });
+        assert.deepEqual(updated.audio_analysis, analysis);
+        assert.deepEqual((await store.get('projects', project.id))?.audio_analysis, analysis);
+        assert.deepEqual((await store.list('projects', { where: { id: project.id } }))[0]?.audio_analysis, analysis);
+        // a broken analysis (NaN tempo, energy outside 0..1, no sections field) is refused and the stored one kept
+        await rejectsWith(store.update('projects', project.id, { audio_analysis: { ...analysis, tempo_bpm: Number.NaN } }), 'invalid_input');
+        await rejectsWith(store.update('projects', project.id, { audio_analysis: { ...analysis, energy: { hop_s: 0.5, values: [1.5] } } }), 'invalid_input');
+        const { sections: _dropped, ...noSections } = analysis;
+        await rejectsWith(store.update('projects', project.id, { audio_analysis: noSections as never }), 'invalid_input');
+        assert.deepEqual((await store.get('projects', project.id))?.audio_analysis, analysis, 'untouched');
+        assert.equal((await store.update('projects', project.id, { audio_analysis: null })).audio_analysis, null);
+      });
+
       it('round-trips booleans and numbers, and filters on booleans', async () => {
         const project = await store.insert('projects', { name: 'bools', audio_duration_s: 187.123456, audio_size_bytes: 4_123_456_789 });
         assert.equal(project.audio_duration_s, 187.123456);

@@ -11,7 +11,7 @@ describe('run --detach + worker', () => {
     const lrc = sb.file('song.lrc');
     await writeFile(lrc, '[00:00.50]first line\n[00:03.00]second line\n[00:05.50]third line\n');
     const queued = await sb.json<{ project_id: string; job_id: string; steps: string[] }>(['run', song, '--lyrics', lrc, '--detach', '--scene-min', '2', '--scene-max', '4']);
-    assert.deepEqual(queued.steps, ['transcribe', 'analyze_scenes', 'generate_prompts', 'generate_images', 'generate_clips', 'assemble_video']);
+    assert.deepEqual(queued.steps, ['transcribe', 'analyze_audio', 'analyze_scenes', 'generate_prompts', 'generate_images', 'generate_clips', 'assemble_video']);
     // nothing ran yet: one pending job
     const before = await sb.json<{ status: string }[]>(['jobs', 'list', '--project', queued.project_id]);
     assert.deepEqual(before.map((j) => j.status), ['pending']);
@@ -19,7 +19,7 @@ describe('run --detach + worker', () => {
     const worker = await sb.run(['worker', '--once', '--concurrency', '2']);
     assert.equal(worker.code, 0, worker.stderr);
     const jobs = await sb.json<{ id: string; type: string; status: string; created_at: string }[]>(['jobs', 'list', '--project', queued.project_id]);
-    assert.equal(jobs.length, 6);
+    assert.equal(jobs.length, 7);
     assert.ok(jobs.every((j) => j.status === 'completed'), JSON.stringify(jobs));
     const order = [...jobs].sort((a, b) => a.created_at.localeCompare(b.created_at)).map((j) => j.type);
     assert.deepEqual(order, queued.steps);

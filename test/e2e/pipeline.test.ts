@@ -78,7 +78,7 @@ describe('omvee run', () => {
     assertCoverage(scenes, project.audio_duration_s, { min: 5, max: 10 });
     const jobs = await sb.json(['jobs', 'list', '--project', summary.project_id]);
     const types = new Set(jobs.map((j: any) => j.type));
-    for (const type of ['transcribe', 'analyze_scenes', 'generate_prompts', 'generate_images', 'generate_clips', 'assemble_video']) {
+    for (const type of ['transcribe', 'analyze_audio', 'analyze_scenes', 'generate_prompts', 'generate_images', 'generate_clips', 'assemble_video']) {
       assert.ok(types.has(type), `a ${type} job`);
     }
     assert.ok(jobs.every((j: any) => j.status === 'completed'), JSON.stringify(jobs.map((j: any) => [j.type, j.status])));

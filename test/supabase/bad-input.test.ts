@@ -102,8 +102,8 @@ describe('bad Supabase setups', () => {
         assert.match(e.hint ?? '', /supabase db push/);
       }));
     }
-    assert.deepEqual(await store.schemaInfo(), { version: 0, latest: 3 });
-    assert.deepEqual(await (await openSupabaseStore({ url: double.url, key: double.serviceKey })).schemaInfo(), { version: 3, latest: 3 });
+    assert.deepEqual(await store.schemaInfo(), { version: 0, latest: 4 });
+    assert.deepEqual(await (await openSupabaseStore({ url: double.url, key: double.serviceKey })).schemaInfo(), { version: 4, latest: 4 });
   });
 
   it('missing bucket: run supabase db push (creates bucket project-files)', async () => {

@@ -189,10 +189,12 @@ describe("the service-key worker never reads another user's files for a job", ()
     await assertNothingOfAliceIn(project.id);
   });
 
-  it("audio_path patched to alice's song, then transcribe and assemble_video", async () => {
+  it("audio_path patched to alice's song, then transcribe, analyze_audio and assemble_video", async () => {
     const { project } = await bobProject('bob audio');
     await b.store.update('projects', project.id, { audio_path: aliceKeys.song });
     refused(await bobQueues(project.id, 'transcribe', { mode: 'provider' }), /projects\.audio_path/);
+    refused(await bobQueues(project.id, 'analyze_audio', {}), /projects\.audio_path/);
+    assert.equal((await service.store.get('projects', project.id))!.audio_analysis, null, "no analysis of alice's song");
     refused(await bobQueues(project.id, 'assemble_video', { auto_approve: true, lyrics_overlay: false }), /projects\.audio_path/);
     assert.equal(await service.store.count('final_videos', { project_id: project.id, status: 'completed' }), 0, 'no video of alice\'s song');
     await assertNothingOfAliceIn(project.id);

@@ -43,6 +43,8 @@ const inputArb = fc
       proposed: r.proposed.map((p) => p * durationS),
       music: r.withMusic ? music(durationS, r.bpm, r.change * durationS, r.bpm2, r.offset) : null,
       lines: r.lines.map((l) => ({ start: l.at * durationS, end: l.at * durationS + l.len })),
+      // an energy curve on half the inputs (loud parts cut tighter): every promise still holds
+      ...(r.offset > 1 ? { energy: { hop_s: 0.5, values: Array.from({ length: Math.ceil(durationS / 0.5) }, (_, i) => Math.round(((Math.sin(i * r.bpm * 0.01) + 1) / 2) * 1000) / 1000) } } : {}),
     };
   });
 

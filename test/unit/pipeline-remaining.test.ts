@@ -58,3 +58,17 @@ test('queued steps skip a transcript and scenes that exist, and always end with 
   assert.deepEqual(links.map((l) => l.type), ['generate_prompts', 'generate_images', 'generate_clips', 'assemble_video']);
   assert.deepEqual(links.at(-1)?.payload, { auto_approve: true, lyrics_overlay: true });
 });
+
+test('the song is analysed after the transcript and before scenes, until its analysis matches the stored song', async () => {
+  const sha = 'ab12cd34ef56ab78' + '0'.repeat(48);
+  const project = await store.insert('projects', { name: 'heard', audio_duration_s: 8, transcript: { source: 'lrc', segments: [] } });
+  await store.update('projects', project.id, { audio_path: `projects/${project.id}/audio/song-${sha.slice(0, 16)}.mp3` });
+  assert.equal((await nextStep(store, project.id, options, new Set()))?.type, 'analyze_audio');
+  const analysis = { version: 1, audio_sha256: sha, duration_s: 8, tempo_bpm: null, beats: [], downbeats: [], meter: null, sections: [{ start_s: 0, end_s: 8, label: 'A', energy: 0 }], chorus_label: null, energy: { hop_s: 0.5, values: [] }, vocal_activity: null, notes: [] };
+  await store.update('projects', project.id, { audio_analysis: analysis });
+  assert.equal((await nextStep(store, project.id, options, new Set()))?.type, 'analyze_scenes', 'a current analysis is not redone');
+  // a replaced song (another content-addressed key) needs a new analysis
+  await store.update('projects', project.id, { audio_path: `projects/${project.id}/audio/song-ffffffffffffffff.mp3` });
+  assert.equal((await nextStep(store, project.id, options, new Set()))?.type, 'analyze_audio');
+  assert.deepEqual((await stepsToQueue(store, (await store.get('projects', project.id))!, options)).map((l) => l.type)[0], 'analyze_audio');
+});

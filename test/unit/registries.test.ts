@@ -49,7 +49,7 @@ describe('step registry', () => {
       }
     }
     const order = (await runSteps()).map((s) => s.type);
-    assert.deepEqual(order, ['transcribe', 'analyze_scenes', 'generate_prompts', 'generate_images', 'generate_clips', 'assemble_video']);
+    assert.deepEqual(order, ['transcribe', 'analyze_audio', 'analyze_scenes', 'generate_prompts', 'generate_images', 'generate_clips', 'assemble_video']);
     assert.ok(!(await workerJobTypes()).includes('upload_audio'), 'a worker never claims uploads');
   });
 });

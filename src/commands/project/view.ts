@@ -14,7 +14,13 @@ export const PROJECT_COLUMNS: Column<Project>[] = [
 
 /** A project row for --json: every column, the transcript summarised (it can be large). */
 export function projectJson(p: Project): Record<string, unknown> {
-  return { ...p, transcript: p.transcript ? { source: p.transcript.source, language: p.transcript.language ?? null, segments: p.transcript.segments.length } : null };
+  const a = p.audio_analysis;
+  return {
+    ...p,
+    transcript: p.transcript ? { source: p.transcript.source, language: p.transcript.language ?? null, segments: p.transcript.segments.length } : null,
+    // the whole analysis (beats, energy, waveform) is `omvee analyze --json`'s; here its summary
+    audio_analysis: a ? { tempo_bpm: a.tempo_bpm, meter: a.meter, beats: a.beats.length, sections: a.sections.length, chorus_label: a.chorus_label } : null,
+  };
 }
 
 export function projectFields(p: Project): [string, unknown][] {

@@ -5,7 +5,7 @@ import { addProviderOptions, addSceneBoundOptions, addVideoOptions } from '../sh
 export function registerRun(program: Command, act: ActionFactory): void {
   const cmd = program
     .command('run')
-    .description('everything at once: song (+ lyrics) → project → transcript → scenes → prompts → images → clips → final video')
+    .description('everything at once: song (+ lyrics) → project → transcript → analysis (beats, sections) → scenes → prompts → images → clips → final video')
     .argument('[audio]', 'the song (not needed with --project or --batch)')
     .option('--lyrics <file>', 'lyrics file (LRC, SRT, VTT, Whisper JSON, text); without it the transcriber runs')
     .option('--name <name>', 'project name (default: the song file name)')

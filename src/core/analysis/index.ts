@@ -6,3 +6,4 @@ export type { FrameFeatures } from './features.ts';
 export { AudioAnalysisSchema, SectionSchema } from './model.ts';
 export type { AudioAnalysis, Section } from './model.ts';
 export { energyBetween, mainSection, sectionAt } from './query.ts';
+export { analysisMatchesSongKey, storedAnalysis } from './stored.ts';

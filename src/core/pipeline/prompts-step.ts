@@ -1,5 +1,6 @@
 /** Step 3 — visual prompts per scene, for the scenes that have none yet (or all, when forced). */
 import { projectKey } from '../../blobs/keys.ts';
+import { storedAnalysis } from '../analysis/stored.ts';
 import { OmveeError } from '../errors.ts';
 import type { Project, ScenePrompt } from '../model.ts';
 import type { PipelineDeps } from './deps.ts';
@@ -17,7 +18,7 @@ export async function generatePrompts(deps: PipelineDeps, project: Project, opti
   if (todo.length === 0) return { created: 0, kept: existing.length, model: deps.providers.director.name, costUsd: 0 };
   step.progress(10, `writing ${todo.length} prompts with the ${deps.providers.director.name} director`);
   const written = await deps.providers.director.writePrompts(
-    { projectName: project.name, style: project.style, scenes: todo, transcript: project.transcript },
+    { projectName: project.name, style: project.style, scenes: todo, transcript: project.transcript, analysis: storedAnalysis(project) },
     { signal: step.signal, log: deps.note ?? deps.log },
   );
   if (written.prompts.length !== todo.length) throw new OmveeError('provider', `the director wrote ${written.prompts.length} prompts for ${todo.length} scenes`);

@@ -8,7 +8,11 @@ import { removeTakeFiles } from '../audio.ts';
 import { OmveeError } from '../errors.ts';
 import type { SceneDraft } from '../../providers/ports.ts';
 import type { Project, Scene } from '../model.ts';
+import { analysisMatchesSongKey, storedAnalysis } from '../analysis/index.ts';
+import type { AudioAnalysis } from '../analysis/index.ts';
 import { repairScenes, validateScenes } from '../timeline/index.ts';
+import { analyzeSong } from './analyze-step.ts';
+import { followTheMusic } from './scene-cuts.ts';
 import type { PipelineDeps } from './deps.ts';
 import { requireAudio } from './transcript-step.ts';
 import { scopeToProject } from './scope.ts';
@@ -23,9 +27,10 @@ export async function selectScenes(deps: PipelineDeps, project: Project, options
   const scoped = await scopeToProject(deps, project);
   deps = scoped.deps;
   const { durationS } = requireAudio(project, scoped.scope);
+  const analysis = await songAnalysis(deps, project, step);
   step.progress(5, `choosing scenes with the ${deps.providers.director.name} director`);
   const proposal = await deps.providers.director.selectScenes(
-    { projectName: project.name, style: project.style, durationS, transcript: project.transcript, sceneMinS: options.sceneMinS, sceneMaxS: options.sceneMaxS },
+    { projectName: project.name, style: project.style, durationS, transcript: project.transcript, sceneMinS: options.sceneMinS, sceneMaxS: options.sceneMaxS, analysis },
     { signal: step.signal, log: deps.note ?? deps.log },
   );
   const bounds = { durationS, sceneMinS: options.sceneMinS, sceneMaxS: options.sceneMaxS };
@@ -40,6 +45,14 @@ export async function selectScenes(deps: PipelineDeps, project: Project, options
     if (still.length > 0) throw new OmveeError('internal', `scene repair left problems: ${still.join('; ')}`);
   }
   if (drafts.length === 0) throw new OmveeError('internal', 'the director returned no scenes');
+  if (analysis) {
+    // every cut onto the beat (downbeats first, section boundaries always), energy from the audio
+    const music = followTheMusic(drafts, { durationS, fps: project.fps, sceneMinS: options.sceneMinS, sceneMaxS: options.sceneMaxS, analysis, transcript: project.transcript });
+    const still = validateScenes(music.scenes, { ...bounds, sceneMinS: 0, sceneMaxS: Number.POSITIVE_INFINITY });
+    if (still.length > 0) throw new OmveeError('internal', `cutting on the beat left problems: ${still.join('; ')}`);
+    drafts = music.scenes;
+    for (const n of music.notes) (deps.note ?? deps.log)(n);
+  }
   step.progress(80, 'saving scenes');
   const hadScenes = (await deps.store.count('selected_scenes', { project_id: project.id })) > 0;
   const scenes = await deps.store.replaceScenes(
@@ -62,6 +75,22 @@ export async function selectScenes(deps: PipelineDeps, project: Project, options
   await deps.blobs.put(projectKey(project.id, 'scenes', 'scenes.json'), Buffer.from(JSON.stringify(scenes, null, 2)), { contentType: 'application/json' });
   await deps.store.update('projects', project.id, { status: 'scenes_selected' });
   return { scenes, model: proposal.model, costUsd: proposal.costUsd, repaired };
+}
+
+/**
+ * The song's analysis for scene planning: the stored one when it belongs to the stored song, else
+ * made now (a project analysed before the analyze step existed, or `scenes select` on its own).
+ * A song that cannot be analysed is planned without it (a note says so), never a failure.
+ */
+async function songAnalysis(deps: PipelineDeps, project: Project, step: StepContext): Promise<AudioAnalysis | null> {
+  if (analysisMatchesSongKey(project)) return storedAnalysis(project);
+  try {
+    return (await analyzeSong(deps, project, { signal: step.signal, progress: (p) => step.progress(Math.min(4, Math.round(p / 25)), 'listening to the song') })).analysis;
+  } catch (error) {
+    if (step.signal.aborted) throw error;
+    (deps.note ?? deps.log)(`the song could not be analysed (${(error as Error).message}); scenes are not cut on its beats`);
+    return null;
+  }
 }
 
 export async function listScenes(deps: Pick<PipelineDeps, 'store'>, projectId: string): Promise<Scene[]> {

@@ -12,6 +12,7 @@ import type { z } from 'zod';
 export const STEPS = [
   { type: 'upload_audio', name: 'upload', load: () => import('./steps/upload-audio.ts') },
   { type: 'transcribe', name: 'transcript', load: () => import('./steps/transcribe.ts') },
+  { type: 'analyze_audio', name: 'analyze', load: () => import('./steps/analyze-audio.ts') },
   { type: 'analyze_scenes', name: 'scenes', load: () => import('./steps/select-scenes.ts') },
   { type: 'generate_prompts', name: 'prompts', load: () => import('./steps/write-prompts.ts') },
   { type: 'generate_images', name: 'images', load: () => import('./steps/make-images.ts') },

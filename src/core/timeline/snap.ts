@@ -35,6 +35,12 @@ export interface SnapCutsInput {
   music: SnapMusic | null;
   /** sung lines (transcript segments); cuts avoid their middles */
   lines?: readonly { start: number; end: number }[];
+  /**
+   * the song's energy (0..1, one value every hop_s): loud parts are cut tighter — a scene louder
+   * than the song's mean aims shorter, a quieter one longer (×0.7 … ×1.3 of the even length),
+   * always within the bounds
+   */
+  energy?: { hop_s: number; values: readonly number[] } | undefined;
 }
 
 export interface SnapCutsResult {
@@ -57,6 +63,10 @@ const COST = {
 };
 /** Weight of the scene-length term, per ((len − target)/(max − min))². */
 const LENGTH_WEIGHT = 1;
+/** A scene's target length × (1 + slope × (the song's mean energy − the scene's)), within these factors: loud parts cut tighter. */
+const ENERGY_SLOPE = 0.8;
+const MIN_FACTOR = 0.7;
+const MAX_FACTOR = 1.3;
 /** Coarse grid spacing for candidates that are not musical (seconds). */
 const GRID_S = 0.25;
 
@@ -137,7 +147,18 @@ export function snapCuts(input: SnapCutsInput): SnapCutsResult {
   const count = proposed.length > 0 ? Math.min(Math.max(proposed.length + 1, Math.ceil(D / max - TIME_EPS)), Math.max(1, Math.floor(D / min + TIME_EPS))) : targetSceneCount(D, min, max);
   const target = D / Math.max(1, count);
   const spread = max - min > 0 ? max - min : Math.max(min, 1);
-  const lenCost = (lenS: number): number => LENGTH_WEIGHT * ((lenS - target) / spread) ** 2;
+  const meanEnergy = energyMeans(input.energy, D);
+  /** the length cost of a scene from frame a to frame b: far from its (energy-paced) target costs */
+  const lenCost = (lenS: number, startS?: number): number => {
+    let t = target;
+    if (meanEnergy && startS !== undefined) {
+      const e = meanEnergy(startS, startS + lenS);
+      // relative to the song's own mean energy, so the scene count stays about the same
+      const factor = Math.min(MAX_FACTOR, Math.max(MIN_FACTOR, 1 + ENERGY_SLOPE * (meanEnergy.overall - e)));
+      t = Math.min(max, Math.max(min, target * factor));
+    }
+    return LENGTH_WEIGHT * ((lenS - t) / spread) ** 2;
+  };
 
   /** The cheapest cut through the candidates plus a grid every `step` frames; null when none fits. */
   const solve = (step: number): number[] | null => {
@@ -159,7 +180,7 @@ export function snapCuts(input: SnapCutsInput): SnapCutsResult {
         const len = fj - nodes[i]!.frame;
         if (len > fmax) break;
         if (len < fmin || best[i] === Infinity) continue;
-        const c = best[i]! + lenCost(len / fps) + nodes[j]!.cost;
+        const c = best[i]! + lenCost(len / fps, nodes[i]!.frame / fps) + nodes[j]!.cost;
         if (c < best[j]!) {
           best[j] = c;
           from[j] = i;
@@ -171,7 +192,7 @@ export function snapCuts(input: SnapCutsInput): SnapCutsResult {
       const fr = nodes[i]!.frame;
       if (lastScene(fr) > max + TIME_EPS) break;
       if (!lastOk(fr) || best[i] === Infinity) continue;
-      const c = best[i]! + lenCost(lastScene(fr));
+      const c = best[i]! + lenCost(lastScene(fr), fr / fps);
       if (c < best[m]!) {
         best[m] = c;
         from[m] = i;
@@ -190,6 +211,28 @@ export function snapCuts(input: SnapCutsInput): SnapCutsResult {
   if (beats.length) pullOntoBeats(cuts, beats, { F, fps, fmin, fmax, D, min, max });
   else if (input.music) notes.push('no beats: cuts are not on the beat');
   return { boundaries: [0, ...cuts.map((fr) => fr / fps), D], notes };
+}
+
+/**
+ * Mean energy over [a, b) seconds in O(1) (prefix sums), and the song's overall mean; null
+ * without a usable curve.
+ */
+function energyMeans(energy: SnapCutsInput['energy'], D: number): (((a: number, b: number) => number) & { overall: number }) | null {
+  if (!energy || !(energy.hop_s > 0) || energy.values.length === 0) return null;
+  const v = energy.values.map((x) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0));
+  const prefix = new Float64Array(v.length + 1);
+  for (let i = 0; i < v.length; i++) prefix[i + 1] = prefix[i]! + v[i]!;
+  const at = (t: number): number => Math.min(v.length, Math.max(0, t / energy.hop_s));
+  const sum = (x: number): number => {
+    const i = Math.floor(x);
+    return prefix[i]! + (i < v.length ? (x - i) * v[i]! : 0);
+  };
+  const mean = (a: number, b: number): number => {
+    const x = at(a);
+    const y = at(Math.max(a, b));
+    return y - x > 1e-9 ? (sum(y) - sum(x)) / (y - x) : v[Math.min(v.length - 1, Math.floor(x))]!;
+  };
+  return Object.assign(mean, { overall: mean(0, D) });
 }
 
 interface Grid {

@@ -23,6 +23,7 @@ import { targetSceneCount } from '../../core/timeline/bounds.ts';
 import { roundUsd } from '../../core/cost/prices.ts';
 import type { CallContext, Director, PromptWritingInput, PromptWritingResult, SceneSelectionInput, SceneSelectionResult } from '../ports.ts';
 import { readScenesAnswer } from './answers.ts';
+import { musicLines } from './music-brief.ts';
 import { createChat, type ChatOptions } from './chat.ts';
 import { createMotionWriter } from './motion-writing.ts';
 import { writePromptsInChunks, type PromptWritingOptions } from './prompt-writing.ts';
@@ -69,6 +70,8 @@ export function sceneSelectionPrompt(input: SceneSelectionInput): string {
     `- every scene lasts between ${input.sceneMinS} and ${input.sceneMaxS} seconds;`,
     '- cut on lyric line boundaries where you can; lyric_excerpt holds the lines sung in the scene;',
     '- energy is a number from 0 to 1 (0 = calm, 1 = intense), NOT 1–10; artist_role is "primary" when the performer is the subject, "background" when present, else "none".',
+    '',
+    ...musicLines(input.analysis),
     '',
     'Timed lyrics (seconds):',
     lyricsBlock(input.transcript),

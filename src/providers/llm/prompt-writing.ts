@@ -20,6 +20,7 @@ import type { CallContext, PromptDraft, PromptWritingInput, PromptWritingResult 
 import { readPromptsAnswer } from './answers.ts';
 import type { Chat } from './chat.ts';
 import { completeItems } from './json-answer.ts';
+import { motifLines, sceneSections } from './music-brief.ts';
 import { PROMPTS_JSON_SCHEMA } from './schemas.ts';
 
 export const CHUNK_SIZE = 4;
@@ -46,9 +47,11 @@ export interface Look {
 }
 
 export function promptWritingPrompt(input: PromptWritingInput, indices: readonly number[], extra: { look?: Look | null; problems?: string | null } = {}): string {
+  const sections = sceneSections(input.scenes, input.analysis);
   const lines = indices.map((i) => {
     const s = input.scenes[i]!;
-    return `${i}: ${fmt(s.start_time_s)}–${fmt(s.end_time_s)} s | title: ${s.title ?? ''} | theme: ${s.theme ?? ''} | lyrics: ${s.lyric_excerpt ?? ''} | energy: ${s.energy ?? ''} (0..1) | artist: ${s.artist_role}`;
+    const section = sections?.[i];
+    return `${i}: ${fmt(s.start_time_s)}–${fmt(s.end_time_s)} s | title: ${s.title ?? ''} | theme: ${s.theme ?? ''} | lyrics: ${s.lyric_excerpt ?? ''} | energy: ${s.energy ?? ''} (0..1)${section ? ` | section: ${section.label}${section.chorus ? ' (chorus)' : ''}` : ''} | artist: ${s.artist_role}`;
   });
   const look = extra.look;
   return [
@@ -56,6 +59,7 @@ export function promptWritingPrompt(input: PromptWritingInput, indices: readonly
     ...(look && (look.styleNotes || look.palette.length)
       ? [`Keep the look the first scenes set: ${[look.styleNotes ? `style notes "${look.styleNotes}"` : null, look.palette.length ? `palette ${look.palette.join(' ')}` : null].filter(Boolean).join('; ')}; the same characters and world.`]
       : ['Keep characters, palette and look consistent across scenes.']),
+    ...motifLines(input.analysis),
     `Write the visual prompts for these ${indices.length} scene(s):`,
     ...lines,
     '',

@@ -11,9 +11,14 @@
  * rejected take, the pace nudged by the reviewer's note), what moves for the scene's theme,
  * the pace from its energy, one continuous shot (director/motion.ts).
  */
+import type { AudioAnalysis } from '../../core/analysis/model.ts';
+import { energyBetween, sectionAt } from '../../core/analysis/query.ts';
 import type { Scene, Transcript, TranscriptSegment } from '../../core/model.ts';
+import { sceneLooks } from '../../core/video/looks.ts';
 import { validateSceneBounds } from '../../core/timeline/bounds.ts';
 import { planScenes } from '../../core/timeline/plan.ts';
+import type { PlannedScene } from '../../core/timeline/plan.ts';
+import { snapCuts } from '../../core/timeline/snap.ts';
 import type {
   CallContext,
   Director,
@@ -70,17 +75,19 @@ function chooseTheme(sceneText: string, style: string | null, songText: string):
 async function selectScenes(input: SceneSelectionInput, ctx: CallContext): Promise<SceneSelectionResult> {
   ctx.signal?.throwIfAborted();
   const { sceneMinS, sceneMaxS } = validateSceneBounds(input.sceneMinS, input.sceneMaxS);
-  const planned = planScenes({ durationS: input.durationS, transcript: input.transcript, sceneMinS, sceneMaxS });
+  const planned = musicPlan(input, sceneMinS, sceneMaxS) ?? planScenes({ durationS: input.durationS, transcript: input.transcript, sceneMinS, sceneMaxS });
   const segments: readonly TranscriptSegment[] = input.transcript?.segments ?? [];
   const repeated = findRepeatedLines(segments);
   const songText = allText(input.transcript);
   let instrumental = 0;
+  const sectionThemes = input.analysis ? themesBySection(planned, input.analysis, input.style, songText) : null;
   const scenes: SceneDraft[] = planned.map((p) => {
     const segs = p.segmentIdx.map((i) => segments[i]!);
     const first = segs.find((s) => s.text.trim());
     const title = first ? titleFromLine(first.text) || `Scene` : `Instrumental ${++instrumental}`;
-    const theme = chooseTheme(p.lyric_excerpt, input.style, songText);
-    const energy = guessEnergy({
+    const label = input.analysis ? labelAt(input.analysis, p.start_time_s, p.end_time_s) : null;
+    const theme = (label !== null ? sectionThemes?.get(label) : undefined) ?? chooseTheme(p.lyric_excerpt, input.style, songText);
+    const energy = input.analysis && input.analysis.energy.values.length > 0 ? energyBetween(input.analysis, p.start_time_s, p.end_time_s) : guessEnergy({
       startS: p.start_time_s,
       endS: p.end_time_s,
       durationS: input.durationS,
@@ -98,6 +105,34 @@ async function selectScenes(input: SceneSelectionInput, ctx: CallContext): Promi
     };
   });
   return { scenes, model: LOCAL_DIRECTOR_MODEL, costUsd: 0 };
+}
+
+/**
+ * An instrumental with a beat is cut by the music alone: on downbeats and section starts, loud
+ * parts cut tighter than quiet ones (snapCuts with the energy). Songs with lyrics are cut on
+ * their lines (planScenes); the pipeline then moves those cuts onto the beat. Planned on a
+ * centisecond grid; the pipeline puts the cuts on the video's frames.
+ */
+function musicPlan(input: SceneSelectionInput, sceneMinS: number, sceneMaxS: number): PlannedScene[] | null {
+  const a = input.analysis;
+  if (!a || a.beats.length === 0 || (input.transcript?.segments.length ?? 0) > 0) return null;
+  const { boundaries } = snapCuts({ durationS: input.durationS, fps: 100, sceneMinS, sceneMaxS, proposed: [], music: a, energy: a.energy });
+  return boundaries.slice(1).map((end, i) => ({ start_time_s: boundaries[i]!, end_time_s: end, lyric_excerpt: '', segmentIdx: [] }));
+}
+
+/** The section label a scene belongs to — the same rule as the looks of the stills (core/video/looks.ts). */
+function labelAt(a: AudioAnalysis, startS: number, endS: number): string | null {
+  return sectionAt(a, (startS + endS) / 2)?.label ?? null;
+}
+
+/** One theme per section label, from the lyrics of every scene in it: a returning chorus keeps its world. */
+function themesBySection(planned: readonly { start_time_s: number; end_time_s: number; lyric_excerpt: string }[], a: AudioAnalysis, style: string | null, songText: string): Map<string, Theme> {
+  const text = new Map<string, string[]>();
+  for (const p of planned) {
+    const label = labelAt(a, p.start_time_s, p.end_time_s);
+    if (label !== null) text.set(label, [...(text.get(label) ?? []), p.lyric_excerpt]);
+  }
+  return new Map([...text].map(([label, lines]) => [label, chooseTheme(lines.join(' '), style, songText)]));
 }
 
 function moodFor(theme: Theme, energy: number): string {
@@ -125,22 +160,34 @@ async function writePrompts(input: PromptWritingInput, ctx: CallContext): Promis
   const style = input.style?.trim() ? input.style.trim() : null;
   let prevShot: string | undefined;
   let prevMotion: string | undefined;
+  // scenes in sections with the same label (every chorus) share a motif: theme, setting, palette
+  const looks = input.analysis && input.analysis.sections.length > 0 ? sceneLooks(input.scenes, input.analysis) : null;
+  const motifs = new Map<string, { theme: Theme; setting: string; palette: string[] }>();
   const prompts: PromptDraft[] = input.scenes.map((scene, index) => {
     const excerpt = scene.lyric_excerpt ?? '';
-    const theme = themeByName(scene.theme) ?? (excerpt || style ? chooseTheme(excerpt, style, songText) : FALLBACK_THEME);
+    const label = looks?.[index]?.section ?? null;
+    const shared = label !== null ? motifs.get(label) : undefined;
+    const theme = shared?.theme ?? themeByName(scene.theme) ?? (excerpt || style ? chooseTheme(excerpt, style, songText) : FALLBACK_THEME);
     const energy = scene.energy ?? 0.5;
     const seed = hash32(input.projectName, style, index, scene.title, excerpt, theme.name);
     const shot = pickDifferent(SHOT_TYPES, seed, prevShot);
     const motion = pickDifferent(MOTIONS, seed >>> 8, prevMotion);
     prevShot = shot;
     prevMotion = motion;
-    const setting = pick(theme.settings, seed >>> 16);
+    let setting = shared?.setting ?? pick(theme.settings, seed >>> 16);
+    let palette = shared?.palette ?? makePalette(theme, style, index, energy);
+    if (label !== null && !shared) {
+      // the motif is fixed by the label, not by which scene of it comes first
+      const sectionEnergy = sectionEnergyOf(input.analysis!, label);
+      setting = pick(theme.settings, hash32(input.projectName, style, 'section', label) >>> 16);
+      palette = makePalette(theme, style, label.charCodeAt(0) - 65, sectionEnergy);
+      motifs.set(label, { theme, setting, palette });
+    }
     const mood = moodFor(theme, energy);
-    const palette = makePalette(theme, style, index, energy);
-    const motifs = contentWords(excerpt, 4);
+    const words = contentWords(excerpt, 4);
     const parts = [
       `${shot.charAt(0).toUpperCase()}${shot.slice(1)} of ${setting}`,
-      motifs.length > 0 ? `evoking ${listPhrase(motifs)}` : 'an instrumental moment without people speaking',
+      words.length > 0 ? `evoking ${listPhrase(words)}` : 'an instrumental moment without people speaking',
       theme.imagery,
       artistPhrase(scene.artist_role),
       `${mood} atmosphere`,
@@ -159,6 +206,12 @@ async function writePrompts(input: PromptWritingInput, ctx: CallContext): Promis
     };
   });
   return { prompts, model: LOCAL_DIRECTOR_MODEL, costUsd: 0 };
+}
+
+/** Mean energy of the sections with this label. */
+function sectionEnergyOf(a: AudioAnalysis, label: string): number {
+  const same = a.sections.filter((s) => s.label === label);
+  return same.length ? same.reduce((sum, s) => sum + s.energy, 0) / same.length : 0.5;
 }
 
 async function writeMotion(input: MotionWritingInput, ctx: CallContext): Promise<MotionWritingResult> {

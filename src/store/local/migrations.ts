@@ -250,6 +250,17 @@ ALTER TABLE projects ADD COLUMN visualizer TEXT CHECK (visualizer IS NULL OR vis
 ALTER TABLE video_clips ADD COLUMN finish_key TEXT;
 `;
 
+/**
+ * Version 6: projects.audio_analysis, what the analyze step heard in the song (tempo, beats,
+ * downbeats, sections with labels, energy; JSON, see src/core/analysis/model.ts), keyed inside by
+ * the song file's sha256 and the analysis version. Mirrors
+ * supabase/migrations/20261202000000_audio_analysis.sql; the job type analyze_audio needs no
+ * change here (job types are checked by the model, not by SQLite).
+ */
+const audioAnalysis = `
+ALTER TABLE projects ADD COLUMN audio_analysis TEXT CHECK (audio_analysis IS NULL OR json_valid(audio_analysis));
+`;
+
 /** Ordered by version; the last entry is the schema this build expects. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial_schema', sql: initialSchema },
@@ -257,6 +268,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'model_contracts_and_take_attempts', sql: modelContracts },
   { version: 4, name: 'jobs_updated_at_index', sql: jobsUpdatedAtIndex },
   { version: 5, name: 'captions_and_finish', sql: captionsAndFinish },
+  { version: 6, name: 'audio_analysis', sql: audioAnalysis },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
