@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from '@supabase/supabase-js';
 import { startPostgrestDouble, type PostgrestDouble } from '../support/postgrest-double/server.ts';
+import { SUPABASE_SCHEMA_VERSION } from '../../src/store/supabase/supabase-store.ts';
 
 let double: PostgrestDouble;
 before(async () => {
@@ -31,6 +32,6 @@ describe('PostgREST test double', () => {
     assert.equal(missing.status, 404);
     assert.equal(missing.error?.code, 'PGRST205');
     const rpc = await db.rpc('omvee_schema_version');
-    assert.equal(rpc.data, 3);
+    assert.equal(rpc.data, SUPABASE_SCHEMA_VERSION, 'the migrations set the version the store expects');
   });
 });

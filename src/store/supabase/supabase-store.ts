@@ -31,7 +31,7 @@ import {
 } from '../row-checks.ts';
 
 /** the schema version this build of omvee expects (omvee_schema_version() in the migrations) */
-const SUPABASE_SCHEMA_VERSION = 4;
+export const SUPABASE_SCHEMA_VERSION = 4;
 
 /** PostgREST's default max-rows on Supabase; larger lists are fetched page by page, until an empty page */
 const PAGE_SIZE = 1000;
