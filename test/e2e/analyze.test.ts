@@ -5,6 +5,7 @@
  * window — and `omvee analyze` shows what it heard (--json, a TTY summary, --plot), with clear
  * errors for bad projects and paths.
  */
+import { readFile } from 'node:fs/promises';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
@@ -121,6 +122,20 @@ describe('omvee analyze', () => {
       if (raw[o]! > 150 && raw[o + 1]! < 120 && raw[o + 2]! < 120) red += 1;
     }
     assert.ok(red >= 5, `scene cuts drawn (${red} red columns at y=300)`);
+  });
+
+  test("the export hears the stored analysis: a marker at every section, in song time", async () => {
+    const a = await sb.json<{ sections: { start_s: number; label: string }[] }>(['analyze', 'Beat']);
+    const out = sb.file('edit/beat.otio');
+    const r = await sb.run(['render', 'Beat', '--export', 'otio', '--out', out, '--yes']);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(await readFile(out, 'utf8')) as { tracks: { markers: { name: string; marked_range: { start_time: { value: number; rate: number } } }[] } };
+    const markers = doc.tracks.markers;
+    assert.equal(markers.length, a.sections.length, 'one marker per section of the stored analysis');
+    for (const [i, m] of markers.entries()) {
+      assert.ok(Math.abs(m.marked_range.start_time.value / m.marked_range.start_time.rate - a.sections[i]!.start_s) <= 1 / FPS + 1e-9, `marker ${i} at its section's start`);
+      assert.match(m.name, new RegExp(a.sections[i]!.label));
+    }
   });
 
   test('bad input: an unknown project, a project without a song, a plot path that cannot be written', async () => {

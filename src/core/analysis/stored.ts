@@ -19,6 +19,15 @@ export function storedAnalysis(project: Pick<Project, 'audio_analysis'>, sha256?
 }
 
 /**
+ * The analysis a step uses: the one it was given (null: none, as tests ask), else the one stored
+ * with the project — so every step that listens to the music (looks, cuts, camera pace, flashes,
+ * the preview, the export's section markers, the storyboard's timeline) hears the same song.
+ */
+export function analysisOf(project: Pick<Project, 'audio_analysis'>, given: AudioAnalysis | null | undefined): AudioAnalysis | null {
+  return given !== undefined ? given : storedAnalysis(project);
+}
+
+/**
  * A cheap guess, without reading the song, whether the stored analysis belongs to the stored song:
  * songs are kept under a content-addressed key (`song-<first 16 hex of sha256>.ext`, see
  * src/core/audio.ts). False whenever it cannot tell; the step itself checks the full hash.

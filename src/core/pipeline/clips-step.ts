@@ -24,6 +24,7 @@ import { listScenes } from './scenes-step.ts';
 import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
 import { clipReviews, latestCompleted, otherTakesPredictionIds, pickScenes, recordAttempt, sceneNumber, takeCost, takesOf, takeToWorkOn } from './takes.ts';
+import { analysisOf } from '../analysis/stored.ts';
 
 export interface ClipOptions extends FinishRequest {
   scenes?: readonly number[];
@@ -44,7 +45,7 @@ export function accentColours(prompts: ReadonlyMap<string, ScenePrompt>): Map<st
 export async function clipFinishPlan(deps: PipelineDeps, project: Project, scenes: readonly Scene[], prompts: ReadonlyMap<string, ScenePrompt>, request: FinishRequest, signal?: AbortSignal): Promise<FinishPlan> {
   const settings = finishSettings(deps, project, request, await projectIsOffline(deps, project));
   const songPath = settings.visualizer !== 'none' && project.audio_path ? await materialize(deps, project.audio_path) : undefined;
-  return planFinishes(deps, { project, scenes, settings, analysis: request.analysis, accent: accentColours(prompts), ...(songPath ? { songPath } : {}), ...(signal ? { signal } : {}) });
+  return planFinishes(deps, { project, scenes, settings, analysis: analysisOf(project, request.analysis), accent: accentColours(prompts), ...(songPath ? { songPath } : {}), ...(signal ? { signal } : {}) });
 }
 
 /** The music under a scene for the clip maker: energy (analysis, else the director's guess) and the camera's pace. */
@@ -61,6 +62,7 @@ export function frameBudget(project: Project, scenes: readonly Scene[]): Map<str
 export async function generateClips(deps: PipelineDeps, project: Project, options: ClipOptions, step: StepContext): Promise<{ generated: VideoClip[]; skipped: number; costUsd: number }> {
   const scoped = await scopeToProject(deps, project);
   deps = scoped.deps;
+  const analysis = analysisOf(project, options.analysis);
   const all = await listScenes(deps, project.id);
   const scenes = pickScenes(all, options.scenes);
   if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
@@ -79,7 +81,7 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
   // image keys come from user-writable rows: all checked before anything is generated
   for (const scene of scenes) assertKeyInScope(scoped.scope, imageFor(scene)!.image_path, 'generated_images.image_path');
 
-  const plan = await clipFinishPlan(deps, project, all, prompts, options, step.signal);
+  const plan = await clipFinishPlan(deps, project, all, prompts, { ...options, analysis }, step.signal);
   const work = await scratch(deps, 'clips');
   let skipped = 0;
   try {
@@ -100,7 +102,7 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
         const release = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'clip', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}`, clip: { frameCount: frames.get(scene.id)!, fps: project.fps, width: project.width, height: project.height } }) : null;
         try {
           // once the prediction's cost is recorded on the take the guard counts it as spent: the reservation goes then, not counted twice
-          return await clipOne(deps, project, scene, imageFor(scene)!, prompts.get(scene.id) ?? null, frames.get(scene.id)!, take, work.dir, step.signal, plan.byScene.get(scene.id), sceneMusic(scene, options.analysis), progress, () => release?.());
+          return await clipOne(deps, project, scene, imageFor(scene)!, prompts.get(scene.id) ?? null, frames.get(scene.id)!, take, work.dir, step.signal, plan.byScene.get(scene.id), sceneMusic(scene, analysis), progress, () => release?.());
         } finally {
           release?.();
         }

@@ -16,6 +16,7 @@ import { chooseClips, refinishClip } from './render-step.ts';
 import { clipFinishPlan } from './clips-step.ts';
 import { listScenes } from './scenes-step.ts';
 import { requireAudio } from './transcript-step.ts';
+import { analysisOf } from '../analysis/stored.ts';
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -34,6 +35,7 @@ export interface ExportOutcome {
 
 export async function exportCut(deps: PipelineDeps, project: Project, options: ExportOptions): Promise<ExportOutcome> {
   const { audioPath } = requireAudio(project);
+  const analysis = analysisOf(project, options.analysis);
   const scenes = await listScenes(deps, project.id);
   if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
   const clips = await chooseClips(deps, project, scenes, options.autoApprove);
@@ -43,7 +45,7 @@ export async function exportCut(deps: PipelineDeps, project: Project, options: E
   // the clips as the cut shows them: one whose burned finish (captions, visualizer) is not the
   // project's current one is re-finished like render does, into the media folder
   const prompts = new Map((await deps.store.list('scene_prompts', { where: { project_id: project.id } })).map((p) => [p.scene_id, p]));
-  const plan = await clipFinishPlan(deps, project, scenes, prompts, { analysis: options.analysis ?? null });
+  const plan = await clipFinishPlan(deps, project, scenes, prompts, { analysis });
   const clipPaths = new Map<string, string>();
   const work = await scratch(deps, 'export');
   try {
@@ -51,7 +53,7 @@ export async function exportCut(deps: PipelineDeps, project: Project, options: E
       const scene = scenes[i]!;
       const target = join(mediaDir, `scene-${String(i + 1).padStart(3, '0')}-take-${clip.take}.mp4`);
       const want = plan.byScene.get(scene.id);
-      const source = want && (clip.finish_key ?? null) !== (want.key ?? null) ? await refinishClip(deps, project, scene, clip, want, work.dir, options.analysis) : await materialize(deps, clip.clip_path!);
+      const source = want && (clip.finish_key ?? null) !== (want.key ?? null) ? await refinishClip(deps, project, scene, clip, want, work.dir, analysis) : await materialize(deps, clip.clip_path!);
       await copyFile(source, target);
       clipPaths.set(clip.id, target);
     }
@@ -60,7 +62,7 @@ export async function exportCut(deps: PipelineDeps, project: Project, options: E
   }
   const songTarget = join(mediaDir, `song${extname(project.audio_filename ?? audioPath) || '.audio'}`);
   await copyFile(await materialize(deps, audioPath), songTarget);
-  const timeline = cutTimeline({ project, scenes, clips, clipPaths, songPath: songTarget, analysis: options.analysis ?? null });
+  const timeline = cutTimeline({ project, scenes, clips, clipPaths, songPath: songTarget, analysis });
   const tmp = `${out}.${randomUUID().slice(0, 8)}.partial`;
   try {
     await writeFile(tmp, writeTimeline(options.format, timeline), 'utf8');

@@ -26,6 +26,7 @@ export interface FinishRequest {
   visualizer?: VisualizerStyle | null | undefined;
   /** the older render payload flag: true asks for captions (a project whose style is none gets `line`) */
   lyricsOverlay?: boolean | undefined;
+  /** the song's analysis; absent: the one stored with the project (analysisOf), null: none */
   analysis?: AudioAnalysis | null | undefined;
 }
 

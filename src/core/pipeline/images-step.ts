@@ -21,6 +21,7 @@ import { listScenes } from './scenes-step.ts';
 import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
 import { latestCompleted, otherTakesPredictionIds, pickScenes, recordAttempt, sceneNumber, takeCost, takesOf, takeToWorkOn } from './takes.ts';
+import { analysisOf } from '../analysis/stored.ts';
 
 export interface ImageOptions {
   /** 1-based scene numbers; all scenes when empty */
@@ -56,7 +57,7 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
   const prompts = new Map((await deps.store.list('scene_prompts', { where: { project_id: project.id } })).map((p) => [p.scene_id, p]));
   const missing = scenes.filter((s) => !prompts.has(s.id));
   if (missing.length > 0) throw new OmveeError('invalid_input', `scene${missing.length > 1 ? 's' : ''} ${missing.map(sceneNumber).join(', ')} ha${missing.length > 1 ? 've' : 's'} no prompt yet`, { hint: `run: omvee prompts generate ${project.id}` });
-  const looks = lookPlan(all, prompts, options.analysis, project.transcript);
+  const looks = lookPlan(all, prompts, analysisOf(project, options.analysis), project.transcript);
 
   // every artist's reference images are checked before anything is generated (or paid for)
   const references = await artistReferenceKeys(deps, scoped.scope, scenes);

@@ -22,6 +22,7 @@ import { listScenes } from './scenes-step.ts';
 import type { StepContext } from './step.ts';
 import { latestCompleted, sceneNumber } from './takes.ts';
 import { requireAudio } from './transcript-step.ts';
+import { analysisOf } from '../analysis/stored.ts';
 
 export interface PreviewOptions extends FinishRequest {
   /** the short side of the animatic in pixels (default 360) */
@@ -59,6 +60,7 @@ export function chosenImage(scene: Scene, images: readonly GeneratedImage[], app
 
 export async function renderPreview(deps: PipelineDeps, project: Project, options: PreviewOptions, step: StepContext): Promise<PreviewOutcome> {
   const { audioPath, durationS } = requireAudio(project);
+  const analysis = analysisOf(project, options.analysis);
   const scenes = await listScenes(deps, project.id);
   if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
   const images = await deps.store.list('generated_images', { where: { project_id: project.id, status: 'completed' } });
@@ -79,7 +81,7 @@ export async function renderPreview(deps: PipelineDeps, project: Project, option
     step.progress(1, 'planning');
     const songPath = await materialize(deps, audioPath);
     const settings = finishSettings(deps, project, options, await projectIsOffline(deps, project));
-    const plan = await planFinishes(deps, { project, scenes, settings, analysis: options.analysis, format, songPath, accent: accentColours(prompts), visualizerEvery: 2, signal: step.signal });
+    const plan = await planFinishes(deps, { project, scenes, settings, analysis, format, songPath, accent: accentColours(prompts), visualizerEvery: 2, signal: step.signal });
     const clipPaths = new Map<string, string>();
     const batch = await forEachScene(
       scenes,
@@ -89,7 +91,7 @@ export async function renderPreview(deps: PipelineDeps, project: Project, option
         const f = plan.byScene.get(scene.id)!;
         const image = stills.get(scene.id)!;
         const out = join(work.dir, `scene-${sceneNumber(scene)}.mp4`);
-        const motion = chooseMotion({ prompt: prompts.get(scene.id)?.motion_prompt ?? null, sceneIndex: scene.order_idx, seed: image.seed ?? 0, take: image.take, ...sceneMusic(scene, options.analysis) });
+        const motion = chooseMotion({ prompt: prompts.get(scene.id)?.motion_prompt ?? null, sceneIndex: scene.order_idx, seed: image.seed ?? 0, take: image.take, ...sceneMusic(scene, analysis) });
         await deps.media.motionClip(await materialize(deps, image.image_path!), format, f.frameCount, motion, out, progress, f.finish, 'draft');
         clipPaths.set(scene.id, out);
       },

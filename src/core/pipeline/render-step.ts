@@ -27,6 +27,7 @@ import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
 import { clipForScene, sceneNumber } from './takes.ts';
 import { requireAudio } from './transcript-step.ts';
+import { analysisOf } from '../analysis/stored.ts';
 
 export interface RenderOptions extends FinishRequest {
   /** use the latest completed take of scenes nobody approved (or rejected) */
@@ -107,6 +108,7 @@ export async function renderFinal(deps: PipelineDeps, project: Project, options:
   const scoped = await scopeToProject(deps, project);
   deps = scoped.deps;
   const { audioPath, durationS } = requireAudio(project, scoped.scope);
+  const analysis = analysisOf(project, options.analysis);
   const scenes = await listScenes(deps, project.id);
   if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
   const clips = await chooseClips(deps, project, scenes, options.autoApprove);
@@ -121,7 +123,7 @@ export async function renderFinal(deps: PipelineDeps, project: Project, options:
   try {
     step.progress(2, 'gathering clips');
     const prompts = new Map((await deps.store.list('scene_prompts', { where: { project_id: project.id } })).map((p) => [p.scene_id, p]));
-    const plan = await clipFinishPlan(deps, project, scenes, prompts, options, step.signal);
+    const plan = await clipFinishPlan(deps, project, scenes, prompts, { ...options, analysis }, step.signal);
     if (plan.settings.captions !== 'none' && (project.transcript?.segments.length ?? 0) === 0) deps.log('no lyrics to caption: rendering without them');
     const clipOf = new Map(clips.map((c) => [c.scene_id, c]));
     const stale = scenes.filter((s) => (clipOf.get(s.id)!.finish_key ?? null) !== (plan.byScene.get(s.id)?.key ?? null));
@@ -132,7 +134,7 @@ export async function renderFinal(deps: PipelineDeps, project: Project, options:
       step.signal,
       async (scene, progress) => {
         const clip = clipOf.get(scene.id)!;
-        refinished.set(clip.id, await refinishClip(deps, project, scene, clip, plan.byScene.get(scene.id)!, work.dir, options.analysis, progress));
+        refinished.set(clip.id, await refinishClip(deps, project, scene, clip, plan.byScene.get(scene.id)!, work.dir, analysis, progress));
       },
       (whole, finished, total) => step.progress(2 + whole * 40, `captions ${finished}/${total}`),
     );

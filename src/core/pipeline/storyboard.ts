@@ -12,6 +12,7 @@ import { materialize, type PipelineDeps } from './deps.ts';
 import { chosenImage } from './preview-step.ts';
 import { listScenes } from './scenes-step.ts';
 import { clipReviews, latestCompleted, sceneNumber } from './takes.ts';
+import { analysisOf } from '../analysis/stored.ts';
 
 export interface StoryboardOptions {
   columns: number;
@@ -23,6 +24,7 @@ const clock = (s: number): string => `${Math.floor(s / 60)}:${String(Math.floor(
 
 export async function storyboardSheet(deps: Pick<PipelineDeps, 'store' | 'blobs' | 'media' | 'workDir'>, project: Project, options: StoryboardOptions): Promise<{ path: string; scenes: number; missing: number }> {
   const scenes = await listScenes(deps, project.id);
+  const analysis = analysisOf(project, options.analysis);
   if (scenes.length === 0) throw new OmveeError('invalid_input', `project ${project.name} has no scenes yet`, { hint: `run: omvee scenes select ${project.id}` });
   const images = await deps.store.list('generated_images', { where: { project_id: project.id, status: 'completed' } });
   const clips = await deps.store.list('video_clips', { where: { project_id: project.id, status: 'completed' } });
@@ -47,9 +49,9 @@ export async function storyboardSheet(deps: Pick<PipelineDeps, 'store' | 'blobs'
   const durationS = project.audio_duration_s ?? scenes[scenes.length - 1]!.end_time_s;
   const timeline: ContactSheetTimeline = {
     durationS,
-    sections: options.analysis?.sections ?? [],
-    beats: options.analysis?.beats ?? [],
-    downbeats: options.analysis?.downbeats ?? [],
+    sections: analysis?.sections ?? [],
+    beats: analysis?.beats ?? [],
+    downbeats: analysis?.downbeats ?? [],
     cuts: scenes.map((s) => ({ at: s.start_time_s, scene: sceneNumber(s) })),
   };
   await deps.media.contactSheet(items, options.outPath, options.columns, { frame: { width: project.width, height: project.height }, timeline });

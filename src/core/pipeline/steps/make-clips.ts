@@ -3,7 +3,6 @@
  * it one pass: it skips finished scenes and remakes outdated or rejected ones.
  */
 import { z } from 'zod';
-import { storedAnalysis } from '../../analysis/stored.ts';
 import { defineStep } from '../step-definition.ts';
 import { generateClips } from '../clips-step.ts';
 
@@ -11,7 +10,7 @@ export default defineStep({
   payload: z.object({ scenes: z.array(z.number().int().positive()).optional(), new_take: z.boolean().optional() }),
   worker: true,
   async run(deps, project, payload, control) {
-    const out = await generateClips(deps, project, { ...(payload.scenes ? { scenes: payload.scenes } : {}), newTake: payload.new_take === true, analysis: storedAnalysis(project) }, control);
+    const out = await generateClips(deps, project, { ...(payload.scenes ? { scenes: payload.scenes } : {}), newTake: payload.new_take === true }, control);
     return { result: { generated: out.generated.length, skipped: out.skipped, clip_ids: out.generated.map((c) => c.id) }, costUsd: out.costUsd };
   },
   plan: {

@@ -1,7 +1,6 @@
 /** assemble_video: the approved clips in order, cut to the frame, with the song — redone when anything it was made from changed. */
 import { z } from 'zod';
 import { usableFinal } from '../final-video.ts';
-import { storedAnalysis } from '../../analysis/stored.ts';
 import { defineStep } from '../step-definition.ts';
 import { renderFinal } from '../render-step.ts';
 
@@ -9,7 +8,7 @@ export default defineStep({
   payload: z.object({ auto_approve: z.boolean(), lyrics_overlay: z.boolean() }),
   worker: true,
   async run(deps, project, payload, control) {
-    const out = await renderFinal(deps, project, { autoApprove: payload.auto_approve, lyricsOverlay: payload.lyrics_overlay, analysis: storedAnalysis(project) }, control);
+    const out = await renderFinal(deps, project, { autoApprove: payload.auto_approve, lyricsOverlay: payload.lyrics_overlay }, control);
     return {
       result: { final_video_id: out.final.id, video_path: out.final.video_path, frame_count: out.final.frame_count, duration_s: out.final.duration_s, size_bytes: out.final.size_bytes },
     };
