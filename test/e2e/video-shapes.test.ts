@@ -103,6 +103,8 @@ describe('changing the shape of a project that has stills and clips', () => {
     const first = await sb.json<{ project_id: string }>(['run', song, '--scene-min', '2', '--scene-max', '3']);
     const id = first.project_id;
     const scenes = (await sb.json<unknown[]>(['scenes', 'list', id])).length;
+    // approved at 16:9: an approval of the old shape must not hide the take made for the new one
+    assert.equal((await sb.run(['clips', 'approve', id])).code, 0);
     const upd = await sb.run(['project', 'update', id, '--aspect', '9:16', '--json']);
     assert.equal(upd.code, 0, upd.stderr);
     assert.match(upd.stderr, new RegExp(`${scenes} stills and ${scenes} clips were made for 1280×720 at 30 fps, not 720×1280 at 30 fps`));

@@ -25,7 +25,7 @@ import { listScenes } from './scenes-step.ts';
 import { clipFits } from '../video/project-format.ts';
 import { scopeToProject } from './scope.ts';
 import type { StepContext } from './step.ts';
-import { clipForScene, sceneNumber } from './takes.ts';
+import { clipForScene, latestCompleted, sceneNumber } from './takes.ts';
 import { requireAudio } from './transcript-step.ts';
 import { analysisOf } from '../analysis/stored.ts';
 
@@ -80,14 +80,20 @@ export async function chooseClips(deps: Pick<PipelineDeps, 'store'>, project: Pr
   const frames = frameBudget(project, scenes);
   const chosen: VideoClip[] = [];
   const unready: string[] = [];
+  // takes made for another frame never go into the cut, and their reviews go with them: an approval
+  // of the old shape does not hide the take made for the new one
+  const fitting = clips.filter((c) => clipFits(c, project));
+  const fittingIds = new Set(fitting.map((c) => c.id));
+  const reviews = approvals.filter((a) => a.clip_id === null || fittingIds.has(a.clip_id));
   for (const scene of scenes) {
-    const { clip, reason } = clipForScene(scene.id, clips.filter((c) => c.scene_id === scene.id), approvals, autoApprove);
+    const { clip, reason } = clipForScene(scene.id, fitting.filter((c) => c.scene_id === scene.id), reviews, autoApprove);
     if (!clip) {
-      unready.push(`${sceneNumber(scene)} (${reason})`);
-      continue;
-    }
-    if (!clipFits(clip, project)) {
-      unready.push(`${sceneNumber(scene)} (clip made for ${clip.width}×${clip.height} at ${clip.fps} fps, the project is now ${project.width}×${project.height} at ${project.fps} fps: regenerate it)`);
+      const other = latestCompleted(clips.filter((c) => c.scene_id === scene.id && !fittingIds.has(c.id)));
+      unready.push(
+        reason === 'no clip' && other
+          ? `${sceneNumber(scene)} (clip made for ${other.width}×${other.height} at ${other.fps} fps, the project is now ${project.width}×${project.height} at ${project.fps} fps: regenerate it)`
+          : `${sceneNumber(scene)} (${reason})`,
+      );
       continue;
     }
     if (clip.frame_count !== frames.get(scene.id)) {
