@@ -1,7 +1,7 @@
 /** The --max-cost guard and the work estimate, without processes. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { budgetStop, createBudgetGuard } from '../../src/core/cost/budget.ts';
+import { budgetStop, createBudgetGuard, type Reservation } from '../../src/core/cost/budget.ts';
 import { priceWork, unitPrice, type PlannedWork, type WorkModels } from '../../src/core/cost/estimate.ts';
 import { clipModelLimits } from '../../src/providers/replicate/inputs.ts';
 import { targetSceneCount } from '../../src/core/timeline/bounds.ts';
@@ -21,12 +21,31 @@ describe('budget guard', () => {
     assert.ok(refused.reason instanceof OmveeError && refused.reason.code === 'budget');
     assert.match(refused.reason.message, /--max-cost \$1\.00/);
     // once a generation's cost is recorded and its reservation released, the guard sees the spend
-    const first = (results[0] as PromiseFulfilledResult<() => void>).value;
+    const first = (results[0] as PromiseFulfilledResult<Reservation>).value;
     spent = 0.75;
-    first();
+    first.release();
     await assert.rejects(guard.reserve(work('scene 5')), /stopped before exceeding/);
-    (results[1] as PromiseFulfilledResult<() => void>).value();
+    (results[1] as PromiseFulfilledResult<Reservation>).value.release();
     await guard.reserve(work('scene 6')); // 0.75 + 0.2 ≤ 1
+  });
+
+  test('a generation paid in parts (a long scene, a failed attempt) keeps the rest of its estimate reserved', async () => {
+    let spent = 0;
+    const guard = createBudgetGuard({ maxUsd: 1, spentUsd: async () => spent, estimateUsd: (w) => (w.label === 'long' ? 0.6 : 0.3) });
+    const long = await guard.reserve(work('long'));
+    // its first prediction is paid and recorded: 0.3 spent, 0.3 still to come
+    spent = 0.3;
+    long.paid(0.3);
+    // 0.3 spent + 0.3 held + 0.3 new = 0.9 fits; a second 0.3 would be 1.2
+    const other = await guard.reserve(work('short'));
+    await assert.rejects(guard.reserve(work('short')), /stopped before exceeding/);
+    // paying more than was held never frees another generation's share
+    long.paid(5);
+    spent = 0.6;
+    await assert.rejects(guard.reserve(work('short')), /stopped before exceeding/, '0.6 spent + 0.3 held by the other + 0.3 > 1');
+    other.release();
+    long.release();
+    await guard.reserve(work('short')); // 0.6 + 0.3 ≤ 1
   });
 
   test('budgetStop reports one clear error for the scenes the cap stopped', () => {

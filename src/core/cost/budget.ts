@@ -19,14 +19,25 @@ export interface PaidWork {
   clip?: { frameCount: number; fps: number; width: number; height: number } | undefined;
 }
 
+/** What one paid generation holds of the cap while it runs. */
+export interface Reservation {
+  /**
+   * A part of it was paid and recorded on the take (one prediction of a long scene, a failed
+   * attempt): that much stops being reserved, as the project's recorded spend now counts it. The
+   * rest stays reserved for the predictions still to come.
+   */
+  paid(usd: number): void;
+  /** The generation ended (done or failed): whatever is still reserved goes. */
+  release(): void;
+}
+
 export interface BudgetGuard {
   readonly maxUsd: number;
   /**
    * Reserve the estimated price of one paid generation; throws OmveeError('budget') when it
-   * would take the project over the cap. Call the returned release once the cost is recorded
-   * (or the generation failed).
+   * would take the project over the cap.
    */
-  reserve(work: PaidWork): Promise<() => void>;
+  reserve(work: PaidWork): Promise<Reservation>;
 }
 
 export interface BudgetGuardOptions {
@@ -50,12 +61,13 @@ export function createBudgetGuard(opts: BudgetGuardOptions): BudgetGuard {
         const reserved = inFlight.get(work.projectId) ?? 0;
         if (spent + reserved + estimate > opts.maxUsd + 1e-9) throw budgetError(opts.maxUsd, spent + reserved, estimate, work);
         inFlight.set(work.projectId, reserved + estimate);
-        let released = false;
-        return () => {
-          if (released) return;
-          released = true;
-          inFlight.set(work.projectId, Math.max(0, (inFlight.get(work.projectId) ?? 0) - estimate));
+        let held = estimate;
+        const drop = (usd: number): void => {
+          const less = Math.min(held, Math.max(0, usd));
+          held -= less;
+          inFlight.set(work.projectId, Math.max(0, (inFlight.get(work.projectId) ?? 0) - less));
         };
+        return { paid: drop, release: () => drop(held) } satisfies Reservation;
       });
       queue = next.catch(() => undefined);
       return next;

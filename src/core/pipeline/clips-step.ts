@@ -99,12 +99,12 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
           return null;
         }
         // re-attaching to a stored prediction costs nothing new; a new prediction must fit --max-cost
-        const release = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'clip', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}`, clip: { frameCount: frames.get(scene.id)!, fps: project.fps, width: project.width, height: project.height } }) : null;
+        const reservation = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'clip', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}`, clip: { frameCount: frames.get(scene.id)!, fps: project.fps, width: project.width, height: project.height } }) : null;
         try {
-          // once the prediction's cost is recorded on the take the guard counts it as spent: the reservation goes then, not counted twice
-          return await clipOne(deps, project, scene, imageFor(scene)!, prompts.get(scene.id) ?? null, frames.get(scene.id)!, take, work.dir, step.signal, plan.byScene.get(scene.id), sceneMusic(scene, analysis), progress, () => release?.());
+          // what each paid attempt costs moves from reserved to spent as it is recorded (never counted twice); the rest stays reserved
+          return await clipOne(deps, project, scene, imageFor(scene)!, prompts.get(scene.id) ?? null, frames.get(scene.id)!, take, work.dir, step.signal, plan.byScene.get(scene.id), sceneMusic(scene, analysis), progress, (usd) => reservation?.paid(usd));
         } finally {
-          release?.();
+          reservation?.release();
         }
       },
       (whole, finished, total) => step.progress(100 * whole, `clips ${finished}/${total}`),
@@ -125,7 +125,7 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
 /** Of one scene's progress, the share the generator fills; normalising its raw clip fills the rest. */
 const GENERATE_SHARE = 0.9;
 
-async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image: GeneratedImage, prompt: ScenePrompt | null, frameCount: number, takeBefore: VideoClip, dir: string, signal: AbortSignal, finished?: SceneFinish, music?: { energy: number | null; pace: readonly number[] | null }, onProgress: (fraction: number) => void = () => undefined, paid?: () => void): Promise<VideoClip> {
+async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image: GeneratedImage, prompt: ScenePrompt | null, frameCount: number, takeBefore: VideoClip, dir: string, signal: AbortSignal, finished?: SceneFinish, music?: { energy: number | null; pace: readonly number[] | null }, onProgress: (fraction: number) => void = () => undefined, paid?: (usd: number) => void): Promise<VideoClip> {
   const finish = finished?.finish;
   // ── motion (clip-motion.ts): written for this still before the clip is made, kept on the take;
   // the take's cost so far (the motion) is added to what the generator charges ──
@@ -169,7 +169,7 @@ async function clipOne(deps: PipelineDeps, project: Project, scene: Scene, image
           },
           onAttempt: async (attempt) => {
             await recordAttempt(deps.store, 'video_clips', take.id, attempt);
-            if (attempt.cost_usd > 0) paid?.();
+            if (attempt.cost_usd > 0) paid?.(attempt.cost_usd);
           },
         },
         { signal, log: deps.note ?? deps.log, progress: (f) => onProgress(f * GENERATE_SHARE) },

@@ -83,12 +83,12 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
           return null;
         }
         // re-attaching to a stored prediction costs nothing new; a new prediction must fit --max-cost
-        const release = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'image', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}` }) : null;
+        const reservation = deps.budget && !take.prediction_id ? await deps.budget.reserve({ projectId: project.id, kind: 'image', sceneDurationS: scene.end_time_s - scene.start_time_s, label: `scene ${sceneNumber(scene)}` }) : null;
         try {
-          // once the prediction's cost is recorded on the take the guard counts it as spent: the reservation goes then, not counted twice
-          return await generateOne(deps, project, scene, prompts.get(scene.id)!, references.get(scene.id) ?? [], take, work.dir, step.signal, looks.get(scene.id), reframes?.take, () => release?.());
+          // what each paid attempt costs moves from reserved to spent as it is recorded (never counted twice); the rest stays reserved
+          return await generateOne(deps, project, scene, prompts.get(scene.id)!, references.get(scene.id) ?? [], take, work.dir, step.signal, looks.get(scene.id), reframes?.take, (usd) => reservation?.paid(usd));
         } finally {
-          release?.();
+          reservation?.release();
         }
       },
       (whole, finished, total) => step.progress(100 * whole, `images ${finished}/${total}`),
@@ -107,7 +107,7 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
   }
 }
 
-async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, prompt: ScenePrompt, referenceKeys: readonly string[], take: GeneratedImage, dir: string, signal: AbortSignal, look?: { key: string; index: number; palette: readonly string[] | null }, reframesTake?: number, paid?: () => void): Promise<GeneratedImage> {
+async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, prompt: ScenePrompt, referenceKeys: readonly string[], take: GeneratedImage, dir: string, signal: AbortSignal, look?: { key: string; index: number; palette: readonly string[] | null }, reframesTake?: number, paid?: (usd: number) => void): Promise<GeneratedImage> {
   const generator = deps.providers.images;
   const seed = take.seed ?? seedFor(project.id, scene.order_idx, 'image', take.take);
   const outPath = join(dir, `scene-${sceneNumber(scene)}-take-${take.take}.png`);
@@ -133,7 +133,7 @@ async function generateOne(deps: PipelineDeps, project: Project, scene: Scene, p
         },
         onAttempt: async (attempt) => {
           await recordAttempt(deps.store, 'generated_images', take.id, attempt);
-          if (attempt.cost_usd > 0) paid?.();
+          if (attempt.cost_usd > 0) paid?.(attempt.cost_usd);
         },
       },
       { signal, log: deps.note ?? deps.log },
