@@ -55,7 +55,7 @@ test('which takes fit a frame', () => {
   assert.equal(clipFits({ width: 1280, height: 720, fps: 30 }, f), false);
 });
 
-test('what a change of frame makes stale, counted on the latest take of each scene; the chosen still skips other shapes', async () => {
+test('what a change of frame makes stale: scenes none of whose takes fit it; the chosen still skips other shapes', async () => {
   const project = await store.insert('projects', { name: 'shape', width: 1280, height: 720, fps: 30 });
   const scenes = await store.insertMany('selected_scenes', [0, 1].map((i) => ({ project_id: project.id, order_idx: i, start_time_s: i * 3, end_time_s: i * 3 + 3 })));
   const [a, b] = scenes as [(typeof scenes)[0], (typeof scenes)[0]];
@@ -69,6 +69,15 @@ test('what a change of frame makes stale, counted on the latest take of each sce
   const fpsOnly = await formatChange(store, project, { fps: 24 });
   assert.deepEqual([fpsOnly?.stills, fpsOnly?.clips], [0, 1]);
   assert.match(describeFormatChange(fpsOnly, project.id)!, /^1 clip was made for 1280×720 at 30 fps, not 1280×720 at 24 fps: it is kept/);
+  assert.match(describeFormatChange(change, project.id, 'this run')!, /kept as older takes and this run makes new ones for the new frame$/);
+  assert.match(describeFormatChange(change, project.id, 'the queued steps')!, /kept as older takes and the queued steps make new ones for the new frame$/);
+  // a scene is stale only when none of its takes fits: going back to a frame whose takes are kept makes nothing stale
+  await store.insert('generated_images', { project_id: project.id, scene_id: a.id, take: 9, status: 'completed', width: 720, height: 1280, model: 'omvee-local-still-1' });
+  const back = await formatChange(store, { ...project, width: 720, height: 1280 }, { width: 1280, height: 720 });
+  assert.deepEqual([back?.stills, back?.clips], [0, 0], 'scene 1 still has its 16:9 take 1');
+  const again = await formatChange(store, project, { width: 720, height: 1280 });
+  assert.equal(again?.stills, 1, 'only scene 2 has no 9:16 still');
+  await store.update('generated_images', (await store.list('generated_images', { where: { scene_id: a.id, take: 9 } }))[0]!.id, { status: 'failed' });
 
   const vertical = { ...project, width: 720, height: 1280 };
   assert.equal(await countScenesWithout({ store }, project.id, 'generated_images'), 0);

@@ -4,7 +4,7 @@ import type { CliContext } from '../../cli/context.ts';
 import { OmveeError } from '../../core/errors.ts';
 import { printRecord } from '../../cli/output.ts';
 import { validateProjectName, validateStyle } from '../../core/projects.ts';
-import { describeFormatChange, formatChange, hasVideoSettings, videoPatch } from '../../core/video/project-format.ts';
+import { applyVideoChange, hasVideoSettings } from '../../core/video/project-format.ts';
 import { videoFlags, videoSettingsOf } from '../flag-schemas.ts';
 import { projectFields, projectJson } from './view.ts';
 import { projectFor } from '../resolve.ts';
@@ -18,14 +18,11 @@ export async function run(ctx: CliContext, { args, options: opts }: InputOf<type
   }
   const { store } = await ctx.services();
   const project = await projectFor(ctx, store, args[0] ?? '');
-  const patchVideo = videoPatch(project, video);
-  const patch = {
+  const named = {
     ...(opts.name !== undefined ? { name: validateProjectName(opts.name) } : {}),
     ...(opts.style !== undefined ? { style: validateStyle(opts.style) } : {}),
-    ...patchVideo,
   };
-  const stale = describeFormatChange(await formatChange(store, project, patchVideo), project.id);
-  const updated = await store.update('projects', project.id, patch);
+  const { project: updated, patch: patchVideo, stale } = await applyVideoChange(store, project, video, 'commands', named);
   ctx.success(`updated project ${updated.name}`);
   if (stale) ctx.warn(stale);
   if (patchVideo.caption_style !== undefined || patchVideo.visualizer !== undefined) {

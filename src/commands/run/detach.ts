@@ -17,7 +17,7 @@ import { stepsToQueue, type RunOptions } from '../../core/pipeline/remaining.ts'
 import { enqueueStep } from '../../core/pipeline/run-step.ts';
 import type { SceneBounds } from '../../core/timeline/index.ts';
 import { projectFor } from '../resolve.ts';
-import { describeFormatChange, formatChange, newProjectVideo, videoPatch, type VideoSettings } from '../../core/video/project-format.ts';
+import { applyVideoChange, newProjectVideo, type VideoSettings } from '../../core/video/project-format.ts';
 
 export interface DetachInput {
   audio?: string | undefined;
@@ -40,11 +40,10 @@ export async function runDetached(ctx: CliContext, input: DetachInput): Promise<
   if (input.projectRef !== undefined) {
     project = await projectFor(ctx, store, input.projectRef);
     if (!project.audio_path) throw new OmveeError('invalid_input', `project ${project.name} has no song`, { hint: `upload one: omvee upload audio ${project.id} song.mp3` });
-    const patch = input.video ? videoPatch(project, input.video) : {};
-    if (Object.keys(patch).length > 0) {
-      const stale = describeFormatChange(await formatChange(store, project, patch), project.id);
-      project = await store.update('projects', project.id, patch);
-      if (stale) ctx.warn(stale.replace(/ kept as older takes and made again.*$/, ' kept as older takes and the queued steps make new ones for the new frame'));
+    if (input.video) {
+      const changed = await applyVideoChange(store, project, input.video, 'the queued steps');
+      project = changed.project;
+      if (changed.stale) ctx.warn(changed.stale);
     }
   } else {
     const media = await services.media();

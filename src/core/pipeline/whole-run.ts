@@ -21,7 +21,7 @@ import type { ProviderNames, RunOptions } from './step-definition.ts';
 import type { JobType } from './steps.ts';
 import { storeLyricsSource } from './transcript-step.ts';
 import type { PreviewOutcome } from './preview-step.ts';
-import { describeFormatChange, formatChange, hasVideoSettings, newProjectVideo, videoPatch, type VideoSettings } from '../video/project-format.ts';
+import { applyVideoChange, hasVideoSettings, newProjectVideo, type VideoSettings } from '../video/project-format.ts';
 
 export interface WholeRunInput {
   /** a new song (with name and style), or projectRef to resume */
@@ -119,12 +119,9 @@ export async function runWholeSong(deps: Pick<PipelineDeps, 'store' | 'blobs' | 
   }
   await hooks.onEvent?.({ kind: 'project', project, resumed });
   if (resumed && input.video && hasVideoSettings(input.video)) {
-    const patch = videoPatch(project, input.video);
-    if (Object.keys(patch).length > 0) {
-      const stale = describeFormatChange(await formatChange(store, project, patch), project.id);
-      project = await store.update('projects', project.id, patch);
-      if (stale) await hooks.onEvent?.({ kind: 'warning', message: stale.replace(/ kept as older takes and made again.*$/, ' kept as older takes and this run makes new ones for the new frame') });
-    }
+    const changed = await applyVideoChange(store, project, input.video, 'this run');
+    project = changed.project;
+    if (changed.stale) await hooks.onEvent?.({ kind: 'warning', message: changed.stale });
   }
 
   if (resumed && input.lyrics !== undefined && project.transcript) {

@@ -98,14 +98,15 @@ export async function formatChange(store: Store, project: Project, patch: VideoP
     store.list('video_clips', { where: { project_id: project.id, status: 'completed' } }),
     store.count('final_videos', { project_id: project.id, status: 'completed' }),
   ]);
-  const latestPerScene = <R extends { scene_id: string; take: number }>(rows: readonly R[]): R[] => {
-    const m = new Map<string, R>();
-    for (const r of rows) if (!m.has(r.scene_id) || m.get(r.scene_id)!.take < r.take) m.set(r.scene_id, r);
-    return [...m.values()];
+  // the steps' own rule: a scene is made again when none of its takes fits the frame (so going back
+  // to an earlier frame, whose takes are kept, makes nothing stale)
+  const scenesWithNoFit = <R extends { scene_id: string }>(rows: readonly R[], fits: (r: R) => boolean): number => {
+    const fitting = new Set(rows.filter(fits).map((r) => r.scene_id));
+    return new Set(rows.map((r) => r.scene_id).filter((id) => !fitting.has(id))).size;
   };
   return {
-    stills: latestPerScene(images).filter((i) => !stillFits(i, to)).length,
-    clips: latestPerScene(clips).filter((c) => !clipFits(c, to)).length,
+    stills: scenesWithNoFit(images, (i) => stillFits(i, to)),
+    clips: scenesWithNoFit(clips, (c) => clipFits(c, to)),
     finals,
     from,
     to,
@@ -113,11 +114,30 @@ export async function formatChange(store: Store, project: Project, patch: VideoP
 }
 
 /** The sentence `project update` / `run` print about a change of frame (null when nothing is stale). */
-export function describeFormatChange(change: FormatChange | null, projectId: string): string | null {
+/**
+ * Who makes the stale takes again, in the warning: the commands a person runs next (`project
+ * update`), this run (`run --project`), or the steps just queued (`run --detach`).
+ */
+export type RedoBy = 'commands' | 'this run' | 'the queued steps';
+
+export function describeFormatChange(change: FormatChange | null, projectId: string, redoBy: RedoBy = 'commands'): string | null {
   if (!change || (change.stills === 0 && change.clips === 0)) return null;
   const f = (x: FormatChange['from']) => `${x.width}×${x.height} at ${x.fps} fps`;
   const parts = [change.stills > 0 ? `${change.stills} still${change.stills === 1 ? '' : 's'}` : null, change.clips > 0 ? `${change.clips} clip${change.clips === 1 ? '' : 's'}` : null].filter(Boolean).join(' and ');
   const redo = [change.stills > 0 ? `omvee images generate ${projectId}` : null, `omvee clips generate ${projectId}`].filter(Boolean).join(' then ');
   const were = change.stills + change.clips === 1 ? 'was' : 'were';
-  return `${parts} ${were} made for ${f(change.from)}, not ${f(change.to)}: ${change.stills + change.clips === 1 ? 'it is' : 'they are'} kept as older takes and made again for the new frame by ${redo} (or omvee run --project ${projectId}); paid providers charge for the new takes`;
+  const kept = `${parts} ${were} made for ${f(change.from)}, not ${f(change.to)}: ${change.stills + change.clips === 1 ? 'it is' : 'they are'} kept as older takes and`;
+  if (redoBy !== 'commands') return `${kept} ${redoBy === 'this run' ? 'this run makes' : 'the queued steps make'} new ones for the new frame`;
+  return `${kept} made again for the new frame by ${redo} (or omvee run --project ${projectId}); paid providers charge for the new takes`;
+}
+
+/**
+ * A new frame or look for an existing project: the columns that change are written, and the
+ * warning says what became stale and who makes it again (null when nothing did).
+ */
+export async function applyVideoChange(store: Store, project: Project, settings: VideoSettings, redoBy: RedoBy = 'commands', extra: Partial<Pick<Project, 'name' | 'style'>> = {}): Promise<{ project: Project; patch: VideoPatch; stale: string | null }> {
+  const patch = videoPatch(project, settings);
+  if (Object.keys(patch).length === 0 && Object.keys(extra).length === 0) return { project, patch, stale: null };
+  const stale = describeFormatChange(await formatChange(store, project, patch), project.id, redoBy);
+  return { project: await store.update('projects', project.id, { ...extra, ...patch }), patch, stale };
 }
