@@ -85,6 +85,8 @@ export interface PlanWorkInput {
 /** The work left on a project (or on a song not stored yet when project is null). */
 export async function planWork(store: Store, project: Project | null, input: PlanWorkInput): Promise<PlannedWork> {
   const steps = input.steps ?? 'all';
+  // the frame the work is made at: the one asked for (a new project's, or a change to this one), else the project's
+  const frame = input.frame ?? (project ? { width: project.width, height: project.height, fps: project.fps } : DEFAULT_FRAME);
   let scenes: Scene[] = [];
   let transcriptDone = input.lyrics === true;
   let prompted = new Set<string>();
@@ -99,16 +101,14 @@ export async function planWork(store: Store, project: Project | null, input: Pla
       store.list('video_clips', { where: { project_id: project.id, status: 'completed' } }),
     ]);
     prompted = new Set(prompts.map((p) => p.scene_id));
-    const frame = input.frame;
-    imaged = new Set(images.filter((i) => !frame || stillFits(i, frame)).map((i) => i.scene_id));
-    clipped = new Set(clips.filter((c) => !frame || clipFits(c, frame)).map((c) => c.scene_id));
+    // takes made for another frame are redone by the steps, so they are work here too
+    imaged = new Set(images.filter((i) => stillFits(i, frame)).map((i) => i.scene_id));
+    clipped = new Set(clips.filter((c) => clipFits(c, frame)).map((c) => c.scene_id));
   }
   const estimated = scenes.length === 0;
   const count = targetSceneCount(input.durationS, input.bounds.sceneMinS, input.bounds.sceneMaxS);
   const lengths = estimated ? Array.from({ length: count }, () => input.durationS / count) : scenes.map((s) => s.end_time_s - s.start_time_s);
   const ids = estimated ? lengths.map((_, i) => `estimated-${i}`) : scenes.map((s) => s.id);
-  // the frame the work is made at: the one asked for (a new project's, or a change to this one), else the project's
-  const frame = input.frame ?? (project ? { width: project.width, height: project.height, fps: project.fps } : DEFAULT_FRAME);
   // the frames each scene has in the final cut, as the clip step counts them
   let t = 0;
   const spans = estimated ? lengths.map((len) => ({ start_time_s: t, end_time_s: (t += len) })) : scenes;
