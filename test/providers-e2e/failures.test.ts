@@ -42,6 +42,13 @@ describe('failed predictions', () => {
     const clips = before.takes.filter((t) => t.kind === 'clip');
     assert.deepEqual(clips.map((t) => `${t.scene}:${t.status}`), ['1:completed', '2:failed', '3:completed']);
 
+    // the same failure from `clips generate` names that command to resume, not `omvee run`
+    h.replicate.scripts.push({ final: 'failed', error: E005 });
+    const direct = await h.omvee(['clips', 'generate', id]);
+    assert.equal(direct.code, 1, direct.stderr);
+    assert.ok(direct.stderr.includes(`Then \`omvee clips generate ${id}\` makes only the failed scene`), direct.stderr);
+    assert.ok(!direct.stderr.includes('omvee run --project'), direct.stderr);
+
     const creates = h.replicate.creates();
     const again = await h.omvee(['run', '--project', id, '--out', 'refused.mp4', '--json']);
     assert.equal(again.code, 0, again.stderr);

@@ -66,10 +66,16 @@ export function throwIfFailed(what: string, failed: BatchResult<unknown>['failed
   const code = first instanceof OmveeError ? first.code : 'job_failed';
   const firstHint = first instanceof OmveeError && first.hint ? first.hint : 'fix the cause and run the same command again; finished scenes are kept';
   throw new OmveeError(code, `${what} failed for ${failed.length} scene${failed.length > 1 ? 's' : ''}: ${lines.join('; ')}`, {
-    hint: resume ? `${firstHint} Then \`${resume}\` makes only the failed scene${failed.length > 1 ? 's' : ''}; the others are kept.` : firstHint,
+    hint: resume ? resumeHint(firstHint, resume, failed.length) : firstHint,
     cause: first,
-    details: { ...(resume ? { resume } : {}), scenes: failed.map(({ scene, error }) => ({ scene: sceneNumber(scene), reason: error instanceof OmveeError ? (error.details?.['reason'] ?? error.code) : 'error', message: error instanceof Error ? error.message : String(error), fix: fix?.(scene, error) ?? null })) },
+    // the hint's parts, so a caller that resumes another way (omvee run) says its own command
+    details: { ...(resume ? { resume, causeHint: firstHint } : {}), scenes: failed.map(({ scene, error }) => ({ scene: sceneNumber(scene), reason: error instanceof OmveeError ? (error.details?.['reason'] ?? error.code) : 'error', message: error instanceof Error ? error.message : String(error), fix: fix?.(scene, error) ?? null })) },
   });
+}
+
+/** "fix the cause. Then `omvee … ` makes only the failed scenes; the others are kept." */
+export function resumeHint(causeHint: string, resume: string, failedScenes: number): string {
+  return `${causeHint} Then \`${resume}\` makes only the failed scene${failedScenes > 1 ? 's' : ''}; the others are kept.`;
 }
 
 /**

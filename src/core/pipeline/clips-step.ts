@@ -111,7 +111,7 @@ export async function generateClips(deps: PipelineDeps, project: Project, option
     );
     const stopped = budgetStop(batch.failed);
     if (stopped) throw stopped;
-    throwIfFailed('clip generation', batch.failed, takeFix('clips', project.id), `omvee run --project ${project.id}`);
+    throwIfFailed('clip generation', batch.failed, takeFix('clips', project.id), `omvee clips generate ${project.id}`);
     const generated = batch.done.map((d) => d.value).filter((v): v is VideoClip => v !== null);
     if (generated.length > 0 && ['images_generated', 'prompts_generated', 'scenes_selected'].includes(project.status)) {
       if ((await countScenesWithout(deps, project.id, 'video_clips')) === 0) await deps.store.update('projects', project.id, { status: 'clips_generated' });

@@ -95,7 +95,7 @@ export async function generateImages(deps: PipelineDeps, project: Project, optio
     );
     const stopped = budgetStop(batch.failed);
     if (stopped) throw stopped;
-    throwIfFailed('image generation', batch.failed, takeFix('images', project.id), `omvee run --project ${project.id}`);
+    throwIfFailed('image generation', batch.failed, takeFix('images', project.id), `omvee images generate ${project.id}`);
     const generated = batch.done.map((d) => d.value).filter((v): v is GeneratedImage => v !== null);
     if (generated.length > 0 && ['prompts_generated', 'scenes_selected'].includes(project.status)) {
       const remaining = await countScenesWithout(deps, project.id, 'generated_images');

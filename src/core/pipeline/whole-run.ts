@@ -21,6 +21,7 @@ import type { ProviderNames, RunOptions } from './step-definition.ts';
 import type { JobType } from './steps.ts';
 import { storeLyricsSource } from './transcript-step.ts';
 import type { PreviewOutcome } from './preview-step.ts';
+import { resumeHint } from './batch.ts';
 import { applyVideoChange, hasVideoSettings, newProjectVideo, type VideoSettings } from '../video/project-format.ts';
 
 export interface WholeRunInput {
@@ -189,7 +190,9 @@ function resumable(error: unknown, project: Project): unknown {
   if (!(error instanceof OmveeError)) return error;
   const cause = error.hint ? `${error.hint.replace(/\s*;?\s*rerun[^.;]*[.;]?/gi, '').trim()} ` : '';
   const resume = `omvee run --project ${project.id}`;
-  // a step that already says how to resume (failed scenes with their fixes) is not told twice
-  const hint = error.details?.['resume'] === resume && error.hint ? error.hint : `${error.code === 'interrupted' ? 'finished work is kept; ' : cause}resume with: ${resume}`;
-  return new OmveeError(error.code, error.message, { hint, cause: error.cause ?? error, details: { ...error.details, projectId: project.id } });
+  // a step that says how to resume its failed scenes (with their fixes) gets this run's command instead of its own
+  const causeHint = error.details?.['causeHint'];
+  const failedScenes = Array.isArray(error.details?.['scenes']) ? (error.details['scenes'] as unknown[]).length : 1;
+  const hint = typeof causeHint === 'string' ? resumeHint(causeHint, resume, failedScenes) : `${error.code === 'interrupted' ? 'finished work is kept; ' : cause}resume with: ${resume}`;
+  return new OmveeError(error.code, error.message, { hint, cause: error.cause ?? error, details: { ...error.details, ...(typeof causeHint === 'string' ? { resume } : {}), projectId: project.id } });
 }
