@@ -22,7 +22,6 @@ const MAX = 8;
 
 let sb: Sandbox & { cleanup: () => Promise<void> };
 let truth: SongTruth;
-let runOut: { project_id?: string; project?: { id: string } } & Record<string, unknown>;
 before(async () => {
   sb = await sandbox();
   truth = await writeStructuredSong(sb.file('song.wav'));
@@ -30,7 +29,7 @@ before(async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /listening to the song/, 'the analyze step ran, with progress on stderr');
   assert.match(r.stderr, /130 BPM, 4\/4, \d+ beats, \d+ sections \(chorus [A-Z]\)/);
-  runOut = JSON.parse(r.stdout);
+  assert.ok((JSON.parse(r.stdout) as { scenes: number }).scenes > 1, 'run --json names its scenes');
 });
 after(() => sb?.cleanup());
 
@@ -38,7 +37,6 @@ const near = (xs: readonly number[], t: number): number => Math.min(...xs.map((x
 
 describe('omvee run cuts on the beat', () => {
   test('every cut is on the frame grid and within one frame of a beat whenever one lies in its window', async () => {
-    assert.ok(runOut, 'run printed JSON');
     const analysis = await sb.json<{ beats: number[]; downbeats: number[]; sections: { start_s: number; label: string }[] }>(['analyze', 'Beat']);
     const scenes = await sb.json<{ start_time_s: number; end_time_s: number; energy: number }[]>(['scenes', 'list', 'Beat']);
     assert.ok(scenes.length >= 8, `${scenes.length} scenes`);

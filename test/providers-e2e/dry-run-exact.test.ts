@@ -3,8 +3,9 @@
  * model (seedance: a 2–12 s range, 480p/720p/1080p; kling: 5 or 10 s, 1080p only) and each frame
  * shape (16:9 720p, 9:16 1080p — the resolution goes by the short side), the built binary's
  * `clips generate --dry-run` estimate is compared with what the fake Replicate BILLED for the
- * predictions the real `clips generate` then created (the fake bills from the published prices
- * and the inputs it received). Motion prompts are written by the local director here, so the
+ * predictions the real `clips generate` then created. The fake bills the inputs it received at
+ * the rate card it is given — omvee's own, so the rates are not what is checked here: the plan is
+ * (how many predictions, their durations and resolutions, as the fake received them). Motion prompts are written by the local director here, so the
  * clips are the only spend (an LLM director's motion prompts are priced by tokens). The real run is given --max-cost = spent + estimate: the guard,
  * pricing each scene the same way, must let every clip through. A scene longer than the model
  * makes is two predictions, priced the same and joined to the exact frame count.

@@ -5,6 +5,7 @@
  * and read back; a second call uses the stored analysis (no new job).
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { synthesizeSong } from '../../src/media/synth.ts';
@@ -45,6 +46,8 @@ describe('omvee analyze on Supabase', () => {
     assert.doesNotMatch(again.stderr, /listening to the song/, 'the stored analysis is used');
     assert.deepEqual(JSON.parse(again.stdout).beats, a.beats);
     assert.equal(JSON.parse(again.stdout).plot, plot);
+    const png = await readFile(plot);
+    assert.deepEqual([png.subarray(1, 4).toString('latin1'), png.readUInt32BE(16), png.readUInt32BE(20)], ['PNG', 1600, 600], 'the plot drawn from the analysis stored in Postgres');
     const jobs = await omveeJson<{ type: string; status: string }[]>(env, ['jobs', 'list', '--project', p.id]);
     assert.deepEqual(jobs.filter((j) => j.type === 'analyze_audio').map((j) => j.status), ['completed'], 'one analyze job');
   });

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { openSupabaseStore } from '../../src/store/supabase/supabase-store.ts';
+import { SUPABASE_SCHEMA_VERSION, openSupabaseStore } from '../../src/store/supabase/supabase-store.ts';
 import { openSupabaseBlobs } from '../../src/blobs/supabase/supabase-blobs.ts';
 import { isOmveeError, type OmveeError } from '../../src/core/errors.ts';
 import { signJwt } from '../support/postgrest-double/jwt.ts';
@@ -102,8 +102,8 @@ describe('bad Supabase setups', () => {
         assert.match(e.hint ?? '', /supabase db push/);
       }));
     }
-    assert.deepEqual(await store.schemaInfo(), { version: 0, latest: 4 });
-    assert.deepEqual(await (await openSupabaseStore({ url: double.url, key: double.serviceKey })).schemaInfo(), { version: 4, latest: 4 });
+    assert.deepEqual(await store.schemaInfo(), { version: 0, latest: SUPABASE_SCHEMA_VERSION });
+    assert.deepEqual(await (await openSupabaseStore({ url: double.url, key: double.serviceKey })).schemaInfo(), { version: SUPABASE_SCHEMA_VERSION, latest: SUPABASE_SCHEMA_VERSION });
   });
 
   it('missing bucket: run supabase db push (creates bucket project-files)', async () => {

@@ -149,17 +149,25 @@ export async function startFakeReplicate(opts: FakeReplicateOptions = {}): Promi
   const isVideo = (model: string): boolean => (models.get(model)?.kind ?? (model.startsWith('bytedance/') || model.includes('video') ? 'video' : 'image')) === 'video';
 
   /**
-   * What a running cog model prints: its sampling loop under tqdm, one redraw per poll here
-   * (` 40%|████      | 20/50 [00:08<00:12,  2.41it/s]`; the format of tqdm's default bar, as the
-   * replicate SDK's parseProgressFromLogs reads it — replicate-javascript#207).
+   * What a running cog model prints: its sampling loop under tqdm (` 40%|████      | 20/50
+   * [00:08<00:12,  2.41it/s]`, tqdm's default bar, the format the replicate SDK's
+   * parseProgressFromLogs reads — replicate-javascript#207). A prediction's `logs` is everything
+   * the model has printed so far (Replicate's HTTP API, `GET /v1/predictions/{id}`: the log output,
+   * growing while it runs), so each poll adds a redraw here; a prediction that fails or is
+   * canceled stops at the step it reached, only a success reaches 100 %.
    */
   function samplingLogs(p: FakePrediction): string {
     if (p.status === 'starting') return '';
     const total = 50;
-    const done = p.status === 'processing' ? Math.min(total - 1, Math.round((total * p.polls) / Math.max(1, p.script.polls))) : total;
-    const pct = Math.round((100 * done) / total);
-    const bar = '█'.repeat(Math.round(pct / 10)).padEnd(10, ' ');
-    return `Using seed: ${String(p.input['seed'] ?? 0)}\n${String(pct).padStart(3)}%|${bar}| ${done}/${total} [00:0${Math.min(9, p.polls)}<00:10,  2.41it/s]\n`;
+    const stepsAt = (poll: number): number => Math.min(total - 1, Math.round((total * poll) / Math.max(1, p.script.polls)));
+    const line = (done: number, poll: number): string => {
+      const pct = Math.round((100 * done) / total);
+      return `${String(pct).padStart(3)}%|${'█'.repeat(Math.round(pct / 10)).padEnd(10, ' ')}| ${done}/${total} [00:${String(Math.min(59, poll)).padStart(2, '0')}<00:10,  2.41it/s]`;
+    };
+    const lines = [`Using seed: ${String(p.input['seed'] ?? 0)}`];
+    for (let poll = 0; poll < Math.max(1, p.polls); poll++) lines.push(line(stepsAt(poll), poll));
+    if (p.status === 'succeeded') lines.push(line(total, p.polls));
+    return `${lines.join('\n')}\n`;
   }
 
   function view(p: FakePrediction, forList = false): Record<string, unknown> {
