@@ -4,8 +4,8 @@
  * stored yet) would cost with the planned providers (--dry-run, and the up-front --max-cost check).
  * Showing the estimate and refusing over budget is the CLI's part (src/cli/spend.ts).
  */
-import { createBudgetGuard, type BudgetGuard } from '../core/cost/budget.ts';
-import { planWork, priceWork, unitPrice, type Estimate, type PlanWorkInput } from '../core/cost/estimate.ts';
+import { createBudgetGuard, type BudgetGuard, type PaidWork } from '../core/cost/budget.ts';
+import { DEFAULT_FRAME, planWork, priceWork, unitPrice, type Estimate, type PlanWorkInput } from '../core/cost/estimate.ts';
 import { defaultProjectFps } from './clip-defaults.ts';
 import { projectSpentUsd } from '../core/cost/project-cost.ts';
 import type { Project } from '../core/model.ts';
@@ -25,11 +25,11 @@ export interface SpendOptions {
 /** The guard the image/clip steps consult before each new prediction. */
 export async function budgetGuard(config: ResolvedConfig, store: Store, plan: ProviderPlan, maxUsd: number): Promise<BudgetGuard> {
   const table = await loadPriceTable(config);
-  // a clip's price can depend on its resolution: the models are planned for each project's frame
+  // a clip's price can depend on its resolution: the models are planned for the clip's own frame
+  // (the work carries it; an image's price does not depend on it)
   const byFrame = new Map<string, Promise<Awaited<ReturnType<typeof planModels>>>>();
-  const modelsFor = async (projectId: string) => {
-    const project = await store.get('projects', projectId);
-    const frame = project ? { width: project.width, height: project.height } : { width: 1280, height: 720 };
+  const modelsFor = (work: PaidWork) => {
+    const frame = work.clip ?? DEFAULT_FRAME;
     const key = `${frame.width}x${frame.height}`;
     if (!byFrame.has(key)) byFrame.set(key, planModels(config, plan, frame));
     return byFrame.get(key)!;
@@ -37,7 +37,7 @@ export async function budgetGuard(config: ResolvedConfig, store: Store, plan: Pr
   return createBudgetGuard({
     maxUsd,
     spentUsd: (projectId) => projectSpentUsd(store, projectId),
-    estimateUsd: async (work) => unitPrice(table, await modelsFor(work.projectId), work.kind, work.sceneDurationS, work.clip),
+    estimateUsd: async (work) => unitPrice(table, await modelsFor(work), work.kind, work.sceneDurationS, work.clip),
   });
 }
 

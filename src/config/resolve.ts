@@ -121,7 +121,7 @@ export async function resolveConfig(input: ResolveInput): Promise<ResolvedConfig
   if (!parsed || !parsed.success) {
     const first = parsed?.error.issues[0];
     const key = String(first ? first.path[0] : notUrl) as ConfigKey;
-    const problem = first ? (first.code === 'custom' ? first.message : describeIssue(first)) : 'not a URL';
+    const problem = first ? describeIssue(first) : 'not a URL';
     // the value is never shown, for any setting: an invalid value is often something pasted in
     // the wrong place, such as a token in a *_BASE_URL, and errors end up in terminals and CI logs
     const length = [...(raw[key] ?? '')].length;

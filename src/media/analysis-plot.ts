@@ -18,18 +18,15 @@ import path from 'node:path';
 import type { AudioAnalysis } from '../core/analysis/model.ts';
 import { OmveeError } from '../core/errors.ts';
 import { drawtextFontOption } from './fonts.ts';
+import type { AnalysisPlotInput } from './port.ts';
 import { runFfmpeg } from './run.ts';
 
-export interface AnalysisPlotOptions {
+/** What the port lets callers pass (scenes, sung lines, a signal), and the picture's own knobs. */
+export interface AnalysisPlotOptions extends AnalysisPlotInput {
   width?: number;
   height?: number;
-  /** scenes to draw as cuts (e.g. the project's selected scenes) */
-  scenes?: readonly { start_time_s: number; end_time_s: number }[];
-  /** sung lines (transcript segments) */
-  lines?: readonly { start: number; end: number }[];
   /** replaces the default title (tempo, meter, duration) */
   title?: string;
-  signal?: AbortSignal;
 }
 
 type RGB = readonly [number, number, number];

@@ -163,7 +163,9 @@ export interface MediaTools {
 
 /** What the analysis plot may show besides the analysis. */
 export interface AnalysisPlotInput {
+  /** scenes to draw as cuts (e.g. the project's selected scenes) */
   scenes?: readonly { start_time_s: number; end_time_s: number }[];
+  /** sung lines (transcript segments) */
   lines?: readonly { start: number; end: number }[];
   signal?: AbortSignal;
 }

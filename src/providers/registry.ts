@@ -10,6 +10,7 @@
  */
 import type { ConfigKey, ConfigValues } from '../config/schema.ts';
 import type { PriceTable } from '../core/cost/prices.ts';
+import type { ClipBilling, ClipSceneShape } from '../core/cost/estimate.ts';
 import type { MediaTools } from '../media/port.ts';
 import type { ClipGenerator, Director, ImageGenerator, Transcriber } from './ports.ts';
 import { localProvider } from './local/entry.ts';
@@ -48,19 +49,7 @@ export interface ClipLimits {
   fps: number | null;
 }
 
-/** One scene's clip as the cost planner sees it: frames in the final cut, frame size and rate. */
-export interface ClipSceneShape {
-  frameCount: number;
-  fps: number;
-  width: number;
-  height: number;
-}
-
-/** What each prediction of a scene's clip is billed on, as the generator will send it. */
-export interface ClipBilling {
-  videoSeconds: number;
-  resolution: string | undefined;
-}
+export type { ClipBilling, ClipSceneShape } from '../core/cost/estimate.ts';
 
 /** The clip model's own planning (same code as its generator): predictions per scene, its longest clip and its frame rate. */
 export interface ClipPlanner {

@@ -7,6 +7,7 @@
  */
 import { OmveeError } from '../errors.ts';
 import { roundUsd } from './prices.ts';
+import type { ClipSceneShape } from './estimate.ts';
 
 export interface PaidWork {
   projectId: string;
@@ -16,7 +17,7 @@ export interface PaidWork {
   /** e.g. "scene 3" */
   label: string;
   /** a clip's frames in the final cut and its frame: priced prediction by prediction as it will be sent */
-  clip?: { frameCount: number; fps: number; width: number; height: number } | undefined;
+  clip?: ClipSceneShape | undefined;
 }
 
 /** What one paid generation holds of the cap while it runs. */

@@ -37,8 +37,14 @@ export interface ClipSceneShape {
   height: number;
 }
 
+/** What each prediction of a scene's clip is billed on, as the generator will send it. */
+export interface ClipBilling {
+  videoSeconds: number;
+  resolution: string | undefined;
+}
+
 /** The predictions a clip is made of, each with what it is billed on. */
-export type ClipPredictionsOf = (scene: ClipSceneShape) => readonly { videoSeconds: number; resolution: string | undefined }[];
+export type ClipPredictionsOf = (scene: ClipSceneShape) => readonly ClipBilling[];
 
 /** The frame a project is made in (the store's default for a song not stored yet). */
 export const DEFAULT_FRAME = { width: 1280, height: 720, fps: 30 } as const;
