@@ -1,7 +1,9 @@
 /**
  * Paid clip seconds per song second with seedance (bytedance/seedance-1-lite), measured against
  * the fake Replicate: a few realistic songs (intro, verses, choruses, bridge, outro; sung lines
- * of 2–5 s with breaths between), cut into scenes by omvee's own timeline planner, each scene's
+ * of 2–5 s with breaths between; a tempo, bars and sections — each song its own), cut into scenes
+ * as `omvee run` cuts them: the timeline planner, then the cut moved onto the music
+ * (followTheMusic: beats, bar starts, section starts, loud parts cut tighter), each scene's
  * clip made by the real Replicate clip generator through the replicate SDK, and the seconds the
  * fake BILLED (the `duration` of every prediction it ran) added up.
  *
@@ -23,6 +25,8 @@ import { houseFpsForClipRate } from '../src/app/clip-defaults.ts';
 import { longestDuration } from '../src/providers/replicate/contract/durations.ts';
 import { fixtureContract } from '../src/providers/replicate/contract/fixtures.ts';
 import { planScenes, sceneFrameCounts } from '../src/core/timeline/index.ts';
+import { followTheMusic } from '../src/core/pipeline/scene-cuts.ts';
+import { AudioAnalysisSchema, type AudioAnalysis } from '../src/core/analysis/model.ts';
 import type { Scene, Transcript } from '../src/core/model.ts';
 import { DEFAULT_PRICES } from '../src/providers/cost.ts';
 import { createReplicateClipGenerator } from '../src/providers/replicate/generators.ts';
@@ -65,11 +69,40 @@ function songTranscript(durationS: number, seed: number): Transcript {
   return { source: 'lrc', segments };
 }
 
+/**
+ * What the analysis hears in such a song: a steady beat from a small offset (never on the even
+ * grid), 4/4 bars, sections of 8 bars alternating verse (quieter) and chorus (louder).
+ */
+function songAnalysis(durationS: number, bpm: number, seed: number): AudioAnalysis {
+  const r = rng(seed * 7 + 1);
+  const beat = 60 / bpm;
+  const beats: number[] = [];
+  for (let t = 0.1 + r() * beat; t < durationS; t += beat) beats.push(Math.round(t * 1000) / 1000);
+  const downbeats = beats.filter((_, i) => i % 4 === 0);
+  const starts = [0, ...downbeats.filter((_, i) => i > 0 && i % 8 === 0)];
+  const labels = starts.map((_, i) => (i === 0 ? 'A' : i % 2 === 1 ? 'B' : 'C'));
+  const loud = (t: number): boolean => labels[starts.findLastIndex((s) => t >= s)] === 'C';
+  return AudioAnalysisSchema.parse({
+    version: 1,
+    audio_sha256: '0'.repeat(64),
+    duration_s: durationS,
+    tempo_bpm: bpm,
+    beats,
+    downbeats,
+    meter: 4,
+    sections: starts.map((s, i) => ({ start_s: s, end_s: starts[i + 1] ?? durationS, label: labels[i], energy: labels[i] === 'C' ? 0.9 : 0.4 })),
+    chorus_label: 'C',
+    energy: { hop_s: 0.5, values: Array.from({ length: Math.ceil(durationS / 0.5) }, (_, i) => (loud(i * 0.5) ? 0.9 : 0.4)) },
+    vocal_activity: null,
+    notes: [],
+  });
+}
+
 const SONGS = [
-  { name: 'short single (47 s)', durationS: 47, seed: 3 },
-  { name: 'radio edit (3:12)', durationS: 192, seed: 11 },
-  { name: 'album track (4:05)', durationS: 245, seed: 29 },
-  { name: 'ballad (2:38)', durationS: 158, seed: 57 },
+  { name: 'short single (47 s)', durationS: 47, seed: 3, bpm: 128 },
+  { name: 'radio edit (3:12)', durationS: 192, seed: 11, bpm: 104 },
+  { name: 'album track (4:05)', durationS: 245, seed: 29, bpm: 92 },
+  { name: 'ballad (2:38)', durationS: 158, seed: 57, bpm: 72 },
 ];
 
 const dir = await mkdtemp(join(tmpdir(), 'omvee-bench-paid-'));
@@ -82,9 +115,11 @@ try {
   let totalSong = 0;
   let totalPaid = 0;
   let totalOld = 0;
-  console.log(`paid clip seconds / song seconds — ${MODEL}, scenes ${sceneMinS}–${sceneMaxS} s from the timeline planner, ${FPS} fps`);
+  console.log(`paid clip seconds / song seconds — ${MODEL}, scenes ${sceneMinS}–${sceneMaxS} s cut on the beat as omvee run cuts them, ${FPS} fps`);
   for (const song of SONGS) {
-    const planned = planScenes({ durationS: song.durationS, transcript: songTranscript(song.durationS, song.seed), sceneMinS, sceneMaxS });
+    const transcript = songTranscript(song.durationS, song.seed);
+    const drafts = planScenes({ durationS: song.durationS, transcript, sceneMinS, sceneMaxS }).map((p, i) => ({ start_time_s: p.start_time_s, end_time_s: p.end_time_s, lyric_excerpt: p.lyric_excerpt, title: `scene ${i + 1}`, theme: 'night city', energy: 0.5 }));
+    const planned = followTheMusic(drafts, { durationS: song.durationS, fps: FPS, sceneMinS, sceneMaxS, analysis: songAnalysis(song.durationS, song.bpm, song.seed), transcript }).scenes;
     const scenes: Scene[] = planned.map((p, i) => ({
       id: `s${i}`, project_id: 'bench', order_idx: i, start_time_s: p.start_time_s, end_time_s: p.end_time_s, title: null, theme: 'night city', lyric_excerpt: p.lyric_excerpt,
       energy: 0.5, artist_id: null, artist_role: 'none', generated_by_model: null, created_at: now, updated_at: now,

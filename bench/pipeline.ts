@@ -27,6 +27,15 @@ const aspect = process.env['BENCH_ASPECT'] ?? '16:9';
 const bin = fileURLToPath(new URL('../bin/omvee', import.meta.url));
 const hasGnuTime = existsSync('/usr/bin/time');
 
+/** One omvee command, under GNU time when it is installed: its CPU (with every ffmpeg it ran) and peak RSS. */
+function omvee(args: string[], env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string; cpuS: number | null; rssKb: number | null } {
+  const cmd = hasGnuTime ? '/usr/bin/time' : process.execPath;
+  const cmdArgs = hasGnuTime ? ['-f', 'maxrss_kb=%M cpu_s=%U+%S', process.execPath, bin, ...args] : [bin, ...args];
+  const r = spawnSync(cmd, cmdArgs, { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const rss = /maxrss_kb=(\d+)/.exec(r.stderr)?.[1];
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, cpuS: cpuSeconds(r.stderr), rssKb: rss ? Number(rss) : null };
+}
+
 /** Enhanced LRC: every line with word times, so the karaoke highlight has work to do. */
 function lrc(duration: number): string {
   const words = ['city lights are calling', 'hold the line tonight', 'an easy kill, an easy kill', 'running down the river', 'fire in the sky', 'say it soft and slow', 'every window gold', 'heart on the line'];
@@ -67,41 +76,43 @@ try {
   // the preview animatic first, as a user would ask for it before paying for clips: scenes,
   // prompts and stills (timed apart), then `omvee render --preview` (timed: the figure)
   const s0 = performance.now();
+  // the whole pipeline's CPU and peak RSS: the steps up to the stills and the run that finishes it
+  const pipelineRuns: ReturnType<typeof omvee>[] = [];
   for (const step of [['scenes', 'select'], ['prompts', 'generate'], ['images', 'generate']]) {
-    const r = spawnSync(process.execPath, [bin, ...step, projectId, '--json', '--quiet'], { env, encoding: 'utf8' });
+    const r = omvee([...step, projectId, '--json', '--quiet'], env);
     if (r.status !== 0) throw new Error(`${step.join(' ')} failed: ${r.stderr}`);
+    pipelineRuns.push(r);
   }
   const stillsS = (performance.now() - s0) / 1000;
   const p0 = performance.now();
-  const prev = spawnSync(process.execPath, [bin, 'render', projectId, '--preview', '--json', '--quiet'], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const prev = omvee(['render', projectId, '--preview', '--json', '--quiet'], env);
   const previewS = (performance.now() - p0) / 1000;
   if (prev.status !== 0) throw new Error(`render --preview failed (${prev.status}): ${prev.stderr}`);
   const preview = JSON.parse(prev.stdout) as { width: number; height: number; frame_count: number };
-  const args = [bin, 'run', '--project', projectId, '--out', out, '--json', '--quiet'];
-  const cmd = hasGnuTime ? '/usr/bin/time' : process.execPath;
-  const cmdArgs = hasGnuTime ? ['-f', 'maxrss_kb=%M cpu_s=%U+%S', process.execPath, ...args] : args;
   const t0 = performance.now();
-  const run = spawnSync(cmd, cmdArgs, { env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const run = omvee(['run', '--project', projectId, '--out', out, '--json', '--quiet'], env);
   // the pipeline's time: the steps up to the stills (run before the preview) plus the run that finished it
   const pipelineS = stillsS + (performance.now() - t0) / 1000;
   if (run.status !== 0) throw new Error(`omvee run failed (${run.status}): ${run.stderr}`);
+  pipelineRuns.push(run);
   const summary = JSON.parse(run.stdout) as { scenes: number; frame_count: number; steps: Record<string, number>; project_id: string };
-  const rss = /maxrss_kb=(\d+)/.exec(run.stderr)?.[1];
+  const rssKbs = pipelineRuns.map((r) => r.rssKb).filter((k): k is number => k !== null);
+  const rss = rssKbs.length > 0 ? Math.max(...rssKbs) : null;
 
   // the floor, from one of the stills the pipeline made (a realistic picture to encode)
   const still = join(home, 'project-files', 'projects', summary.project_id, 'images', 'scene-001-take-1.png');
   const floorInput = { ffmpeg, stillPath: still, songPath: song, durationS, width: project.width, height: project.height, fps: 30, outDir: dir };
   const floorS = await measureFloor(floorInput);
   const floorCpu = await measureFloorCpu(floorInput);
-  const runCpu = cpuSeconds(run.stderr);
+  const runCpu = pipelineRuns.every((r) => r.cpuS !== null) ? pipelineRuns.reduce((sum, r) => sum + r.cpuS!, 0) : null;
 
   console.log(`song                ${durationS} s, ${summary.scenes} scenes, ${summary.frame_count} frames, ${project.width}x${project.height} (${aspect}), captions ${captions}, visualizer ${visualizer}`);
   console.log(`floor (one still)   ${floorS.toFixed(1)} s`);
   console.log(`omvee pipeline      ${pipelineS.toFixed(1)} s   ratio ${(pipelineS / floorS).toFixed(2)}x (target ≤ 1.2x; scenes+prompts+stills ${stillsS.toFixed(1)} s, then run --project)`);
-  if (floorCpu !== null && runCpu !== null) console.log(`  cpu time          omvee ${runCpu.toFixed(1)} s vs floor ${floorCpu.toFixed(1)} s: ratio ${(runCpu / floorCpu).toFixed(2)}x (not inflated by other work on the machine)`);
-  console.log(`render --preview    ${previewS.toFixed(1)} s   ${preview.width}x${preview.height}, ${preview.frame_count} frames (target ≤ 20 s; the whole command, from the stills)`);
+  if (floorCpu !== null && runCpu !== null) console.log(`  cpu time          omvee ${runCpu.toFixed(1)} s vs floor ${floorCpu.toFixed(1)} s: ratio ${(runCpu / floorCpu).toFixed(2)}x (scenes+prompts+stills and run --project; not inflated by other work on the machine)`);
+  console.log(`render --preview    ${previewS.toFixed(1)} s   ${preview.width}x${preview.height}, ${preview.frame_count} frames (target ≤ 20 s; the whole command, from the stills)${prev.cpuS !== null ? `, ${prev.cpuS.toFixed(1)} s CPU` : ''}`);
   console.log(`  steps             ${Object.entries(summary.steps).map(([k, v]) => `${k} ${v.toFixed(1)}s`).join(', ')}`);
-  if (rss) console.log(`  peak RSS          ${(Number(rss) / 1024).toFixed(0)} MB (largest process: omvee or one ffmpeg)`);
+  if (rss !== null) console.log(`  peak RSS          ${(rss / 1024).toFixed(0)} MB (largest process of the pipeline's commands: omvee or one ffmpeg)`);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
