@@ -14,9 +14,12 @@ import { describe, test, type TestContext } from 'node:test';
 import { promisify } from 'node:util';
 import { titleSafeArea } from '../../src/core/captions/index.ts';
 import { hasStackTrace, makeSong, probe, sandbox, type Sandbox } from './helpers.ts';
+import { diffBox, hasTesseract } from '../support/pixels.ts';
 
 const execP = promisify(execFile);
-const tesseract = await execP('tesseract', ['--version']).then(() => true, () => false);
+
+/** how far a pixel must change to count as caption (this test's frames) */
+const CAPTION_DIFF = 40;
 
 const LYRICS = '[00:00.60]we ride the night until the morning light\n[00:03.50]every window gold and every street a river running down\n[00:07.00]last words\n';
 
@@ -24,22 +27,6 @@ async function grayFrame(file: string, atS: number, w: number, h: number): Promi
   const { stdout } = await execP('ffmpeg', ['-v', 'error', '-ss', String(atS), '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { encoding: 'buffer', maxBuffer: 64 << 20 });
   assert.equal(stdout.length, w * h, 'one gray frame');
   return stdout;
-}
-
-function diffBox(a: Buffer, b: Buffer, w: number, h: number, threshold = 40): { left: number; top: number; right: number; bottom: number; count: number } {
-  let [left, top, right, bottom, count] = [w, h, -1, -1, 0];
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (Math.abs(a[y * w + x]! - b[y * w + x]!) > threshold) {
-        count += 1;
-        left = Math.min(left, x);
-        right = Math.max(right, x);
-        top = Math.min(top, y);
-        bottom = Math.max(bottom, y);
-      }
-    }
-  }
-  return { left, top, right: right + 1, bottom: bottom + 1, count };
 }
 
 async function ocr(file: string, atS: number, png: string): Promise<string> {
@@ -71,13 +58,13 @@ async function shapeRun(t: TestContext, sb: Sandbox, flags: string[], size: { w:
   assert.equal(r.code, 0, r.stderr);
   const safe = titleSafeArea({ width: size.w, height: size.h });
   for (const at of [1.5, 5.0]) {
-    const box = diffBox(await grayFrame(out, at, size.w, size.h), await grayFrame(bare, at, size.w, size.h), size.w, size.h);
+    const box = diffBox(await grayFrame(out, at, size.w, size.h), await grayFrame(bare, at, size.w, size.h), size.w, size.h, CAPTION_DIFF);
     assert.ok(box.count > 300, `caption pixels at ${at} s (${box.count})`);
     assert.ok(box.left >= safe.left - 2 && box.right <= safe.right + 2 && box.top >= safe.top - 2 && box.bottom <= safe.bottom + 2, `caption at ${at} s ${JSON.stringify(box)} inside the title-safe area ${JSON.stringify(safe)} of ${size.w}x${size.h}`);
     assert.ok(box.left > 0 && box.right < size.w && box.bottom < size.h, 'never touching the frame edge');
   }
   // every word of the long line is on screen (a cut-off line loses its ends); a skip is reported as one
-  await t.test('OCR reads every word of the long line', { skip: tesseract ? false : 'tesseract is not installed (apt-get install tesseract-ocr)' }, async () => {
+  await t.test('OCR reads every word of the long line', { skip: hasTesseract ? false : 'tesseract is not installed (apt-get install tesseract-ocr)' }, async () => {
     const text = await ocr(out, 5.0, sb.file('ocr.png'));
     for (const word of ['every', 'window', 'gold', 'river', 'running', 'down']) assert.ok(text.includes(word), `"${word}" read at 5.0 s in: ${text}`);
   });

@@ -15,10 +15,13 @@ import type { Project, Scene, TranscriptSegment } from '../../src/core/model.ts'
 import { planFinishes } from '../../src/core/pipeline/finish.ts';
 import { createFfmpegMedia } from '../../src/media/ffmpeg-media.ts';
 import { bins, ff, run, tempDir } from './helpers.ts';
+import { diffBox, hasTesseract } from '../support/pixels.ts';
 
 const media = createFfmpegMedia(bins);
 const execP = promisify(execFile);
-const tesseract = await execP('tesseract', ['--version']).then(() => true, () => false);
+
+/** how far a pixel must change to count as caption (this test's frames) */
+const CAPTION_DIFF = 24;
 
 async function plain(dir: string, w: number, h: number): Promise<string> {
   const p = path.join(dir, `bg-${w}x${h}.png`);
@@ -43,23 +46,6 @@ async function grayFrame(file: string, frame: number, w: number, h: number): Pro
   return stdout;
 }
 
-/** The bounding box of pixels that differ by more than `threshold` between two frames. */
-function diffBox(a: Buffer, b: Buffer, w: number, h: number, threshold = 24): { left: number; top: number; right: number; bottom: number; count: number } {
-  let [left, top, right, bottom, count] = [w, h, -1, -1, 0];
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (Math.abs(a[y * w + x]! - b[y * w + x]!) > threshold) {
-        count += 1;
-        if (x < left) left = x;
-        if (x > right) right = x;
-        if (y < top) top = y;
-        if (y > bottom) bottom = y;
-      }
-    }
-  }
-  return { left, top, right: right + 1, bottom: bottom + 1, count };
-}
-
 const LONG = 'every window gold and every street a river running down to where the night begins again';
 
 for (const [w, h] of [[640, 360], [360, 640]] as const) {
@@ -77,7 +63,7 @@ for (const [w, h] of [[640, 360], [360, 640]] as const) {
     await media.motionClip(bg, { width: w, height: h, fps }, frames, { kind: 'none', strength: 0 }, without);
     const probe = await media.probeVideo(withCaption);
     assert.deepEqual([probe.video?.width, probe.video?.height, probe.video?.frameCount], [w, h, frames]);
-    const box = diffBox(await grayFrame(withCaption, 30, w, h), await grayFrame(without, 30, w, h), w, h);
+    const box = diffBox(await grayFrame(withCaption, 30, w, h), await grayFrame(without, 30, w, h), w, h, CAPTION_DIFF);
     const safe = titleSafeArea({ width: w, height: h });
     assert.ok(box.count > 200, `caption pixels found (${box.count})`);
     assert.ok(box.left >= safe.left && box.right <= safe.right && box.top >= safe.top && box.bottom <= safe.bottom, `caption ${JSON.stringify(box)} inside safe ${JSON.stringify(safe)}`);
@@ -85,12 +71,12 @@ for (const [w, h] of [[640, 360], [360, 640]] as const) {
     const cue = p.cues[0]!;
     assert.ok(Math.abs(box.bottom - cue.box.bottom) <= 0.04 * h && Math.abs(box.left - cue.box.left) <= 0.06 * w, `drawn ${JSON.stringify(box)} vs laid out ${JSON.stringify(cue.box)}`);
     // and nothing at all before the line is sung
-    const before = diffBox(await grayFrame(withCaption, 5, w, h), await grayFrame(without, 5, w, h), w, h);
+    const before = diffBox(await grayFrame(withCaption, 5, w, h), await grayFrame(without, 5, w, h), w, h, CAPTION_DIFF);
     assert.equal(before.count, 0, 'no caption pixels at 0.2 s, before the line starts at 0.4 s');
   });
 }
 
-test('the line is on screen at its time and not before (OCR)', { skip: tesseract ? false : 'tesseract is not installed (apt-get install tesseract-ocr) — OCR check skipped' }, async (t) => {
+test('the line is on screen at its time and not before (OCR)', { skip: hasTesseract ? false : 'tesseract is not installed (apt-get install tesseract-ocr) — OCR check skipped' }, async (t) => {
   const dir = await tempDir(t);
   const [w, h, fps] = [1280, 720, 25];
   const bg = await plain(dir, w, h);
@@ -140,7 +126,7 @@ test('a line that crosses a cut continues seamlessly: joined clips show what one
   // and the sweep moved on between the two sides of the cut (it is not a frozen picture)
   const before = await grayFrame(joined, 40, w, h);
   const after = await grayFrame(joined, 52, w, h);
-  assert.ok(diffBox(before, after, w, h).count > 50, 'the karaoke highlight advances across the cut');
+  assert.ok(diffBox(before, after, w, h, CAPTION_DIFF).count > 50, 'the karaoke highlight advances across the cut');
 });
 
 test('9:16 720p with captions and a visualizer: 720x1280 to the frame, exact frame count', async (t) => {
